@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth.models import User
+
+from hiring.models import Scorecard
+from hiring.selectors import ScorecardPage
+from hiring.services import MAX_TEXT, RatingInput, ScorecardInput
+from roles.models import Dimension, RubricVersion
+
+NOT_ASSESSED = "na"
+ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
+
+
+class LoopCreateForm(forms.Form):
+    candidate_name = forms.CharField(label="Candidate name", max_length=200)
+    candidate_email = forms.EmailField(label="Candidate email", required=False)
+    candidate_notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    rubric = forms.ModelChoiceField(label="Role", queryset=RubricVersion.objects.none(), empty_label="Choose a role")
+    hiring_manager = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose a hiring manager")
+
+    def __init__(self, *args, rubrics, hiring_managers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rubric"].queryset = rubrics
+        self.fields["rubric"].label_from_instance = lambda r: (
+            f"{r.role.title} (scale {r.scale_min}–{r.scale_max}, rubric v{r.number})"
+        )
+        self.fields["hiring_manager"].queryset = hiring_managers
+        self.fields["hiring_manager"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class PlanRowForm(forms.Form):
+    include = forms.BooleanField(required=False, label="Include")
+    interviewer = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    scheduled_at = forms.DateTimeField(
+        required=False,
+        label="Time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    focus = forms.ModelMultipleChoiceField(
+        queryset=Dimension.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Focus dimensions"
+    )
+
+    def __init__(self, *args, exercise, interview, interviewers, dimensions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.exercise = exercise
+        self.interview = interview
+        self.fields["interviewer"].queryset = interviewers
+        self.fields["interviewer"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["focus"].queryset = dimensions
+        self.locked = bool(interview and (interview.scorecard.revision > 1 or interview.scorecard.is_submitted))
+        if self.locked:
+            self.fields["interviewer"].disabled = True
+            self.fields["include"].disabled = True
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("include") or self.locked:
+            if not data.get("interviewer"):
+                self.add_error("interviewer", "Choose who runs this interview.")
+            if not data.get("scheduled_at"):
+                self.add_error("scheduled_at", "Choose when it takes place.")
+            if not data.get("focus"):
+                self.add_error("focus", "Choose at least one focus dimension.")
+        return data
+
+
+@dataclass
+class DimensionRow:
+    dimension: Dimension
+    is_focus: bool
+    score: forms.BoundField
+    evidence: forms.BoundField
+
+
+@dataclass
+class SignalRow:
+    signal: object
+    observed: forms.BoundField
+    note: forms.BoundField
+
+
+class ScorecardForm(forms.Form):
+    """One scorecard: a score (or 'not assessed') and evidence per dimension, signals, recommendation."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    recommendation = forms.ChoiceField(
+        choices=Scorecard.Recommendation.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        label="Overall recommendation",
+        error_messages={"invalid_choice": "Choose one of strong no, no, yes or strong yes."},
+    )
+    key_takeaways = forms.CharField(
+        required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}), label="Key takeaways"
+    )
+
+    def __init__(self, *args, page: ScorecardPage, **kwargs) -> None:
+        kwargs.setdefault("initial", self._initial(page))
+        super().__init__(*args, **kwargs)
+        self.page = page
+        rubric = page.rubric
+        scale_error = f"Choose a score on this role's scale ({rubric.scale_min}–{rubric.scale_max}) or “not assessed”."
+        for dimension in rubric.dimensions.all():
+            choices = [(str(level.value), self._level_label(level)) for level in dimension.levels] + [
+                (NOT_ASSESSED, "Not assessed (does not count as a low score)")
+            ]
+            self.fields[f"score_{dimension.pk}"] = forms.ChoiceField(
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+                label=f"Score for {dimension.name}",
+                error_messages={"invalid_choice": scale_error},
+            )
+            self.fields[f"evidence_{dimension.pk}"] = forms.CharField(
+                required=False,
+                max_length=MAX_TEXT,
+                label=f"Evidence for {dimension.name}",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=f"Required for a score of {rubric.scale_min} or {rubric.scale_max}.",
+            )
+        for signal in rubric.signals.all():
+            self.fields[f"signal_{signal.pk}"] = forms.BooleanField(required=False, label=signal.text)
+            self.fields[f"signal_note_{signal.pk}"] = forms.CharField(
+                required=False,
+                max_length=MAX_TEXT,
+                label="What you saw" + (" (required for a red flag)" if signal.is_red_flag else ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def _level_label(level) -> str:
+        text = f"{level.value} · {level.label}"
+        return f"{text} — {level.anchor.text}" if level.anchor else text
+
+    @staticmethod
+    def _initial(page: ScorecardPage) -> dict:
+        scorecard = page.scorecard
+        initial: dict = {
+            "revision": scorecard.revision,
+            "recommendation": scorecard.recommendation,
+            "key_takeaways": scorecard.key_takeaways,
+        }
+        for dimension_id, rating in page.ratings.items():
+            initial[f"score_{dimension_id}"] = NOT_ASSESSED if rating.not_assessed else rating.score
+            initial[f"evidence_{dimension_id}"] = rating.evidence
+        for signal_id, observed in page.observed.items():
+            initial[f"signal_{signal_id}"] = True
+            initial[f"signal_note_{signal_id}"] = observed.note
+        return initial
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for key in self.data:
+            match = ROW_KEY.match(key)
+            if match and key not in self.fields:
+                kind = "signal" if match.group(1).startswith("signal") else "dimension"
+                raise forms.ValidationError(
+                    f"That {kind} ({match.group(2)}) is not part of this role's rubric; nothing was saved."
+                )
+        for signal in self.page.rubric.signals.all():
+            if data.get(f"signal_note_{signal.pk}", "").strip() and not data.get(f"signal_{signal.pk}"):
+                self.add_error(f"signal_{signal.pk}", "Tick the signal if you wrote a note for it.")
+        return data
+
+    def to_input(self) -> ScorecardInput:
+        data = self.cleaned_data
+        ratings = {}
+        for dimension in self.page.rubric.dimensions.all():
+            score = data.get(f"score_{dimension.pk}") or ""
+            ratings[dimension.pk] = RatingInput(
+                score=int(score) if score.isdigit() else None,
+                not_assessed=score == NOT_ASSESSED,
+                evidence=data.get(f"evidence_{dimension.pk}", ""),
+            )
+        signals = {
+            signal.pk: data.get(f"signal_note_{signal.pk}", "")
+            for signal in self.page.rubric.signals.all()
+            if data.get(f"signal_{signal.pk}")
+        }
+        return ScorecardInput(
+            ratings=ratings,
+            signals=signals,
+            recommendation=data.get("recommendation", ""),
+            key_takeaways=data.get("key_takeaways", ""),
+        )
+
+    def add_service_errors(self, error) -> None:
+        """Show a service's ValidationError beside the fields it names."""
+        if hasattr(error, "error_dict"):
+            for key, errors in error.error_dict.items():
+                self.add_error(None if key == "__all__" or key not in self.fields else key, errors)
+        else:
+            self.add_error(None, error)
+
+    def dimension_rows(self, *, focus: bool) -> list[DimensionRow]:
+        return [
+            DimensionRow(
+                dimension=d,
+                is_focus=focus,
+                score=self[f"score_{d.pk}"],
+                evidence=self[f"evidence_{d.pk}"],
+            )
+            for d in self.page.rubric.dimensions.all()
+            if (d.pk in self.page.focus_ids) == focus
+        ]
+
+    @property
+    def focus_rows(self) -> list[DimensionRow]:
+        return self.dimension_rows(focus=True)
+
+    @property
+    def other_rows(self) -> list[DimensionRow]:
+        return self.dimension_rows(focus=False)
+
+    @property
+    def other_open(self) -> bool:
+        """Open the optional dimensions when any of them holds something or has an error."""
+        return any(
+            row.score.value() or row.evidence.value() or row.score.errors or row.evidence.errors
+            for row in self.other_rows
+        )
+
+    def signal_rows(self) -> list[tuple[str, str, list[SignalRow]]]:
+        return [
+            (
+                group.kind,
+                group.title,
+                [SignalRow(s, self[f"signal_{s.pk}"], self[f"signal_note_{s.pk}"]) for s in group.signals],
+            )
+            for group in self.page.signal_groups
+        ]
+
+
+class AmendForm(ScorecardForm):
+    reason = forms.CharField(
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for the amendment",
+        help_text="Kept in the scorecard's history with what changed.",
+    )

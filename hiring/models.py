@@ -1,0 +1,165 @@
+"""Loops, interviews, scorecards and what interviewers record on them.
+
+A loop pins one rubric version; every scorecard of the loop is scored against it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from roles.models import Dimension, Exercise, RubricVersion, Signal
+
+User = settings.AUTH_USER_MODEL
+
+
+class Candidate(models.Model):
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_blank")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Loop(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "All submitted"
+        DECIDED = "decided", "Decided"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="loops")
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
+    hiring_manager = models.ForeignKey(User, on_delete=models.PROTECT, related_name="managed_loops")
+    recruiter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="recruited_loops")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "in_progress", "complete", "decided"]), name="loop_status_known"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} – {self.rubric.role.title}"
+
+
+class Interview(models.Model):
+    loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="interviews")
+    interviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="interviews")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    focus_dimensions = models.ManyToManyField(Dimension, related_name="+")
+    scheduled_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+        indexes = [models.Index(fields=["interviewer", "scheduled_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.exercise.title} with {self.interviewer}"
+
+
+class Scorecard(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    class Recommendation(models.TextChoices):
+        STRONG_NO = "strong_no", "Strong no"
+        NO = "no", "No"
+        YES = "yes", "Yes"
+        STRONG_YES = "strong_yes", "Strong yes"
+
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="scorecard")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
+    key_takeaways = models.TextField(blank=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Bumped on every save; a stale save is a conflict.")
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["draft", "submitted"]), name="scorecard_status_known"),
+            models.CheckConstraint(
+                condition=Q(recommendation__in=["", "strong_no", "no", "yes", "strong_yes"]),
+                name="scorecard_recommendation_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (~Q(recommendation="") & Q(submitted_at__isnull=False)),
+                name="scorecard_submitted_has_recommendation",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Scorecard {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Rating(models.Model):
+    """A score on one dimension, or an explicit 'not assessed'; neither yet means still undecided."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    score = models.SmallIntegerField(null=True, blank=True)
+    not_assessed = models.BooleanField(default=False)
+    evidence = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "dimension"], name="rating_unique_dimension"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(not_assessed=False), name="rating_score_or_not_assessed"
+            ),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0), name="rating_score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {'not assessed' if self.not_assessed else self.score}"
+
+
+class ObservedSignal(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="observed_signals")
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scorecard", "signal"], name="observed_signal_unique")]
+
+    def __str__(self) -> str:
+        return str(self.signal)
+
+
+class Amendment(models.Model):
+    """A change to a submitted scorecard: who, when, why and what changed (field, before, after)."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="amendments")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    changes = models.JSONField(default=list)
+    after_decision = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="amendment_reason_not_blank")]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.scorecard_id} by {self.by} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from hiring import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("loops/new/", views.loop_new, name="loop_new"),
+    path("loops/<int:loop_id>/", views.loop_detail, name="loop_detail"),
+    path("loops/<int:loop_id>/plan/", views.loop_plan, name="loop_plan"),
+    path("scorecards/<int:scorecard_id>/", views.scorecard, name="scorecard"),
+    path("scorecards/<int:scorecard_id>/autosave/", views.scorecard_autosave, name="scorecard_autosave"),
+    path("scorecards/<int:scorecard_id>/amend/", views.scorecard_amend, name="scorecard_amend"),
+]

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, RubricVersion, ScaleLevel, Signal
+
+
+class LockedRubricMixin:
+    """A rubric version in use is frozen: the admin shows it but does not change it."""
+
+    def _locked(self, obj) -> bool:
+        rubric = getattr(obj, "rubric", obj)
+        return bool(getattr(rubric, "locked_at", None))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (obj is not None and self._locked(obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj is not None and self._locked(obj))
+
+
+class ScaleLevelInline(admin.TabularInline):
+    model = ScaleLevel
+    extra = 0
+
+
+class AreaInline(admin.StackedInline):
+    model = AssessmentArea
+    extra = 0
+
+
+class DimensionInline(admin.TabularInline):
+    model = Dimension
+    extra = 0
+    fields = ("position", "slug", "name", "weight")
+    show_change_link = True
+
+
+class ExerciseInline(admin.TabularInline):
+    model = Exercise
+    extra = 0
+    fields = ("position", "slug", "title", "format", "duration", "optional")
+    show_change_link = True
+
+
+class SignalInline(admin.TabularInline):
+    model = Signal
+    extra = 0
+
+
+class AnchorInline(admin.TabularInline):
+    model = Anchor
+    extra = 0
+
+
+class RubricVersionInline(admin.TabularInline):
+    model = RubricVersion
+    extra = 0
+    fields = ("number", "scale_min", "scale_max", "locked_at")
+    readonly_fields = ("locked_at",)
+    show_change_link = True
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("title", "level", "slug", "source")
+    search_fields = ("title", "slug")
+    inlines = [RubricVersionInline]
+
+
+@admin.register(RubricVersion)
+class RubricVersionAdmin(LockedRubricMixin, admin.ModelAdmin):
+    list_display = ("role", "number", "scale_min", "scale_max", "locked_at", "loaded_at")
+    list_filter = ("role",)
+    readonly_fields = ("content_hash", "locked_at", "loaded_at")
+    inlines = [ScaleLevelInline, AreaInline, DimensionInline, ExerciseInline, SignalInline]
+
+
+@admin.register(Dimension)
+class DimensionAdmin(LockedRubricMixin, admin.ModelAdmin):
+    list_display = ("name", "rubric", "position", "weight")
+    list_filter = ("rubric__role",)
+    inlines = [AnchorInline]
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(LockedRubricMixin, admin.ModelAdmin):
+    list_display = ("title", "rubric", "format", "duration", "optional")
+    list_filter = ("rubric__role",)
+    filter_horizontal = ("dimensions",)
+
+
+@admin.register(Signal)
+class SignalAdmin(LockedRubricMixin, admin.ModelAdmin):
+    list_display = ("text", "kind", "rubric")
+    list_filter = ("kind", "rubric__role")

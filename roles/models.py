@@ -1,0 +1,255 @@
+"""The rubric library: roles, their versioned rubrics and everything a rubric holds.
+
+A rubric version is what a scorecard is pinned to. Once something outside this app
+locks it (`locked_at`), its content never changes; a changed rubric is loaded as
+a new version. This app knows nothing about who uses it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+
+def _not_blank(field: str, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=~Q(**{field: ""}), name=f"{model}_{field}_not_blank")
+
+
+class RoleManager(models.Manager["Role"]):
+    def get_by_natural_key(self, slug: str) -> Role:
+        return self.get(slug=slug)
+
+
+class Role(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    level = models.CharField(max_length=60)
+    purpose = models.TextField()
+    source = models.CharField(max_length=200, help_text="The blueprint file this role was written from.")
+
+    objects = RoleManager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [_not_blank("title", "role"), _not_blank("purpose", "role"), _not_blank("slug", "role")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class RubricVersionManager(models.Manager["RubricVersion"]):
+    def get_by_natural_key(self, role_slug: str, number: int) -> RubricVersion:
+        return self.get(role__slug=role_slug, number=number)
+
+
+class RubricVersion(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="rubrics")
+    number = models.PositiveIntegerField()
+    scale_min = models.SmallIntegerField()
+    scale_max = models.SmallIntegerField()
+    scale_rationale = models.TextField()
+    content_hash = models.CharField(max_length=64, editable=False)
+    loaded_at = models.DateTimeField(auto_now=True)
+    locked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set when a scorecard first uses this version; frozen after."
+    )
+
+    objects = RubricVersionManager()
+
+    class Meta:
+        ordering = ["role__title", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "number"], name="rubric_unique_role_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="rubric_number_positive"),
+            models.CheckConstraint(condition=Q(scale_min__gte=0), name="rubric_scale_min_not_negative"),
+            models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="rubric_scale_min_below_max"),
+            models.CheckConstraint(
+                condition=Q(scale_max__lte=F("scale_min") + 10), name="rubric_scale_at_most_11_levels"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role.title} v{self.number}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.role.slug, self.number)
+
+    natural_key.dependencies = ["roles.role"]
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def scale_mid(self) -> int:
+        return (self.scale_min + self.scale_max) // 2
+
+    @property
+    def scale_values(self) -> range:
+        return range(self.scale_min, self.scale_max + 1)
+
+
+class ScaleLevel(models.Model):
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="scale_levels")
+    value = models.SmallIntegerField()
+    label = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["rubric", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "value"], name="scale_level_unique_value"),
+            _not_blank("label", "scale_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} – {self.label}"
+
+
+class AssessmentArea(models.Model):
+    """A 'what to assess' item of the blueprint, with its probing questions (one per line)."""
+
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="areas")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=300)
+    questions = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rubric", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "position"], name="area_unique_position"),
+            _not_blank("name", "area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def question_list(self) -> list[str]:
+        return [line for line in self.questions.splitlines() if line.strip()]
+
+
+class DimensionManager(models.Manager["Dimension"]):
+    def get_by_natural_key(self, role_slug: str, number: int, slug: str) -> Dimension:
+        return self.get(rubric__role__slug=role_slug, rubric__number=number, slug=slug)
+
+
+class Dimension(models.Model):
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="dimensions")
+    slug = models.SlugField(max_length=80)
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    weight = models.DecimalField(max_digits=4, decimal_places=2, default=1)
+
+    objects = DimensionManager()
+
+    class Meta:
+        ordering = ["rubric", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "slug"], name="dimension_unique_slug"),
+            models.UniqueConstraint(fields=["rubric", "name"], name="dimension_unique_name"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="dimension_weight_positive"),
+            _not_blank("name", "dimension"),
+            _not_blank("description", "dimension"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, int, str]:
+        return (*self.rubric.natural_key(), self.slug)
+
+    natural_key.dependencies = ["roles.rubricversion"]
+
+
+class Anchor(models.Model):
+    class Source(models.TextChoices):
+        VERBATIM = "verbatim", "Verbatim from the blueprint"
+        DERIVED = "derived", "Derived from the role's assessment text and signals"
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="anchors")
+    level = models.SmallIntegerField()
+    text = models.TextField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+
+    class Meta:
+        ordering = ["dimension", "-level"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "level"], name="anchor_unique_level"),
+            models.CheckConstraint(condition=Q(source__in=["verbatim", "derived"]), name="anchor_source_known"),
+            models.CheckConstraint(condition=Q(level__gte=0), name="anchor_level_not_negative"),
+            _not_blank("text", "anchor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.text}"
+
+
+class ExerciseManager(models.Manager["Exercise"]):
+    def get_by_natural_key(self, role_slug: str, number: int, slug: str) -> Exercise:
+        return self.get(rubric__role__slug=role_slug, rubric__number=number, slug=slug)
+
+
+class Exercise(models.Model):
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="exercises")
+    slug = models.SlugField(max_length=80)
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    format = models.CharField(max_length=40)
+    duration = models.CharField(max_length=200)
+    optional = models.BooleanField(default=False)
+    brief = models.TextField()
+    ask_for = models.TextField(blank=True, help_text="What to ask the candidate for, one item per line.")
+    dimensions = models.ManyToManyField(Dimension, related_name="exercises")
+
+    objects = ExerciseManager()
+
+    class Meta:
+        ordering = ["rubric", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "slug"], name="exercise_unique_slug"),
+            _not_blank("title", "exercise"),
+            _not_blank("brief", "exercise"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str, int, str]:
+        return (*self.rubric.natural_key(), self.slug)
+
+    natural_key.dependencies = ["roles.rubricversion"]
+
+    @property
+    def ask_for_list(self) -> list[str]:
+        return [line for line in self.ask_for.splitlines() if line.strip()]
+
+
+class Signal(models.Model):
+    class Kind(models.TextChoices):
+        STRONG = "strong", "Strong signal"
+        WEAK = "weak", "Weak signal"
+        RED_FLAG = "red_flag", "Red flag"
+
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="signals")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["rubric", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "position"], name="signal_unique_position"),
+            models.CheckConstraint(condition=Q(kind__in=["strong", "weak", "red_flag"]), name="signal_kind_known"),
+            _not_blank("text", "signal"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_red_flag(self) -> bool:
+        return self.kind == self.Kind.RED_FLAG

@@ -1,0 +1,96 @@
+"""Reads from the rubric library. Each selector issues a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
+
+from roles.models import Anchor, Dimension, Exercise, RubricVersion
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """One level of a dimension's scale: its number, the scale's label and the anchor, if written."""
+
+    value: int
+    label: str
+    anchor: Anchor | None
+
+
+def current_rubrics() -> QuerySet[RubricVersion]:
+    """The newest rubric version of every role, with counts for a listing."""
+    newest = RubricVersion.objects.filter(role=OuterRef("role")).order_by("-number").values("number")[:1]
+    return (
+        RubricVersion.objects.filter(number=Subquery(newest))
+        .select_related("role")
+        .annotate(
+            dimension_count=Count("dimensions", distinct=True),
+            exercise_count=Count("exercises", distinct=True),
+            signal_count=Count("signals", distinct=True),
+        )
+        .order_by("role__title")
+    )
+
+
+def rubric_with_content(rubric_qs: QuerySet[RubricVersion]) -> QuerySet[RubricVersion]:
+    dimensions = Dimension.objects.prefetch_related("anchors")
+    exercises = Exercise.objects.prefetch_related(
+        Prefetch("dimensions", queryset=Dimension.objects.only("id", "slug", "name", "position", "rubric_id"))
+    )
+    return rubric_qs.select_related("role").prefetch_related(
+        "scale_levels",
+        "areas",
+        "signals",
+        Prefetch("dimensions", queryset=dimensions),
+        Prefetch("exercises", queryset=exercises),
+    )
+
+
+def rubric_get(*, role_slug: str, number: int | None = None) -> RubricVersion:
+    """A rubric version with all it holds; the newest one unless a number is given."""
+    rubrics = rubric_with_content(RubricVersion.objects.filter(role__slug=role_slug)).order_by("-number")
+    if number is not None:
+        rubrics = rubrics.filter(number=number)
+    rubric = rubrics.first()
+    if rubric is None:
+        raise Http404("No such role or rubric version.")
+    level_rows_attach(rubric=rubric)
+    rubric.signal_groups = signal_groups(rubric=rubric)
+    return rubric
+
+
+@dataclass(frozen=True)
+class SignalGroup:
+    kind: str
+    title: str
+    signals: list
+
+
+def signal_groups(*, rubric: RubricVersion) -> list[SignalGroup]:
+    """The rubric's signals grouped by kind, in the blueprint's order: strong, weak, red flags."""
+    signals = list(rubric.signals.all())
+    return [
+        SignalGroup(kind=kind, title=title, signals=[s for s in signals if s.kind == kind])
+        for kind, title in (("strong", "Strong signals"), ("weak", "Weak signals"), ("red_flag", "Red flags"))
+    ]
+
+
+def level_rows_attach(*, rubric: RubricVersion) -> None:
+    """Give each prefetched dimension a `levels` list, highest level first, for display."""
+    labels = {level.value: level.label for level in rubric.scale_levels.all()}
+    for dimension in rubric.dimensions.all():
+        anchors = {anchor.level: anchor for anchor in dimension.anchors.all()}
+        dimension.levels = [
+            LevelRow(value=value, label=labels.get(value, ""), anchor=anchors.get(value))
+            for value in reversed(rubric.scale_values)
+        ]
+
+
+def rubric_versions(*, role_slug: str) -> QuerySet[RubricVersion]:
+    return (
+        RubricVersion.objects.filter(role__slug=role_slug)
+        .order_by("-number")
+        .only("id", "number", "locked_at", "role_id")
+    )

@@ -1,0 +1,97 @@
+// Autosave for the scorecard form: drafts go to the server as the interviewer types.
+// Without JavaScript the form still works through its Save draft and Submit buttons.
+(() => {
+  const form = document.getElementById("scorecard-form");
+  if (!form || !form.dataset.autosaveUrl) return;
+  const status = document.getElementById("autosave-status");
+  const problem = document.getElementById("autosave-problem");
+  const revision = form.querySelector("input[name=revision]");
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  let timer = null;
+  let dirty = false;
+  let saving = false;
+  let blocked = false;
+
+  const showProblem = (message, button) => {
+    problem.textContent = message;
+    if (button) {
+      problem.append(" ", button);
+    }
+    problem.classList.remove("d-none");
+  };
+  const clearProblem = () => {
+    problem.textContent = "";
+    problem.classList.add("d-none");
+  };
+
+  const save = async () => {
+    if (saving || blocked || !dirty) return;
+    saving = true;
+    dirty = false;
+    status.textContent = "Saving…";
+    const body = new FormData(form);
+    body.delete("action");
+    try {
+      const response = await fetch(form.dataset.autosaveUrl, {
+        method: "POST",
+        body,
+        headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const data = await response.json();
+      if (response.ok) {
+        revision.value = data.revision;
+        status.textContent = `Draft saved at ${data.saved_at}.`;
+        clearProblem();
+      } else if (response.status === 409) {
+        blocked = true;
+        status.textContent = "Not saved.";
+        const keep = document.createElement("button");
+        keep.type = "button";
+        keep.className = "btn btn-sm btn-warning";
+        keep.textContent = "Keep my version and save it";
+        keep.addEventListener("click", () => {
+          revision.value = data.revision;
+          blocked = false;
+          dirty = true;
+          save();
+        });
+        showProblem(`${data.message} Open this page in a new tab to see the saved version.`, keep);
+      } else if (response.status === 401) {
+        blocked = true;
+        status.textContent = "Signed out.";
+        const link = document.createElement("a");
+        link.href = data.login_url;
+        link.textContent = "Log in again";
+        showProblem(data.message, link);
+      } else {
+        dirty = true;
+        status.textContent = "Not saved.";
+        showProblem(data.message || "The draft could not be saved.");
+      }
+    } catch (error) {
+      dirty = true;
+      status.textContent = "Offline: not saved yet; retrying when you type again.";
+    } finally {
+      saving = false;
+    }
+  };
+
+  const schedule = () => {
+    dirty = true;
+    status.textContent = "Unsaved changes…";
+    clearTimeout(timer);
+    timer = setTimeout(save, 1200);
+  };
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  form.addEventListener("submit", () => {
+    dirty = false;
+    clearTimeout(timer);
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty) {
+      event.preventDefault();
+    }
+  });
+})();

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, HiringManagerFactory, InterviewerFactory, RecruiterFactory, UserFactory
+
+
+@pytest.fixture
+def interviewer(db):
+    return InterviewerFactory()
+
+
+@pytest.fixture
+def hiring_manager(db):
+    return HiringManagerFactory()
+
+
+@pytest.fixture
+def recruiter(db):
+    return RecruiterFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def login():
+    """Return a client logged in as the given user."""
+
+    def _login(user) -> Client:
+        client = Client()
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def role_fixtures(db):
+    """The five real role fixtures, loaded."""
+    from roles.services import default_fixture_paths, roles_load
+
+    return roles_load(paths=default_fixture_paths())

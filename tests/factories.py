@@ -1,0 +1,218 @@
+"""factory-boy factories for the whole chain: role rubric → loop → interview → scorecard → ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from hiring.models import Amendment, Candidate, Interview, Loop, ObservedSignal, Rating, Scorecard
+from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, RubricVersion, ScaleLevel, Signal
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def groups(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in extracted])
+
+
+class InterviewerFactory(UserFactory):
+    groups = ("Interviewers",)
+
+
+class HiringManagerFactory(UserFactory):
+    groups = ("Hiring managers",)
+
+
+class RecruiterFactory(UserFactory):
+    groups = ("Recruiters",)
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"role-{n}")
+    title = factory.Sequence(lambda n: f"Role {n}")
+    level = "Senior"
+    purpose = "Ship measurable improvements."
+    source = "test.txt"
+
+
+class RubricVersionFactory(factory.django.DjangoModelFactory):
+    """A rubric with a labelled scale; `dimensions=N`, `signals=True` fill it in."""
+
+    class Meta:
+        model = RubricVersion
+        skip_postgeneration_save = True
+
+    role = factory.SubFactory(RoleFactory)
+    number = 1
+    scale_min = 1
+    scale_max = 5
+    scale_rationale = "Test scale."
+    content_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+    @factory.post_generation
+    def levels(self, create: bool, extracted, **kwargs) -> None:
+        if create:
+            for value in self.scale_values:
+                ScaleLevel.objects.create(rubric=self, value=value, label=f"Level {value}")
+
+    @factory.post_generation
+    def dimensions(self, create: bool, extracted, **kwargs) -> None:
+        for _ in range(extracted or 0):
+            DimensionFactory(rubric=self)
+
+    @factory.post_generation
+    def signals(self, create: bool, extracted, **kwargs) -> None:
+        if extracted:
+            for kind in ("strong", "weak", "red_flag"):
+                SignalFactory(rubric=self, kind=kind)
+
+
+class AssessmentAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssessmentArea
+
+    rubric = factory.SubFactory(RubricVersionFactory)
+    position = factory.Sequence(int)
+    name = factory.Sequence(lambda n: f"Area {n}")
+    questions = "Can they do it?"
+
+
+class DimensionFactory(factory.django.DjangoModelFactory):
+    """A dimension with anchors at the lowest, middle and highest level of its rubric's scale."""
+
+    class Meta:
+        model = Dimension
+        skip_postgeneration_save = True
+
+    rubric = factory.SubFactory(RubricVersionFactory)
+    slug = factory.Sequence(lambda n: f"dimension-{n}")
+    position = factory.Sequence(int)
+    name = factory.Sequence(lambda n: f"Dimension {n}")
+    description = "What this dimension covers."
+    weight = 1
+
+    @factory.post_generation
+    def anchors(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted is not False:
+            rubric = self.rubric
+            for level in sorted({rubric.scale_min, rubric.scale_mid, rubric.scale_max}):
+                Anchor.objects.create(
+                    dimension=self, level=level, text=f"{self.name} anchor at {level}", source="derived"
+                )
+
+
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exercise
+        skip_postgeneration_save = True
+
+    rubric = factory.SubFactory(RubricVersionFactory)
+    slug = factory.Sequence(lambda n: f"exercise-{n}")
+    position = factory.Sequence(int)
+    title = factory.Sequence(lambda n: f"Exercise {n}")
+    format = "case study"
+    duration = "60 minutes"
+    brief = "Present a scenario."
+    ask_for = "a plan\nits risks"
+
+    @factory.post_generation
+    def dimensions(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.dimensions.set(extracted)
+
+
+class SignalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signal
+
+    rubric = factory.SubFactory(RubricVersionFactory)
+    kind = "strong"
+    position = factory.Sequence(int)
+    text = factory.Sequence(lambda n: f"Signal text {n}")
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    name = factory.Faker("name")
+    email = factory.Faker("email")
+
+
+class LoopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Loop
+
+    candidate = factory.SubFactory(CandidateFactory)
+    rubric = factory.SubFactory(
+        RubricVersionFactory, dimensions=3, signals=True, locked_at=factory.LazyFunction(timezone.now)
+    )
+    hiring_manager = factory.SubFactory(HiringManagerFactory)
+    recruiter = factory.SubFactory(RecruiterFactory)
+
+
+class InterviewFactory(factory.django.DjangoModelFactory):
+    """An interview with its (draft) scorecard; its exercise and focus come from the loop's rubric."""
+
+    class Meta:
+        model = Interview
+        skip_postgeneration_save = True
+
+    loop = factory.SubFactory(LoopFactory)
+    interviewer = factory.SubFactory(InterviewerFactory)
+    exercise = factory.LazyAttribute(lambda i: ExerciseFactory(rubric=i.loop.rubric))
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=1))
+
+    @factory.post_generation
+    def focus(self, create: bool, extracted, **kwargs) -> None:
+        if create:
+            self.focus_dimensions.set(extracted if extracted is not None else self.loop.rubric.dimensions.all())
+            Scorecard.objects.get_or_create(interview=self)
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    scorecard = factory.LazyAttribute(lambda r: InterviewFactory().scorecard)
+    dimension = factory.LazyAttribute(lambda r: r.scorecard.interview.loop.rubric.dimensions.first())
+    score = 3
+    evidence = "Walked through a concrete example."
+
+
+class ObservedSignalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ObservedSignal
+
+    scorecard = factory.LazyAttribute(lambda o: InterviewFactory().scorecard)
+    signal = factory.LazyAttribute(lambda o: o.scorecard.interview.loop.rubric.signals.first())
+    note = "Seen in the design discussion."
+
+
+class AmendmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Amendment
+
+    scorecard = factory.LazyAttribute(lambda a: InterviewFactory().scorecard)
+    by = factory.LazyAttribute(lambda a: a.scorecard.interview.interviewer)
+    reason = "Typo in evidence."
+    changes = factory.LazyFunction(list)
