@@ -79,6 +79,8 @@ def _demo_loop(rubric: RubricVersion, state: str, name: str, users: dict[str, Us
     exercises = [e for e in rubric.exercises.prefetch_related("dimensions") if not e.optional]
     if state == "planned":
         start = now + dt.timedelta(days=2)
+    elif state == "in_progress" and rubric.role.slug == "principal-ai-research-scientist":
+        start = now - dt.timedelta(days=2)  # an overdue scorecard to chase
     elif state == "in_progress":
         start = now - dt.timedelta(hours=3 + 2 * len(exercises))
     else:
@@ -105,6 +107,20 @@ def _demo_loop(rubric: RubricVersion, state: str, name: str, users: dict[str, Us
         services.scorecard_submit(scorecard=scorecard, by=interview.interviewer, revision=1, data=data)
     if state == "decided":
         _demo_decide(loop, users)
+        first = Scorecard.objects.select_related("interview__interviewer").get(interview=interviews[0])
+        data = _demo_scorecard_input(rubric, interviews[0], rng, split=False)
+        services.scorecard_amend(
+            scorecard=first,
+            by=first.interview.interviewer,
+            revision=first.revision,
+            data=services.ScorecardInput(
+                ratings=data.ratings,
+                signals=data.signals,
+                recommendation=first.recommendation,
+                key_takeaways=first.key_takeaways + " Added after the debrief: checked the take-home again.",
+            ),
+            reason="Re-read my notes after the debrief.",
+        )
     return loop
 
 
@@ -134,7 +150,7 @@ def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool)
         observed[signal.pk] = f"Seen during {interview.exercise.title}." if signal.is_red_flag else ""
     if split:
         red_flag = next(s for s in signals if s.is_red_flag)
-        observed[red_flag.pk] = "Could not say which parts of the project were their own when asked twice."
+        observed[red_flag.pk] = "Came up twice when I probed; details in my evidence."
     recommendation = "no" if split else rng.choice(["yes", "strong_yes"])
     return services.ScorecardInput(
         ratings=ratings,
@@ -145,12 +161,9 @@ def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool)
 
 
 def _demo_decide(loop: Loop, users: dict[str, User]) -> None:
-    """Recorded once the debrief feature is present."""
-    decide = getattr(services, "loop_decide", None)
-    if decide is not None:
-        decide(
-            loop=loop,
-            by=users["hiring-manager"],
-            outcome="hire",
-            rationale="Strong across the panel; the red flag was discussed and judged a misunderstanding.",
-        )
+    services.loop_decide(
+        loop=loop,
+        by=users["hiring-manager"],
+        outcome="hire",
+        rationale="Strong across the panel; the red flag was discussed and judged a misunderstanding.",
+    )

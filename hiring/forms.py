@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.models import User
 
-from hiring.models import Scorecard
+from hiring.models import Decision, Scorecard
 from hiring.selectors import ScorecardPage
 from hiring.services import MAX_TEXT, RatingInput, ScorecardInput
 from roles.models import Dimension, RubricVersion
@@ -241,4 +241,14 @@ class AmendForm(ScorecardForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason for the amendment",
         help_text="Kept in the scorecard's history with what changed.",
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision")
+    rationale = forms.CharField(
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Rationale",
+        help_text="Required. Recorded with your name and the time; shown on the loop summary.",
     )

@@ -163,3 +163,25 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Amendment of {self.scorecard_id} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        HIRE = "hire", "Hire"
+        NO_HIRE = "no_hire", "No hire"
+        HOLD = "hold", "Hold"
+
+    loop = models.OneToOneField(Loop, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rationale = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=["hire", "no_hire", "hold"]), name="decision_outcome_known"),
+            models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.loop})"

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring import policy
-from hiring.models import Amendment, Candidate, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import Amendment, Candidate, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
 from roles.models import Dimension, Exercise, RubricVersion, Signal
 from roles.services import rubric_lock
 
@@ -242,6 +242,8 @@ def scorecard_save_draft(
     current = _locked_for_writing(scorecard, by, revision)
     if current.is_submitted:
         raise ValidationError("This scorecard is submitted and locked. To change it, amend it and give a reason.")
+    if current.interview.loop.status == Loop.Status.DECIDED:
+        raise ValidationError("This loop is decided; its scorecards are locked.")
     _validate(current, data, final=False)
     _write(current, data)
     current.full_clean()
@@ -333,6 +335,33 @@ def _loop_status_refresh(loop: Loop) -> None:
     if new != loop.status:
         Loop.objects.filter(pk=loop.pk).update(status=new)
         loop.status = new
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+
+class DecisionConflict(Exception):
+    """Someone else recorded this loop's decision first."""
+
+
+@transaction.atomic
+def loop_decide(*, loop: Loop, by: AbstractBaseUser, outcome: str, rationale: str) -> Decision:
+    """Record the hiring manager's decision; the loop becomes decided and its scorecards locked."""
+    if not policy.can_decide(by, loop):
+        raise PermissionDenied("Only the loop's hiring manager can record its decision.")
+    current = Loop.objects.select_for_update().get(pk=loop.pk)
+    if current.status == Loop.Status.DECIDED or Decision.objects.filter(loop=current).exists():
+        raise DecisionConflict("This loop already has a decision; it was not changed.")
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Write the rationale for the decision."})
+    if len(rationale) > MAX_TEXT:
+        raise ValidationError({"rationale": f"The rationale is limited to {MAX_TEXT:,} characters."})
+    decision = Decision(loop=current, by=by, outcome=outcome, rationale=rationale.strip())
+    decision.full_clean()
+    decision.save()
+    Loop.objects.filter(pk=loop.pk).update(status=Loop.Status.DECIDED)
+    loop.status = Loop.Status.DECIDED
+    return decision
 
 
 # Reminders -----------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hiring import debrief as aggregation
 from hiring import policy, selectors, services
-from hiring.forms import AmendForm, LoopCreateForm, PlanRowForm, ScorecardForm
+from hiring.forms import AmendForm, DecisionForm, LoopCreateForm, PlanRowForm, ScorecardForm
 
 PENDING_POSTS = "pending_scorecard_posts"
 
@@ -177,6 +178,48 @@ def _plan_rows(request: HttpRequest, loop) -> list[PlanRowForm]:
             )
         )
     return rows
+
+
+def _loop_for_debrief(request: HttpRequest, loop_id: int):
+    loop = selectors.loop_get(user=request.user, loop_id=loop_id)
+    if not policy.can_view_debrief(request.user, loop):
+        raise PermissionDenied("The debrief opens to interviewers once their own scorecard for this loop is submitted.")
+    return loop
+
+
+@login_required
+def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
+    loop = _loop_for_debrief(request, loop_id)
+    can_decide = policy.can_decide(request.user, loop)
+    form = DecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied("Only the loop's hiring manager can record its decision.")
+        status = 400
+        if form.is_valid():
+            try:
+                services.loop_decide(loop=loop, by=request.user, **form.cleaned_data)
+            except services.DecisionConflict as conflict:
+                messages.error(request, str(conflict))
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Decision recorded. The loop's scorecards are now locked.")
+                return redirect("loop_debrief", loop.pk)
+    return render(
+        request,
+        "hiring/debrief.html",
+        {
+            "debrief": aggregation.loop_debrief(loop=loop),
+            "form": form,
+            "can_decide": can_decide,
+            "thresholds": {"strong": aggregation.STRONG_AT, "weak": aggregation.WEAK_BELOW},
+            "classifications": aggregation.CLASSIFICATIONS,
+        },
+        status=status,
+    )
 
 
 # Scorecards --------------------------------------------------------------------------------------

@@ -95,3 +95,15 @@
     }
   });
 })();
+
+// A signal's note box shows once the signal is ticked (or already holds text).
+document.querySelectorAll(".signal-row").forEach((row) => {
+  const box = row.querySelector("input[type=checkbox]");
+  const note = row.querySelector(".signal-note");
+  if (!box || !note) return;
+  const sync = () => {
+    note.hidden = !box.checked && !note.querySelector("textarea").value.trim();
+  };
+  box.addEventListener("change", sync);
+  sync();
+});

@@ -1,0 +1,272 @@
+"""Debrief aggregation: a loop's submitted scorecards summarised per dimension, signal and recommendation.
+
+The rules the debrief applies are defined here and nowhere else:
+
+- Only submitted scorecards count. "Not assessed" is never a score: it is left out of
+  every count, mean, median and spread.
+- Scores are compared across roles on a normalised scale: (score - min) / (max - min),
+  so 0 is the bottom of the role's scale and 1 the top, whether the role scores 1–5 or 0–4.
+- A dimension is classified, in this order:
+    uncovered  nobody rated it;
+    split      the panel's spread (highest - lowest score) is half the scale or more;
+    strong     normalised mean >= STRONG_AT (0.75: 4 of 1–5, 3 of 0–4);
+    weak       normalised mean <  WEAK_BELOW (0.5: under 3 of 1–5, under 2 of 0–4);
+    meets      anything else (around the bar).
+- The suggested outcome (never the decision) follows SUGGESTION_RULES, first match wins.
+
+The module issues a fixed number of queries whatever the size of the panel or rubric,
+and does its arithmetic in one pass over one query's rows.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from hiring.models import Amendment, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
+from roles.models import Dimension, RubricVersion, Signal
+
+STRONG_AT = 0.75
+WEAK_BELOW = 0.5
+SPLIT_SPREAD = 0.5  # of the scale's span
+
+SUGGESTION_RULES = (
+    ("No scorecard is submitted yet: wait for the panel.", "wait"),
+    ("A red flag or a strong no was raised: discuss it before deciding.", "discuss"),
+    ("Scorecards are still pending: decide once the panel is complete, or say why not.", "wait"),
+    ("The panel splits on a dimension: discuss the evidence behind the split.", "discuss"),
+    ("Every recommendation is yes or strong yes and no dimension is weak: lean hire.", "hire"),
+    ("Most recommendations are no or strong no: lean no hire.", "no_hire"),
+    ("Mixed picture: discuss before deciding.", "discuss"),
+)
+
+CLASSIFICATIONS = {
+    "strong": "Strong",
+    "meets": "At the bar",
+    "weak": "Weak",
+    "split": "Split",
+    "uncovered": "Uncovered",
+}
+
+
+@dataclass(frozen=True)
+class DimensionStats:
+    count: int
+    mean: float | None
+    median: float | None
+    low: int | None
+    high: int | None
+    normalised: float | None
+    classification: str
+
+    @property
+    def spread(self) -> int | None:
+        return None if self.low is None else self.high - self.low
+
+
+def normalise(value: float, *, scale_min: int, scale_max: int) -> float:
+    return (value - scale_min) / (scale_max - scale_min)
+
+
+def dimension_stats(scores: list[int], *, scale_min: int, scale_max: int) -> DimensionStats:
+    """Statistics and classification for one dimension's scores (not-assessed already left out)."""
+    if not scores:
+        return DimensionStats(0, None, None, None, None, None, "uncovered")
+    mean = statistics.fmean(scores)
+    low, high = min(scores), max(scores)
+    normalised = normalise(mean, scale_min=scale_min, scale_max=scale_max)
+    if high - low >= SPLIT_SPREAD * (scale_max - scale_min):
+        classification = "split"
+    elif normalised >= STRONG_AT:
+        classification = "strong"
+    elif normalised < WEAK_BELOW:
+        classification = "weak"
+    else:
+        classification = "meets"
+    return DimensionStats(len(scores), mean, statistics.median(scores), low, high, normalised, classification)
+
+
+def level_class(score: int, *, scale_min: int, scale_max: int) -> str:
+    """A colour class level-0 (lowest) … level-4 (highest) for a score on the role's own scale."""
+    return f"level-{round(normalise(score, scale_min=scale_min, scale_max=scale_max) * 4)}"
+
+
+@dataclass
+class Cell:
+    dimension: Dimension
+    rating: Rating | None
+
+    @property
+    def anchor_id(self) -> str:
+        return f"evidence-{self.rating.scorecard_id}-{self.dimension.pk}" if self.rating else ""
+
+
+@dataclass
+class PanelRow:
+    interview: Interview
+    scorecard: Scorecard
+    cells: list[Cell]
+    amended: bool = False
+    amended_after_decision: bool = False
+
+
+@dataclass
+class DimensionSummary:
+    dimension: Dimension
+    stats: DimensionStats
+    unusual_disagreement: bool = False
+
+    @property
+    def label(self) -> str:
+        return CLASSIFICATIONS[self.stats.classification]
+
+
+@dataclass
+class Observation:
+    signal: Signal
+    interview: Interview
+    note: str
+
+
+@dataclass
+class Suggestion:
+    text: str
+    outcome: str
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Debrief:
+    loop: Loop
+    rubric: RubricVersion
+    dimensions: list[DimensionSummary]
+    rows: list[PanelRow]
+    pending: list[Interview]
+    observations: dict[str, list[Observation]]
+    recommendation_tally: list[tuple[str, str, int]]
+    suggestion: Suggestion
+    decision: Decision | None
+    amendments_after_decision: list[Amendment]
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows) + len(self.pending)
+
+    @property
+    def submitted(self) -> int:
+        return len(self.rows)
+
+    @property
+    def signal_counts(self) -> dict[str, int]:
+        return {kind: len(items) for kind, items in self.observations.items()}
+
+    @property
+    def signal_sections(self) -> list[tuple[str, str, list[Observation]]]:
+        """Red flags first, then strong and weak signals."""
+        titles = {"red_flag": "Red flags", "strong": "Strong signals", "weak": "Weak signals"}
+        return [(kind, titles[kind], self.observations[kind]) for kind in ("red_flag", "strong", "weak")]
+
+
+def loop_debrief(*, loop: Loop) -> Debrief:
+    """Everything the debrief page shows for a loop, in a fixed number of queries."""
+    rubric = RubricVersion.objects.select_related("role").get(pk=loop.rubric_id)
+    dimensions = list(Dimension.objects.filter(rubric=rubric).order_by("position"))
+    interviews = list(
+        Interview.objects.filter(loop=loop)
+        .select_related("interviewer", "exercise", "scorecard")
+        .order_by("scheduled_at", "pk")
+    )
+    submitted = [i for i in interviews if i.scorecard.status == Scorecard.Status.SUBMITTED]
+    submitted_ids = [i.scorecard.pk for i in submitted]
+    ratings: dict[tuple[int, int], Rating] = {
+        (r.scorecard_id, r.dimension_id): r for r in Rating.objects.filter(scorecard_id__in=submitted_ids)
+    }
+    amendments = list(Amendment.objects.filter(scorecard_id__in=submitted_ids).select_related("by"))
+    decision = Decision.objects.filter(loop=loop).select_related("by").first()
+
+    scores: dict[int, list[int]] = {d.pk: [] for d in dimensions}
+    for rating in ratings.values():
+        if rating.score is not None and not rating.not_assessed and rating.dimension_id in scores:
+            scores[rating.dimension_id].append(rating.score)
+    summaries = [
+        DimensionSummary(d, dimension_stats(scores[d.pk], scale_min=rubric.scale_min, scale_max=rubric.scale_max))
+        for d in dimensions
+    ]
+    amended = {a.scorecard_id for a in amendments}
+    amended_late = {a.scorecard_id for a in amendments if a.after_decision}
+    rows = [
+        PanelRow(
+            interview=i,
+            scorecard=i.scorecard,
+            cells=[Cell(d, ratings.get((i.scorecard.pk, d.pk))) for d in dimensions],
+            amended=i.scorecard.pk in amended,
+            amended_after_decision=i.scorecard.pk in amended_late,
+        )
+        for i in submitted
+    ]
+    for row in rows:
+        for cell in row.cells:
+            if cell.rating and cell.rating.score is not None:
+                cell.css = level_class(cell.rating.score, scale_min=rubric.scale_min, scale_max=rubric.scale_max)
+            else:
+                cell.css = "level-none"
+
+    by_interview = {i.scorecard.pk: i for i in submitted}
+    observations: dict[str, list[Observation]] = {"red_flag": [], "strong": [], "weak": []}
+    for observed in (
+        ObservedSignal.objects.filter(scorecard_id__in=submitted_ids)
+        .select_related("signal")
+        .order_by("signal__position", "pk")
+    ):
+        observations[observed.signal.kind].append(
+            Observation(observed.signal, by_interview[observed.scorecard_id], observed.note)
+        )
+    tally_counts = Counter(i.scorecard.recommendation for i in submitted)
+    tally = [(value, label, tally_counts.get(value, 0)) for value, label in Scorecard.Recommendation.choices]
+    pending = [i for i in interviews if i.scorecard.status != Scorecard.Status.SUBMITTED]
+    return Debrief(
+        loop=loop,
+        rubric=rubric,
+        dimensions=summaries,
+        rows=rows,
+        pending=pending,
+        observations=observations,
+        recommendation_tally=tally,
+        suggestion=suggest(
+            submitted=len(submitted),
+            pending=len(pending),
+            red_flags=len(observations["red_flag"]),
+            tally=tally_counts,
+            classifications=[s.stats.classification for s in summaries],
+        ),
+        decision=decision,
+        amendments_after_decision=[a for a in amendments if a.after_decision],
+    )
+
+
+def suggest(*, submitted: int, pending: int, red_flags: int, tally: Counter, classifications: list[str]) -> Suggestion:
+    """The documented rule of SUGGESTION_RULES, first match wins. A suggestion, never the decision."""
+    reasons = []
+    if red_flags:
+        reasons.append(f"{red_flags} red flag{'s' if red_flags != 1 else ''} observed")
+    if tally.get("strong_no"):
+        reasons.append(f"{tally['strong_no']} strong no")
+    if pending:
+        reasons.append(f"{pending} scorecard{'s' if pending != 1 else ''} pending")
+    splits = classifications.count("split")
+    if splits:
+        reasons.append(f"{splits} split dimension{'s' if splits != 1 else ''}")
+    yes = tally.get("yes", 0) + tally.get("strong_yes", 0)
+    no = tally.get("no", 0) + tally.get("strong_no", 0)
+    checks = (
+        submitted == 0,
+        bool(red_flags or tally.get("strong_no")),
+        pending > 0,
+        splits > 0,
+        no == 0 and yes > 0 and "weak" not in classifications,
+        no > yes,
+        True,
+    )
+    text, outcome = SUGGESTION_RULES[checks.index(True)]
+    return Suggestion(text=text, outcome=outcome, reasons=reasons)

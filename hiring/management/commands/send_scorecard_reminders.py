@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from hiring.services import scorecard_reminders_send
+
+
+class Command(BaseCommand):
+    help = "Email interviewers whose scorecard is still a draft N hours after the interview (once a day at most)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--hours",
+            type=int,
+            default=settings.SCORECARD_DUE_HOURS,
+            help="hours after the interview before reminding (default: SCORECARD_DUE_HOURS, %(default)s)",
+        )
+
+    def handle(self, *args, hours: int, **options) -> None:
+        sent = scorecard_reminders_send(now=timezone.now(), after_hours=hours)
+        self.stdout.write(f"Sent {sent} reminder{'s' if sent != 1 else ''}.")
