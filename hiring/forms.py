@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.models import User
 
-from hiring.models import Decision, Scorecard
+from hiring.models import Decision, Loop, Scorecard
+from hiring.pipeline import PipelineFilter
 from hiring.selectors import ScorecardPage
 from hiring.services import MAX_TEXT, RatingInput, ScorecardInput
 from roles.models import Dimension, RubricVersion
@@ -252,3 +253,50 @@ class DecisionForm(forms.Form):
         label="Rationale",
         help_text="Required. Recorded with your name and the time; shown on the loop summary.",
     )
+
+
+class PipelineFilterForm(forms.Form):
+    role = forms.ChoiceField(required=False, choices=())
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Loop.Status.choices])
+    hiring_manager = forms.ModelChoiceField(
+        required=False, queryset=User.objects.none(), empty_label="Any hiring manager"
+    )
+    since = forms.DateField(required=False, label="Created from", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="Created until", widget=forms.DateInput(attrs={"type": "date"}))
+    red_flag = forms.BooleanField(required=False, label="Has a red flag")
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("candidate", "Candidate"),
+            ("role", "Role"),
+            ("status", "Status"),
+            ("red_flags", "Most red flags"),
+        ],
+    )
+
+    def __init__(self, *args, roles, hiring_managers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Any role"), *[(r.slug, r.title) for r in roles]]
+        self.fields["hiring_manager"].queryset = hiring_managers
+        self.fields["hiring_manager"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+    def to_filter(self) -> PipelineFilter:
+        data = self.cleaned_data
+        manager = data.get("hiring_manager")
+        return PipelineFilter(
+            role=data.get("role") or "",
+            status=data.get("status") or "",
+            hiring_manager=manager.pk if manager else None,
+            since=data.get("since"),
+            until=data.get("until"),
+            red_flag=bool(data.get("red_flag")),
+            sort=data.get("sort") or "newest",
+        )

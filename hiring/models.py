@@ -185,3 +185,25 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.loop})"
+
+
+class ExportRecord(models.Model):
+    """Audit of an export: who, when, which filter, how many rows."""
+
+    class Kind(models.TextChoices):
+        SUMMARY = "summary", "Loop summary"
+        RATINGS = "ratings", "Ratings"
+
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("json", "JSON")])
+    filters = models.JSONField(default=dict)
+    rows = models.PositiveIntegerField(null=True, blank=True, help_text="Filled in when the export finishes.")
+    source = models.CharField(max_length=10, default="web", choices=[("web", "Web"), ("command", "Command")])
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.format} by {self.by} at {self.at:%Y-%m-%d %H:%M}"

@@ -119,3 +119,8 @@ def can_decide(user: AnyUser, loop: Loop) -> bool:
 
 def can_plan(user: AnyUser, loop: Loop) -> bool:
     return user.is_authenticated and (user.is_staff or (is_recruiter(user) and user.pk == loop.recruiter_id))
+
+
+def can_view_pipeline(user: AnyUser) -> bool:
+    """Recruiters, hiring managers and staff see the pipeline (and export it), limited to their loops."""
+    return is_recruiter(user) or is_hiring_manager(user)

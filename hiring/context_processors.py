@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from hiring import policy
+
+
+def navigation(request) -> dict:
+    """What the main navigation offers this user, as decided by the policy."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_pipeline": policy.can_view_pipeline(user), "nav_new_loop": policy.can_plan_loops(user)}

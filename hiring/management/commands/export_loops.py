@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError
+
+from hiring import exports, pipeline
+from roles.models import Role
+
+
+class Command(BaseCommand):
+    help = (
+        "Export loops as the web export does: summary or ratings CSV, or JSON (all loops, or one role, since a date)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--kind", choices=["summary", "ratings"], default="summary")
+        parser.add_argument("--role", default="", help="role slug")
+        parser.add_argument("--since", default=None, help="loops created on or after YYYY-MM-DD")
+        parser.add_argument("--output", default="-", help="file to write (default: standard output)")
+
+    def handle(self, *args, format: str, kind: str, role: str, since: str | None, output: str, **options) -> None:
+        if format == "json" and kind != "summary":
+            raise CommandError("JSON holds whole loops; use --kind summary (the default) with --format json.")
+        if role and not Role.objects.filter(slug=role).exists():
+            raise CommandError(
+                f'No role with slug "{role}". Known: {", ".join(Role.objects.values_list("slug", flat=True))}'
+            )
+        try:
+            since_date = dt.date.fromisoformat(since) if since else None
+        except ValueError as error:
+            raise CommandError(f"--since must be a date as YYYY-MM-DD, not {since!r}") from error
+        filters = pipeline.PipelineFilter(role=role, since=since_date)
+        viewer = User(is_staff=True, is_active=True)  # the command sees every loop, as staff does
+        loops = pipeline.pipeline_loops(user=viewer, filters=filters)
+        columns = pipeline.dimension_columns(role) if role and kind == "summary" else []
+        record = exports.export_start(by=None, kind=kind, fmt=format, filters=filters.as_dict(), source="command")
+        stream = exports.export_stream(
+            loops=loops, kind=kind, fmt=format, columns=columns, filters=filters.as_dict(), record=record
+        )
+        show_progress = output != "-" and sys.stderr.isatty()
+        if show_progress:
+            stream = self._with_progress(stream, total=loops.count())
+        if output == "-":
+            for piece in stream:
+                self.stdout.write(piece, ending="")
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                for piece in stream:
+                    handle.write(piece)
+            record.refresh_from_db()
+            self.stderr.write(f"Wrote {record.rows} rows to {output}.")
+
+    def _with_progress(self, stream: Iterator[str], *, total: int) -> Iterator[str]:
+        """A one-line progress bar on stderr, counting output lines against the loop count."""
+        done = 0
+        for piece in stream:
+            done += piece.count("\n")
+            filled = min(30, int(30 * done / max(total, 1)))
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {min(done, total)}/{total}")
+            yield piece
+        sys.stderr.write("\n")

@@ -1,0 +1,80 @@
+"""Pipeline, exports and the printable loop summary."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from hiring import debrief as aggregation
+from hiring import exports, pipeline, policy, selectors
+from hiring.forms import PipelineFilterForm
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = {("summary", "csv"), ("ratings", "csv"), ("summary", "json")}
+
+
+def _filter_form(request: HttpRequest) -> PipelineFilterForm:
+    if not policy.can_view_pipeline(request.user):
+        raise PermissionDenied("The pipeline is for recruiters and hiring managers.")
+    return PipelineFilterForm(request.GET, roles=pipeline.pipeline_roles(), hiring_managers=selectors.hiring_managers())
+
+
+@login_required
+def loop_pipeline(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    if not form.is_valid():
+        return render(request, "hiring/pipeline.html", {"form": form, "page": None}, status=400)
+    filters = form.to_filter()
+    columns = pipeline.dimension_columns(filters.role) if filters.role else []
+    loops = pipeline.pipeline_loops(user=request.user, filters=filters)
+    page = Paginator(loops, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [pipeline.pipeline_row(loop, columns) for loop in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "hiring/pipeline.html",
+        {"form": form, "page": page, "rows": rows, "columns": columns, "query": query.urlencode()},
+    )
+
+
+@login_required
+def loop_export(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    kind, fmt = request.GET.get("kind", "summary"), request.GET.get("format", "csv")
+    if (kind, fmt) not in EXPORT_FORMATS:
+        return HttpResponse(
+            "Choose format=csv with kind=summary or kind=ratings, or format=json.",
+            status=400,
+            content_type="text/plain",
+        )
+    if not form.is_valid():
+        return HttpResponse(
+            "Not exported: " + " ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain",
+        )
+    filters = form.to_filter()
+    columns = pipeline.dimension_columns(filters.role) if filters.role and kind == "summary" else []
+    loops = pipeline.pipeline_loops(user=request.user, filters=filters)
+    record = exports.export_start(by=request.user, kind=kind, fmt=fmt, filters=filters.as_dict(), source="web")
+    stream = exports.export_stream(
+        loops=loops, kind=kind, fmt=fmt, columns=columns, filters=filters.as_dict(), record=record
+    )
+    content_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
+    response = StreamingHttpResponse(stream, content_type=content_type)
+    name = f"loops-{kind}-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def loop_summary(request: HttpRequest, loop_id: int) -> HttpResponse:
+    loop = selectors.loop_get(user=request.user, loop_id=loop_id)
+    if not policy.can_view_debrief(request.user, loop):
+        raise PermissionDenied("The summary opens to interviewers once their own scorecard for this loop is submitted.")
+    return render(request, "hiring/summary.html", {"debrief": aggregation.loop_debrief(loop=loop)})
