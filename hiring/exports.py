@@ -15,8 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from hiring.models import Amendment, ExportRecord, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import Amendment, AuditEvent, ExportRecord, Interview, Loop, ObservedSignal, Rating, Scorecard
 from hiring.pipeline import RECOMMENDATIONS, SIGNAL_KINDS, DimensionColumn, normalised
+from hiring.services import audit_record
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 1000
@@ -233,6 +234,13 @@ def export_start(*, by: AbstractBaseUser | None, kind: str, fmt: str, filters: d
 
 def export_finish(*, record: ExportRecord, rows: int) -> None:
     ExportRecord.objects.filter(pk=record.pk).update(rows=rows)
+    shown = ", ".join(f"{key}={value}" for key, value in sorted(record.filters.items())) or "no filter"
+    audit_record(
+        actor=record.by,
+        action=AuditEvent.Action.EXPORT,
+        loop=None,
+        summary=f"{record.get_kind_display()} {record.format.upper()} ({record.source}), {rows} rows, {shown}",
+    )
 
 
 def export_stream(

@@ -20,6 +20,7 @@ class Candidate(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    forgotten_at = models.DateTimeField(null=True, blank=True, help_text="Personal data removed on request.")
 
     class Meta:
         ordering = ["name"]
@@ -207,3 +208,32 @@ class ExportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.format} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """What happened, who did it and when: submissions, amendments, decisions, exports, forgets."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Scorecard submitted"
+        AMEND = "amend", "Scorecard amended"
+        DECIDE = "decide", "Decision recorded"
+        EXPORT = "export", "Export"
+        FORGET = "forget", "Candidate forgotten"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    loop = models.ForeignKey(Loop, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["submit", "amend", "decide", "export", "forget"]), name="audit_action_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.summary}"

@@ -124,3 +124,7 @@ def can_plan(user: AnyUser, loop: Loop) -> bool:
 def can_view_pipeline(user: AnyUser) -> bool:
     """Recruiters, hiring managers and staff see the pipeline (and export it), limited to their loops."""
     return is_recruiter(user) or is_hiring_manager(user)
+
+
+def can_view_audit(user: AnyUser) -> bool:
+    return user.is_authenticated and user.is_staff

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring import policy
-from hiring.models import Amendment, Candidate, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import (
+    Amendment,
+    AuditEvent,
+    Candidate,
+    Decision,
+    Interview,
+    Loop,
+    ObservedSignal,
+    Rating,
+    Scorecard,
+)
 from roles.models import Dimension, Exercise, RubricVersion, Signal
 from roles.services import rubric_lock
 
@@ -266,6 +277,12 @@ def scorecard_submit(*, scorecard: Scorecard, by: AbstractBaseUser, revision: in
     current.full_clean()
     current.save()
     _loop_status_refresh(current.interview.loop)
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.SUBMIT,
+        loop=current.interview.loop,
+        summary=f"Scorecard {current.pk} ({current.interview.exercise.title}) submitted",
+    )
     return current
 
 
@@ -319,6 +336,13 @@ def scorecard_amend(
     )
     amendment.full_clean()
     amendment.save()
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.AMEND,
+        loop=current.interview.loop,
+        summary=f"Scorecard {current.pk} amended ({len(changes)} change{'s' if len(changes) != 1 else ''})"
+        + (" after the decision" if amendment.after_decision else ""),
+    )
     return amendment
 
 
@@ -361,6 +385,9 @@ def loop_decide(*, loop: Loop, by: AbstractBaseUser, outcome: str, rationale: st
     decision.save()
     Loop.objects.filter(pk=loop.pk).update(status=Loop.Status.DECIDED)
     loop.status = Loop.Status.DECIDED
+    audit_record(
+        actor=by, action=AuditEvent.Action.DECIDE, loop=current, summary=f"Decision: {decision.get_outcome_display()}"
+    )
     return decision
 
 
@@ -397,3 +424,79 @@ def scorecard_reminders_send(*, now: dt.datetime, after_hours: int) -> int:
         Scorecard.objects.filter(pk=scorecard.pk).update(reminded_at=now)
         sent += 1
     return sent
+
+
+# Audit and privacy ---------------------------------------------------------------------------
+
+
+def audit_record(*, actor: AbstractBaseUser | None, action: str, loop: Loop | None, summary: str) -> AuditEvent:
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.pk else None, action=action, loop=loop, summary=summary[:300]
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _name_pattern(name: str) -> re.Pattern | None:
+    parts = sorted({name.strip(), *[p for p in re.split(r"\s+", name.strip()) if len(p) >= 3]}, key=len, reverse=True)
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in parts) + r")(?!\w)", re.IGNORECASE)
+
+
+@transaction.atomic
+def candidate_forget(*, candidate: Candidate, by: AbstractBaseUser | None) -> int:
+    """Remove a candidate's personal data; ratings stay, anonymous, for statistics.
+
+    Name, email and notes go; every free text of their loops (evidence, notes, takeaways,
+    rationales, amendment history) has their name replaced by "[candidate]".
+    Returns how many texts were scrubbed.
+    """
+    if candidate.forgotten_at is not None:
+        raise ValidationError("This candidate's personal data was already removed.")
+    pattern = _name_pattern(candidate.name)
+    scrubbed = 0
+
+    def scrub(text: str) -> str:
+        nonlocal scrubbed
+        if not pattern or not text:
+            return text
+        new = pattern.sub("[candidate]", text)
+        scrubbed += new != text
+        return new
+
+    loops = Loop.objects.filter(candidate=candidate)
+    for model, fields, path in (
+        (Rating, ["evidence"], "scorecard__interview__loop__in"),
+        (ObservedSignal, ["note"], "scorecard__interview__loop__in"),
+        (Scorecard, ["key_takeaways"], "interview__loop__in"),
+        (Decision, ["rationale"], "loop__in"),
+        (Amendment, ["reason"], "scorecard__interview__loop__in"),
+    ):
+        objects = list(model.objects.filter(**{path: loops}))
+        for obj in objects:
+            for name in fields:
+                setattr(obj, name, scrub(getattr(obj, name)))
+        model.objects.bulk_update(objects, fields, batch_size=500)
+    amendments = list(Amendment.objects.filter(scorecard__interview__loop__in=loops))
+    for amendment in amendments:
+        amendment.changes = [
+            {key: scrub(value) if isinstance(value, str) else value for key, value in change.items()}
+            for change in amendment.changes
+        ]
+    Amendment.objects.bulk_update(amendments, ["changes"], batch_size=500)
+    candidate.name = f"Forgotten candidate {candidate.pk}"
+    candidate.email = ""
+    candidate.notes = ""
+    candidate.forgotten_at = timezone.now()
+    candidate.full_clean()
+    candidate.save()
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.FORGET,
+        loop=None,
+        summary=f"Candidate {candidate.pk}: personal data removed ({scrubbed} texts scrubbed)",
+    )
+    return scrubbed

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import PASSWORD, HiringManagerFactory, InterviewerFactory, RecruiterFactory, UserFactory
+from tests.factories import HiringManagerFactory, InterviewerFactory, RecruiterFactory, UserFactory
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def login():
 
     def _login(user) -> Client:
         client = Client()
-        assert client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
         return client
 
     return _login

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from hiring.models import Candidate
+from hiring.services import candidate_forget
+
+
+class Command(BaseCommand):
+    help = "Remove a candidate's personal data (name, email, notes, their name in free text); ratings stay anonymous."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("candidate_id", type=int)
+
+    def handle(self, *args, candidate_id: int, **options) -> None:
+        candidate = Candidate.objects.filter(pk=candidate_id).first()
+        if candidate is None:
+            raise CommandError(f"No candidate with id {candidate_id}.")
+        try:
+            scrubbed = candidate_forget(candidate=candidate, by=None)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(f"Candidate {candidate_id} forgotten: personal data removed, {scrubbed} texts scrubbed.")
