@@ -44,3 +44,8 @@ def role_fixtures(db):
     from roles.services import default_fixture_paths, roles_load
 
     return roles_load(paths=default_fixture_paths())
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

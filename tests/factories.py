@@ -26,20 +26,30 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(self, create: bool, extracted, **kwargs) -> None:
-        if create and extracted:
-            self.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in extracted])
+        _join(self, create, extracted or ())
+
+
+def _join(user: User, create: bool, names) -> None:
+    if create and names:
+        user.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in names])
 
 
 class InterviewerFactory(UserFactory):
-    groups = ("Interviewers",)
+    @factory.post_generation
+    def groups(self, create: bool, extracted, **kwargs) -> None:
+        _join(self, create, extracted or ("Interviewers",))
 
 
 class HiringManagerFactory(UserFactory):
-    groups = ("Hiring managers",)
+    @factory.post_generation
+    def groups(self, create: bool, extracted, **kwargs) -> None:
+        _join(self, create, extracted or ("Hiring managers",))
 
 
 class RecruiterFactory(UserFactory):
-    groups = ("Recruiters",)
+    @factory.post_generation
+    def groups(self, create: bool, extracted, **kwargs) -> None:
+        _join(self, create, extracted or ("Recruiters",))
 
 
 class RoleFactory(factory.django.DjangoModelFactory):
