@@ -235,9 +235,12 @@ def _check_scale(check: _Checker, scale: Any) -> range | None:
 
 def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -> set[str]:
     slugs: set[str] = set()
+    known: set[str] = set()
     names: set[str] = set()
     for i, dimension in enumerate(dimensions):
         obj = _label("dimension", i, dimension)
+        if isinstance(dimension, dict) and _slug(dimension.get("slug")) is None:
+            known.add(dimension["slug"])
         if not check.fields(dimension, DIMENSION, obj):
             continue
         if dimension["slug"] in slugs:
@@ -272,7 +275,7 @@ def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -
             required = sorted({levels.start, (levels.start + levels.stop - 1) // 2, levels.stop - 1})
             if missing := [str(level) for level in required if level not in anchor_levels]:
                 check.add(obj, "anchors", f"needs an anchor at level {', '.join(missing)} (lowest, middle and highest)")
-    return slugs
+    return known
 
 
 def _check_exercises(check: _Checker, exercises: list, dimension_slugs: set[str]) -> None:

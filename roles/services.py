@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from roles.blueprints import BlueprintError, Problem, blueprint_read, rubric_hash
@@ -75,6 +76,18 @@ def role_load(*, document: dict, file: str) -> LoadOutcome:
         action = "created"
     elif rubric.content_hash == content_hash:
         return LoadOutcome(file, role.slug, number, "unchanged")
+    elif latest is not None and number < latest:
+        raise BlueprintError(
+            [
+                Problem(
+                    file,
+                    "rubric",
+                    "version",
+                    f"version {number} of {role.slug} is superseded by version {latest} and cannot change; "
+                    f"load the changed rubric as version {latest + 1}",
+                )
+            ]
+        )
     elif rubric.is_locked:
         raise BlueprintError(
             [
@@ -88,8 +101,13 @@ def role_load(*, document: dict, file: str) -> LoadOutcome:
             ]
         )
     else:
-        for related in (rubric.scale_levels, rubric.areas, rubric.exercises, rubric.dimensions, rubric.signals):
-            related.all().delete()
+        try:
+            for related in (rubric.scale_levels, rubric.areas, rubric.exercises, rubric.dimensions, rubric.signals):
+                related.all().delete()
+        except ProtectedError as error:
+            raise BlueprintError(
+                [Problem(file, "rubric", "version", f"version {number} of {role.slug} is in use and cannot change")]
+            ) from error
         action = "updated"
     _fill_rubric(rubric, document["rubric"], content_hash, file)
     return LoadOutcome(file, role.slug, number, action)

@@ -15,7 +15,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def role_kit(request: HttpRequest, slug: str) -> HttpResponse:
     version = request.GET.get("version")
-    if version is not None and not version.isdigit():
+    if version is not None and not (version.isascii() and version.isdecimal()):
         raise Http404("No such rubric version.")
     rubric = selectors.rubric_get(role_slug=slug, number=int(version) if version else None)
     versions = selectors.rubric_versions(role_slug=slug)

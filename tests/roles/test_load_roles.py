@@ -1,0 +1,297 @@
+"""The `load_roles` management command: what an author sees when a fixture is wrong, and that nothing changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from roles.models import Anchor, Dimension, Role, RubricVersion
+from roles.services import rubric_lock
+from tests.factories import RubricVersionFactory
+from tests.roles.helpers import dimension_named, real_document, real_path, roles_snapshot, write_document
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "principal-ml-scientist"
+HEADER = "Nothing was loaded. Fix these problems first:"
+MODELING = 'dimension "Modeling depth" (2)'
+
+
+def _load(*paths: Path) -> str:
+    out = StringIO()
+    call_command("load_roles", *[str(path) for path in paths], stdout=out)
+    return out.getvalue()
+
+
+def _refused(path: Path) -> str:
+    with pytest.raises(CommandError) as raised:
+        call_command("load_roles", str(path), stdout=StringIO())
+    return str(raised.value)
+
+
+def _unlocked_version_1_in_the_library() -> None:
+    """An unlocked version 1 of the same role: a fixture wrongly let through would be loaded over it."""
+    RubricVersionFactory(role__slug=SLUG, dimensions=2, signals=True)
+
+
+# --- each mutation starts from the real principal-ml-scientist fixture ---------------------------------
+
+
+def _anchor_level_outside_scale(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["anchors"][0]["level"] = 6
+
+
+def _duplicate_dimension_name(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["name"] = "Problem framing"
+
+
+def _duplicate_dimension_slug(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["slug"] = "problem-framing"
+
+
+def _unknown_signal_kind(document: dict) -> None:
+    document["rubric"]["signals"][2]["kind"] = "amazing"
+
+
+def _blank_dimension_description(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["description"] = "  "
+
+
+def _missing_role_title(document: dict) -> None:
+    del document["role"]["title"]
+
+
+def _unknown_dimension_field(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["colour"] = "red"
+
+
+def _unknown_anchor_field(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["anchors"][1]["note"] = "check"
+
+
+def _scale_label_missing(document: dict) -> None:
+    del document["rubric"]["scale"]["labels"]["3"]
+
+
+def _middle_anchor_missing(document: dict) -> None:
+    dimension = dimension_named(document, "Modeling depth")
+    dimension["anchors"] = [a for a in dimension["anchors"] if a["level"] != 3]
+
+
+def _exercise_names_unknown_dimension(document: dict) -> None:
+    document["rubric"]["exercises"][0]["dimensions"].append("astrology")
+
+
+def _wrong_format(document: dict) -> None:
+    document["format"] = "role-blueprint/0"
+
+
+def _zero_weight(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["weight"] = 0
+
+
+def _version_as_text(document: dict) -> None:
+    document["rubric"]["version"] = "2"
+
+
+BAD_FIXTURES: list[tuple[str, Callable[[dict], None], str]] = [
+    (
+        "anchor-level-outside-scale",
+        _anchor_level_outside_scale,
+        f"{MODELING}: anchors[0].level: 6 is outside the scale 1–5",
+    ),
+    (
+        "duplicate-dimension-name",
+        _duplicate_dimension_name,
+        'dimension "Problem framing" (2): name: duplicates an earlier dimension of this rubric',
+    ),
+    (
+        "duplicate-dimension-slug",
+        _duplicate_dimension_slug,
+        f'{MODELING}: slug: duplicates dimension slug "problem-framing"',
+    ),
+    ("unknown-signal-kind", _unknown_signal_kind, "signal 3: kind: 'amazing' is not one of strong, weak, red_flag"),
+    (
+        "blank-dimension-description",
+        _blank_dimension_description,
+        f"{MODELING}: description: is required and must not be blank",
+    ),
+    ("missing-role-title", _missing_role_title, "role: title: is required"),
+    ("unknown-dimension-field", _unknown_dimension_field, f"{MODELING}: colour: is not a known field"),
+    ("unknown-anchor-field", _unknown_anchor_field, f"{MODELING}: anchors[1].note: is not a known field"),
+    ("scale-label-missing", _scale_label_missing, "scale: labels: has no label for level 3"),
+    (
+        "middle-anchor-missing",
+        _middle_anchor_missing,
+        f"{MODELING}: anchors: needs an anchor at level 3 (lowest, middle and highest)",
+    ),
+    (
+        "exercise-names-unknown-dimension",
+        _exercise_names_unknown_dimension,
+        'exercise "Case study 1: End-to-end ML feature design" (1): dimensions: '
+        'names "astrology", which is not a dimension of this rubric',
+    ),
+    ("wrong-format", _wrong_format, "document: format: must be \"role-blueprint/1\", not 'role-blueprint/0'"),
+    ("zero-weight", _zero_weight, f"{MODELING}: weight: must be a number above 0 and below 100, not 0"),
+    ("version-as-text", _version_as_text, "rubric: version: must be a whole number from 1, not '2'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"), [(m, e) for _, m, e in BAD_FIXTURES], ids=[i for i, _, _ in BAD_FIXTURES]
+)
+def test_a_bad_fixture_is_refused_naming_file_object_and_field_and_changes_nothing(tmp_path, mutate, expected):
+    _unlocked_version_1_in_the_library()
+    before = roles_snapshot()
+    counts = (Role.objects.count(), Dimension.objects.count(), Anchor.objects.count())
+    document = real_document(SLUG)
+    mutate(document)
+    path = write_document(tmp_path, document, f"{SLUG}.json")
+
+    message = _refused(path)
+
+    assert message.splitlines()[0] == HEADER
+    assert f"{path}: {expected}" in message.splitlines()
+    assert (Role.objects.count(), Dimension.objects.count(), Anchor.objects.count()) == counts
+    assert roles_snapshot() == before
+
+
+def test_malformed_json_is_refused_naming_the_file_and_changes_nothing(tmp_path):
+    _unlocked_version_1_in_the_library()
+    before = roles_snapshot()
+    path = tmp_path / "truncated.json"
+    path.write_text(real_path(SLUG).read_text(encoding="utf-8")[:-40], encoding="utf-8")
+
+    message = _refused(path)
+
+    assert message.splitlines()[0] == HEADER
+    assert f"{path}: file: -: is not valid JSON: " in message
+    assert roles_snapshot() == before
+
+
+def test_a_missing_file_is_refused_naming_it(tmp_path):
+    path = tmp_path / "nowhere.json"
+    message = _refused(path)
+    assert f"{path}: file: -: cannot be read: " in message
+    assert Role.objects.count() == 0
+
+
+def test_a_changed_rubric_under_a_locked_version_is_refused_and_changes_nothing(tmp_path):
+    _load(real_path(SLUG))
+    rubric_lock(rubric=RubricVersion.objects.get(role__slug=SLUG, number=1))
+    before = roles_snapshot()
+    document = real_document(SLUG)
+    dimension_named(document, "Modeling depth")["anchors"][0]["text"] = "Reworded after the first scorecard"
+    path = write_document(tmp_path, document, f"{SLUG}.json")
+
+    message = _refused(path)
+
+    assert message.splitlines()[0] == HEADER
+    [line] = [line for line in message.splitlines() if line.startswith(f"{path}: ")]
+    assert line.startswith(f"{path}: rubric: version: version 1 of {SLUG} is used by scorecards (locked ")
+    assert line.endswith("and cannot change; load the changed rubric as version 2")
+    assert roles_snapshot() == before
+
+
+def test_a_bad_file_given_with_good_ones_loads_none_of_them(tmp_path):
+    document = real_document("senior-ml-scientist")
+    _middle_anchor_missing(document)
+    bad = write_document(tmp_path, document, "bad.json")
+    with pytest.raises(CommandError):
+        call_command("load_roles", str(real_path(SLUG)), str(bad), str(real_path("lead-ml-scientist")))
+    assert Role.objects.count() == 0
+
+
+def test_loading_reports_each_file_then_unchanged_on_the_second_run():
+    path = real_path(SLUG)
+    assert _load(path) == f"{path}: {SLUG} rubric v1 created\n"
+    assert _load(path) == f"{path}: {SLUG} rubric v1 unchanged\n"
+    assert Role.objects.count() == 1
+
+
+def test_without_arguments_every_fixture_under_the_fixtures_folder_is_loaded(tmp_path, settings):
+    for slug in ("principal-research-scientist", SLUG):
+        shutil.copy(real_path(slug), tmp_path / f"{slug}.json")
+    (tmp_path / "notes.txt").write_text("not a fixture", encoding="utf-8")
+    settings.ROLE_FIXTURES_DIR = tmp_path
+
+    out = _load()
+
+    assert out.splitlines() == [
+        f"{tmp_path / SLUG}.json: {SLUG} rubric v1 created",
+        f"{tmp_path / 'principal-research-scientist'}.json: principal-research-scientist rubric v1 created",
+    ]
+    assert sorted(Role.objects.values_list("slug", flat=True)) == [SLUG, "principal-research-scientist"]
+
+
+def test_without_arguments_and_no_fixtures_the_command_says_so(tmp_path, settings):
+    settings.ROLE_FIXTURES_DIR = tmp_path
+    with pytest.raises(CommandError, match="No fixture files given and none found under fixtures/"):
+        call_command("load_roles")
+
+
+# --- the real command, in its own process, on its own database --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """An empty, migrated SQLite database made by the real `manage.py migrate`."""
+    database = tmp_path_factory.mktemp("manage") / "empty.sqlite3"
+    result = _manage(database, "migrate", "--noinput", "-v", "0")
+    assert result.returncode == 0, result.stderr
+    return database
+
+
+def _manage(database: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _rows(database: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_the_real_command_loads_good_fixtures_and_exits_1_on_a_bad_one_changing_nothing(tmp_path, migrated_sqlite):
+    database = tmp_path / "db.sqlite3"
+    shutil.copy(migrated_sqlite, database)
+
+    loaded = _manage(database, "load_roles", str(real_path(SLUG)))
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout == f"{real_path(SLUG)}: {SLUG} rubric v1 created\n"
+    anchors = _rows(database, "SELECT id, level, text FROM roles_anchor ORDER BY id")
+    assert len(anchors) == 24
+
+    document = real_document(SLUG)
+    _anchor_level_outside_scale(document)
+    dimension_named(document, "Problem framing")["anchors"][1]["text"] = "Would have replaced the anchor"
+    bad = write_document(tmp_path, document, "bad.json")
+
+    refused = _manage(database, "load_roles", str(real_path("senior-ml-scientist")), str(bad))
+
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    assert HEADER in refused.stderr
+    assert f"{bad}: {MODELING}: anchors[0].level: 6 is outside the scale 1–5" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert _rows(database, "SELECT slug FROM roles_role") == [(SLUG,)]
+    assert _rows(database, "SELECT id, level, text FROM roles_anchor ORDER BY id") == anchors
