@@ -260,7 +260,7 @@ def test_a_superseded_version_is_frozen_even_when_no_loop_uses_it(tmp_path):
     roles_load(paths=[write_document(tmp_path, _changed_principal(version=2), "v2.json")])
     before = roles_snapshot()
 
-    with pytest.raises(BlueprintError, match="superseded by version 2 .* as version 3"):
+    with pytest.raises(BlueprintError, match=r"superseded by version 2 .* as version 3"):
         roles_load(paths=[write_document(tmp_path, _changed_principal(version=1), "v1-changed.json")])
 
     assert roles_snapshot() == before
