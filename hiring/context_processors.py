@@ -8,4 +8,8 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_pipeline": policy.can_view_pipeline(user), "nav_new_loop": policy.can_plan_loops(user)}
+    return {
+        "nav_pipeline": policy.can_view_pipeline(user),
+        "nav_new_loop": policy.can_plan_loops(user),
+        "nav_calibration": policy.can_view_calibration(user),
+    }

@@ -13,8 +13,18 @@ The rules the debrief applies are defined here and nowhere else:
     weak       normalised mean <  WEAK_BELOW (0.5: under 3 of 1–5, under 2 of 0–4);
     meets      anything else (around the bar).
 - The suggested outcome (never the decision) follows SUGGESTION_RULES, first match wins.
+- A dimension shows an unusual disagreement when this loop's normalised spread
+  ((highest - lowest) / span) exceeds the dimension's usual spread by more than
+  UNUSUAL_MARGIN. The usual spread is the mean normalised spread over the role's other
+  complete or decided loops where two or more interviewers scored that dimension (matched
+  by slug across rubric versions); with fewer than UNUSUAL_MIN_LOOPS such loops there is
+  nothing to compare with and nothing is marked.
+- The leniency-adjusted view (Debrief.adjusted, computed only when asked for) shifts each
+  interviewer's scores by minus their leniency (hiring.calibration) measured on their other
+  loops, in raw points (leniency x span). It is shown beside the raw scores, never instead.
 
-The module issues a fixed number of queries whatever the size of the panel or rubric,
+The module issues a fixed number of queries whatever the size of the panel or rubric
+(one more, also fixed, when the adjusted view is read),
 and does its arithmetic in one pass over one query's rows.
 """
 
@@ -23,6 +33,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Avg, Count, F, FloatField, IntegerField, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Cast
 
 from hiring.models import Amendment, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
 from roles.models import Dimension, RubricVersion, Signal
@@ -30,6 +44,8 @@ from roles.models import Dimension, RubricVersion, Signal
 STRONG_AT = 0.75
 WEAK_BELOW = 0.5
 SPLIT_SPREAD = 0.5  # of the scale's span
+UNUSUAL_MARGIN = 0.25  # of the scale's span, above the dimension's usual spread
+UNUSUAL_MIN_LOOPS = 5  # other loops needed before a spread can be called unusual
 
 SUGGESTION_RULES = (
     ("No scorecard is submitted yet: wait for the panel.", "wait"),
@@ -116,6 +132,8 @@ class DimensionSummary:
     dimension: Dimension
     stats: DimensionStats
     unusual_disagreement: bool = False
+    usual_spread: float | None = None  # normalised, over the role's other loops; None when too few to compare
+    normalised_spread: float | None = None  # this loop's (high - low) / span; None under two scores
 
     @property
     def label(self) -> str:
@@ -134,6 +152,27 @@ class Suggestion:
     text: str
     outcome: str
     reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AdjustedCell:
+    rating: Rating | None
+    adjusted: float | None
+
+
+@dataclass(frozen=True)
+class AdjustedRow:
+    row: PanelRow
+    leniency: float | None  # normalised; None when the interviewer has no other loop to measure it on
+    compared: int
+    shift: float  # raw points subtracted from each score
+    cells: list[AdjustedCell]
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    rows: list[AdjustedRow]
+    means: list[float | None]
 
 
 @dataclass
@@ -167,6 +206,93 @@ class Debrief:
         titles = {"red_flag": "Red flags", "strong": "Strong signals", "weak": "Weak signals"}
         return [(kind, titles[kind], self.observations[kind]) for kind in ("red_flag", "strong", "weak")]
 
+    @property
+    def unusual_rule(self) -> tuple[float, int]:
+        """(UNUSUAL_MARGIN, UNUSUAL_MIN_LOOPS), for the page's explanation."""
+        return UNUSUAL_MARGIN, UNUSUAL_MIN_LOOPS
+
+    @cached_property
+    def adjusted(self) -> Adjusted:
+        """The leniency-adjusted scores, computed (one query) only when a page reads them."""
+        return leniency_adjusted(loop=self.loop, rubric=self.rubric, rows=self.rows, columns=len(self.dimensions))
+
+
+def leniency_adjusted(*, loop: Loop, rubric: RubricVersion, rows: list[PanelRow], columns: int) -> Adjusted:
+    """Each scorecard's scores shifted by minus its interviewer's leniency on other loops, in raw points."""
+    from hiring.calibration import leniency_elsewhere  # hiring.calibration imports this module
+
+    measured = leniency_elsewhere(interviewer_ids=[row.interview.interviewer_id for row in rows], loop=loop)
+    span = rubric.scale_max - rubric.scale_min
+    adjusted_rows = []
+    for row in rows:
+        leniency = measured[row.interview.interviewer_id]
+        shift = leniency.mean * span if leniency.mean is not None else 0.0
+        cells = [
+            AdjustedCell(cell.rating, _score(cell.rating) - shift if _score(cell.rating) is not None else None)
+            for cell in row.cells
+        ]
+        adjusted_rows.append(AdjustedRow(row, leniency.mean, leniency.n, shift, cells))
+    means = [_mean([row.cells[i].adjusted for row in adjusted_rows]) for i in range(columns)]
+    return Adjusted(rows=adjusted_rows, means=means)
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.fmean(present) if present else None
+
+
+def _score(rating: Rating | None) -> int | None:
+    return rating.score if rating is not None and not rating.not_assessed else None
+
+
+def _raw_spread(slug: str) -> Subquery:
+    """Highest minus lowest submitted score on the dimension `slug` of the outer loop, if two or more."""
+    per_loop = (
+        Rating.objects.filter(
+            scorecard__interview__loop=OuterRef("pk"),
+            scorecard__status=Scorecard.Status.SUBMITTED,
+            dimension__slug=slug,
+            score__isnull=False,
+            not_assessed=False,
+        )
+        .order_by()
+        .values("scorecard__interview__loop")
+        .annotate(n=Count("pk"), spread=Max("score") - Min("score"))
+        .filter(n__gte=2)
+        .values("spread")[:1]
+    )
+    return Subquery(per_loop, output_field=IntegerField())
+
+
+def usual_spreads(*, loop: Loop, role_id: int, slugs: list[str]) -> dict[str, tuple[float | None, int]]:
+    """(mean normalised spread, loops) per dimension slug over the role's other complete or decided loops.
+
+    One aggregate query whatever the number of loops.
+    """
+    others = Loop.objects.filter(
+        rubric__role_id=role_id, status__in=[Loop.Status.COMPLETE, Loop.Status.DECIDED]
+    ).exclude(pk=loop.pk)
+    span = Cast(F("rubric__scale_max") - F("rubric__scale_min"), FloatField())
+    spreads = {f"spread_{i}": Cast(_raw_spread(slug), FloatField()) / span for i, slug in enumerate(slugs)}
+    aggregates = {}
+    for i in range(len(slugs)):
+        aggregates[f"mean_{i}"] = Avg(f"spread_{i}")
+        aggregates[f"loops_{i}"] = Count(f"spread_{i}")
+    figures = others.annotate(**spreads).aggregate(**aggregates) if slugs else {}
+    return {slug: (figures[f"mean_{i}"], figures[f"loops_{i}"]) for i, slug in enumerate(slugs)}
+
+
+def mark_unusual(summary: DimensionSummary, *, usual: tuple[float | None, int], span: int) -> None:
+    """Mark the summary when its spread exceeds the usual spread by more than UNUSUAL_MARGIN (see above)."""
+    mean, loops = usual
+    if summary.stats.count >= 2:
+        summary.normalised_spread = summary.stats.spread / span
+    if loops < UNUSUAL_MIN_LOOPS or mean is None:
+        return
+    summary.usual_spread = mean
+    if summary.normalised_spread is not None and summary.normalised_spread > mean + UNUSUAL_MARGIN:
+        summary.unusual_disagreement = True
+
 
 def loop_debrief(*, loop: Loop) -> Debrief:
     """Everything the debrief page shows for a loop, in a fixed number of queries."""
@@ -193,6 +319,9 @@ def loop_debrief(*, loop: Loop) -> Debrief:
         DimensionSummary(d, dimension_stats(scores[d.pk], scale_min=rubric.scale_min, scale_max=rubric.scale_max))
         for d in dimensions
     ]
+    usual = usual_spreads(loop=loop, role_id=rubric.role_id, slugs=[d.slug for d in dimensions])
+    for summary in summaries:
+        mark_unusual(summary, usual=usual[summary.dimension.slug], span=rubric.scale_max - rubric.scale_min)
     amended = {a.scorecard_id for a in amendments}
     amended_late = {a.scorecard_id for a in amendments if a.after_decision}
     rows = [

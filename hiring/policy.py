@@ -2,7 +2,8 @@
 
 - Staff see everything.
 - Recruiters plan loops and see the loops they own, with every scorecard.
-- Hiring managers see every scorecard of the loops they manage, and decide them.
+- Hiring managers see every scorecard of the loops they manage, and decide them. They
+  (and staff) also see interviewer calibration, aggregated over all loops.
 - Interviewers see their own interviews; other scorecards of a loop only once their
   own scorecard on that loop is submitted (blind scoring, to avoid anchoring).
 - Only the interviewer edits, submits or amends their own scorecard.
@@ -128,3 +129,8 @@ def can_view_pipeline(user: AnyUser) -> bool:
 
 def can_view_audit(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_staff
+
+
+def can_view_calibration(user: AnyUser) -> bool:
+    """Hiring managers and staff compare interviewers' scoring (leniency, agreement) across all loops."""
+    return is_hiring_manager(user)

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hiring import views, views_audit, views_pipeline
+from hiring import views, views_audit, views_calibration, views_pipeline
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views_audit.audit_log, name="audit_log"),
+    path("calibration/", views_calibration.calibration_page, name="calibration"),
     path("loops/", views_pipeline.loop_pipeline, name="loop_pipeline"),
     path("loops/export/", views_pipeline.loop_export, name="loop_export"),
     path("loops/new/", views.loop_new, name="loop_new"),

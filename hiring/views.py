@@ -191,6 +191,7 @@ def _loop_for_debrief(request: HttpRequest, loop_id: int):
 def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
     loop = _loop_for_debrief(request, loop_id)
     can_decide = policy.can_decide(request.user, loop)
+    can_adjust = policy.can_view_calibration(request.user)
     form = DecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -215,6 +216,8 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
             "debrief": aggregation.loop_debrief(loop=loop),
             "form": form,
             "can_decide": can_decide,
+            "can_adjust": can_adjust,
+            "show_adjusted": can_adjust and request.GET.get("adjusted") == "1",
             "thresholds": {"strong": aggregation.STRONG_AT, "weak": aggregation.WEAK_BELOW},
             "classifications": aggregation.CLASSIFICATIONS,
         },
