@@ -221,7 +221,7 @@ class ScorecardForm(forms.Form):
     def other_open(self) -> bool:
         """Open the optional dimensions when any of them holds something or has an error."""
         return any(
-            row.score.value() or row.evidence.value() or row.score.errors or row.evidence.errors
+            row.score.value() not in (None, "") or row.evidence.value() or row.score.errors or row.evidence.errors
             for row in self.other_rows
         )
 

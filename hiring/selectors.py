@@ -42,6 +42,8 @@ def interviewer_home(*, user: AbstractBaseUser, now: dt.datetime) -> HomeSection
         interview.due_at = scorecard_due_at(interview)
         if interview.scorecard.is_submitted:
             sections.submitted.append(interview)
+        elif interview.loop.status == Loop.Status.DECIDED:
+            continue
         elif interview.scheduled_at > now:
             sections.upcoming.append(interview)
         elif interview.due_at < now:

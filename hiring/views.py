@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hiring import debrief as aggregation
 from hiring import policy, selectors, services
 from hiring.forms import AmendForm, DecisionForm, LoopCreateForm, PlanRowForm, ScorecardForm
+from hiring.models import Loop
 
 PENDING_POSTS = "pending_scorecard_posts"
 
@@ -27,20 +28,19 @@ def _wants_json(request: HttpRequest) -> bool:
 def keeps_post_when_signed_out(view):
     """Like login_required, but a scorecard post made after the session expired is kept on the server.
 
-    The posted text is stored in the (new, anonymous) session; Django keeps session data
-    across login, so the scorecard page picks it up once the interviewer is back.
+    The posted text is stored in the (new, anonymous) session under the page it belongs to;
+    Django keeps session data across login, so that page picks it up once the interviewer
+    is back. Autosave posts belong to the scorecard page.
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, scorecard_id: int, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
             return view(request, scorecard_id, *args, **kwargs)
-        page = reverse("scorecard", args=[scorecard_id])
+        page = reverse("scorecard", args=[scorecard_id]) if _wants_json(request) else request.path
         if request.method == "POST":
             pending = request.session.get(PENDING_POSTS, {})
-            pending[str(scorecard_id)] = {
-                k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"
-            }
+            pending[page] = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
             request.session[PENDING_POSTS] = pending
             if _wants_json(request):
                 return JsonResponse(
@@ -54,6 +54,19 @@ def keeps_post_when_signed_out(view):
         return redirect_to_login(page)
 
     return wrapper
+
+
+def _pending_post(request: HttpRequest) -> QueryDict | None:
+    """The form this page kept when its post arrived after the session expired, if any (taken once)."""
+    pending = request.session.get(PENDING_POSTS, {})
+    data = pending.pop(request.path, None)
+    if data is None:
+        return None
+    request.session[PENDING_POSTS] = pending
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
 
 
 @login_required
@@ -242,15 +255,17 @@ def _scorecard_page_or_hidden(request: HttpRequest, scorecard_id: int):
 def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     page = _scorecard_page_or_hidden(request, scorecard_id)
     can_edit = policy.can_edit_scorecard(request.user, page.scorecard)
+    editable = can_edit and not page.scorecard.is_submitted and page.loop.status != Loop.Status.DECIDED
     status = 200
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Only the interviewer who ran this interview can change its scorecard.")
-        form, status = _scorecard_post(request, page, request.POST, action=request.POST.get("action", "save"))
-        if status == 302:
-            return redirect("scorecard", scorecard_id)
-    elif (pending := _pending_post(request, scorecard_id)) is not None and can_edit:
-        form, status = _scorecard_post(request, page, pending, action="save", restored=True)
+    data = request.POST if request.method == "POST" else _pending_post(request)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("Only the interviewer who ran this interview can change its scorecard.")
+    if data is not None and can_edit:
+        if not editable:
+            return _kept_for_amendment(request, page, data)
+        restored = request.method != "POST"
+        action = "save" if restored else request.POST.get("action", "save")
+        form, status = _scorecard_post(request, page, data, action=action, restored=restored)
         if status == 302:
             return redirect("scorecard", scorecard_id)
     else:
@@ -258,21 +273,32 @@ def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     return render(
         request,
         "hiring/scorecard.html",
-        {"page": page, "form": form, "can_edit": can_edit, "editable": can_edit and not page.scorecard.is_submitted},
+        {"page": page, "form": form, "can_edit": can_edit, "editable": editable},
         status=status,
     )
 
 
-def _pending_post(request: HttpRequest, scorecard_id: int) -> QueryDict | None:
-    pending = request.session.get(PENDING_POSTS, {})
-    data = pending.pop(str(scorecard_id), None)
-    if data is None:
-        return None
-    request.session[PENDING_POSTS] = pending
-    query = QueryDict(mutable=True)
-    for key, values in data.items():
-        query.setlist(key, values)
-    return query
+def _kept_for_amendment(request: HttpRequest, page, data: QueryDict) -> HttpResponse:
+    """Text typed for a scorecard that was meanwhile submitted or locked: keep it on screen and say what to do."""
+    kept = data.copy()
+    kept["revision"] = str(page.scorecard.revision)
+    if page.scorecard.is_submitted:
+        form = AmendForm(kept, page=page)
+        form.is_valid()
+        form.kept_message = (
+            "Not saved: this scorecard was submitted meanwhile (in another tab or window). "
+            "Your text is kept below; give a reason to save it as an amendment."
+        )
+        return render(request, "hiring/scorecard_amend.html", {"page": page, "form": form}, status=409)
+    form = ScorecardForm(kept, page=page)
+    form.is_valid()
+    form.kept_message = "Not saved: this loop is decided and its scorecards are locked. Your text is shown below."
+    return render(
+        request,
+        "hiring/scorecard.html",
+        {"page": page, "form": form, "can_edit": True, "editable": True, "locked": True},
+        status=409,
+    )
 
 
 def _scorecard_post(request, page, data, *, action: str, restored: bool = False) -> tuple[ScorecardForm, int]:
@@ -342,16 +368,20 @@ def _first_errors(form) -> str:
     return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
 
-@login_required
+@keeps_post_when_signed_out
 def scorecard_amend(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     page = _scorecard_page_or_hidden(request, scorecard_id)
     if not policy.can_edit_scorecard(request.user, page.scorecard):
         raise PermissionDenied("Only the interviewer who ran this interview can amend its scorecard.")
     if not page.scorecard.is_submitted:
         return redirect("scorecard", scorecard_id)
-    form = AmendForm(request.POST or None, page=page)
+    data = request.POST if request.method == "POST" else _pending_post(request)
+    form = AmendForm(data, page=page)
     status = 200
-    if request.method == "POST":
+    if data is not None and request.method != "POST":
+        form.is_valid()
+        form.kept_message = "Restored what you typed before you were signed out. It is not saved yet: save it below."
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             try:

@@ -1,0 +1,201 @@
+"""Who sees which loops, interviews and scorecards (hiring.policy), including blind scoring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+from django.utils import timezone
+
+from hiring import policy
+from hiring.models import Interview, Loop, Scorecard
+from tests.factories import InterviewerFactory, InterviewFactory, LoopFactory, RecruiterFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    """Two loops. Interviewer A sits on both; B only on the first, C only on the second."""
+
+    loop: Loop
+    other_loop: Loop
+    a: Interview  # A on `loop`
+    b: Interview  # B on `loop`
+    a_other: Interview  # A on `other_loop`
+    c_other: Interview  # C on `other_loop`
+    outsider: User  # an interviewer on no loop
+    other_recruiter: User  # a recruiter who owns neither loop
+    staff: User
+
+    def user(self, who: str):
+        return {
+            "A": self.a.interviewer,
+            "B": self.b.interviewer,
+            "outsider": self.outsider,
+            "hiring manager": self.loop.hiring_manager,
+            "recruiter": self.loop.recruiter,
+            "other recruiter": self.other_recruiter,
+            "staff": self.staff,
+            "anonymous": AnonymousUser(),
+        }[who]
+
+    def names(self) -> dict[int, str]:
+        return {self.a.pk: "a", self.b.pk: "b", self.a_other.pk: "a_other", self.c_other.pk: "c_other"}
+
+
+@pytest.fixture
+def world() -> World:
+    loop, other_loop = LoopFactory(), LoopFactory()
+    a = InterviewFactory(loop=loop)
+    a_other = InterviewFactory(loop=other_loop, interviewer=a.interviewer)
+    return World(
+        loop=loop,
+        other_loop=other_loop,
+        a=a,
+        b=InterviewFactory(loop=loop),
+        a_other=a_other,
+        c_other=InterviewFactory(loop=other_loop),
+        outsider=InterviewerFactory(),
+        other_recruiter=RecruiterFactory(),
+        staff=UserFactory(is_staff=True),
+    )
+
+
+def _submit(interview: Interview) -> None:
+    Scorecard.objects.filter(interview=interview).update(
+        status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=timezone.now()
+    )
+
+
+def _fresh(user):
+    """The user as a new request would load it (policy caches group names on the instance)."""
+    return user if isinstance(user, AnonymousUser) else User.objects.get(pk=user.pk)
+
+
+def _scorecards(world: World, user) -> set[str]:
+    names = world.names()
+    return {names[i] for i in policy.scorecards_visible_to(_fresh(user)).values_list("interview_id", flat=True)}
+
+
+def _interviews(world: World, user) -> set[str]:
+    names = world.names()
+    return {names[i] for i in policy.interviews_visible_to(_fresh(user)).values_list("pk", flat=True)}
+
+
+def _loops(world: World, user) -> set[str]:
+    names = {world.loop.pk: "loop", world.other_loop.pk: "other_loop"}
+    return {names[i] for i in policy.loops_visible_to(_fresh(user)).values_list("pk", flat=True)}
+
+
+def _debriefs(world: World, user) -> set[str]:
+    user = _fresh(user)
+    return {
+        name
+        for name, loop in (("loop", world.loop), ("other_loop", world.other_loop))
+        if policy.can_view_debrief(user, loop)
+    }
+
+
+# Before anyone submits --------------------------------------------------------------------------------------------
+
+BEFORE = {
+    # who: (scorecards, loops, debriefs)
+    "A": ({"a", "a_other"}, {"loop", "other_loop"}, set()),
+    "B": ({"b"}, {"loop"}, set()),
+    "outsider": (set(), set(), set()),
+    "hiring manager": ({"a", "b"}, {"loop"}, {"loop"}),
+    "recruiter": ({"a", "b"}, {"loop"}, {"loop"}),
+    "other recruiter": (set(), set(), set()),
+    "staff": ({"a", "b", "a_other", "c_other"}, {"loop", "other_loop"}, {"loop", "other_loop"}),
+    "anonymous": (set(), set(), set()),
+}
+
+
+@pytest.mark.parametrize("who", list(BEFORE))
+def test_what_each_person_sees_before_any_scorecard_is_submitted(world, who):
+    scorecards, loops, debriefs = BEFORE[who]
+    user = world.user(who)
+
+    assert _scorecards(world, user) == scorecards
+    assert _interviews(world, user) == scorecards
+    assert _loops(world, user) == loops
+    assert _debriefs(world, user) == debriefs
+
+
+def test_an_interviewer_sees_only_their_own_scorecard_until_they_submit(world):
+    a = world.a.interviewer
+
+    assert _scorecards(world, a) == {"a", "a_other"}
+    assert "b" not in _interviews(world, a)
+    assert not policy.can_view_debrief(_fresh(a), world.loop)
+
+
+def test_after_submitting_an_interviewer_sees_every_scorecard_of_that_loop_only(world):
+    _submit(world.a)
+    a = world.a.interviewer
+
+    assert _scorecards(world, a) == {"a", "b", "a_other"}
+    assert _interviews(world, a) == {"a", "b", "a_other"}
+    assert _loops(world, a) == {"loop", "other_loop"}
+    assert _debriefs(world, a) == {"loop"}
+
+
+def test_a_colleague_who_has_not_submitted_still_sees_only_their_own(world):
+    _submit(world.a)
+    b = world.b.interviewer
+
+    assert _scorecards(world, b) == {"b"}
+    assert _debriefs(world, b) == set()
+
+
+def test_a_submitted_scorecard_on_another_loop_does_not_open_this_one(world):
+    _submit(world.c_other)
+    c = world.c_other.interviewer
+
+    assert _scorecards(world, c) == {"a_other", "c_other"}
+    assert _loops(world, c) == {"other_loop"}
+    assert _debriefs(world, c) == {"other_loop"}
+
+
+def test_submitting_on_one_loop_does_not_reveal_colleagues_on_another(world):
+    _submit(world.a)
+
+    assert "c_other" not in _scorecards(world, world.a.interviewer)
+    assert "c_other" not in _interviews(world, world.a.interviewer)
+
+
+@pytest.mark.parametrize("who", ["outsider", "other recruiter", "anonymous"])
+def test_people_with_no_part_in_a_loop_see_nothing_even_after_submissions(world, who):
+    _submit(world.a)
+    _submit(world.b)
+    user = world.user(who)
+
+    assert _scorecards(world, user) == set()
+    assert _interviews(world, user) == set()
+    assert _loops(world, user) == set()
+    assert _debriefs(world, user) == set()
+
+
+def test_the_hiring_manager_sees_their_loop_but_not_another(world):
+    other_manager = world.other_loop.hiring_manager
+
+    assert _scorecards(world, world.loop.hiring_manager) == {"a", "b"}
+    assert _scorecards(world, other_manager) == {"a_other", "c_other"}
+    assert _debriefs(world, other_manager) == {"other_loop"}
+
+
+def test_only_the_interviewer_may_edit_a_scorecard(world):
+    scorecard = world.a.scorecard
+
+    assert policy.can_edit_scorecard(_fresh(world.a.interviewer), scorecard)
+    for who in ("B", "hiring manager", "recruiter", "staff", "anonymous"):
+        assert not policy.can_edit_scorecard(world.user(who), scorecard), who
+
+
+def test_only_the_loops_recruiter_or_staff_may_plan_it(world):
+    assert policy.can_plan(_fresh(world.loop.recruiter), world.loop)
+    assert policy.can_plan(world.staff, world.loop)
+    for who in ("A", "hiring manager", "other recruiter", "anonymous"):
+        assert not policy.can_plan(world.user(who), world.loop), who
