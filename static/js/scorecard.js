@@ -10,6 +10,7 @@
   let timer = null;
   let dirty = false;
   let saving = false;
+  let queued = false;
   let blocked = false;
 
   const showProblem = (message, button) => {
@@ -25,8 +26,13 @@
   };
 
   const save = async () => {
-    if (saving || blocked || !dirty) return;
+    if (blocked || !dirty) return;
+    if (saving) {
+      queued = true; // typed while a save was in flight: save again when it returns
+      return;
+    }
     saving = true;
+    queued = false;
     dirty = false;
     status.textContent = "Saving…";
     const body = new FormData(form);
@@ -41,7 +47,7 @@
       const data = await response.json();
       if (response.ok) {
         revision.value = data.revision;
-        status.textContent = `Draft saved at ${data.saved_at}.`;
+        status.textContent = dirty ? "Unsaved changes…" : `Draft saved at ${data.saved_at}.`;
         clearProblem();
       } else if (response.status === 409) {
         blocked = true;
@@ -74,6 +80,9 @@
       status.textContent = "Offline: not saved yet; retrying when you type again.";
     } finally {
       saving = false;
+      if (queued && !blocked) {
+        save();
+      }
     }
   };
 
