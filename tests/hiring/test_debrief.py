@@ -31,25 +31,12 @@ pytestmark = pytest.mark.django_db
 NA = "not assessed"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-# Local factories and helpers --------------------------------------------------------------------------------
-# tests/factories.py's InterviewerFactory, HiringManagerFactory and RecruiterFactory set `groups = (...)`, which
-# replaces UserFactory's post-generation hook with a plain value, so they (and LoopFactory, InterviewFactory)
-# raise TypeError. These wrappers build the same users through the hook.
-
-
-class LoopFactory(factories.LoopFactory):
-    hiring_manager = factory.SubFactory(UserFactory, groups=("Hiring managers",))
-    recruiter = factory.SubFactory(UserFactory, groups=("Recruiters",))
+# Helpers ---------------------------------------------------------------------------------------------------
 
 
 class InterviewFactory(factories.InterviewFactory):
-    loop = factory.SubFactory(LoopFactory)
-    interviewer = factory.SubFactory(UserFactory, groups=("Interviewers",))
+    """An interview that already took place."""
+
     scheduled_at = factory.Sequence(lambda n: timezone.now() - dt.timedelta(days=1) + dt.timedelta(minutes=n))
 
 
@@ -57,7 +44,7 @@ def _loop(*, scale_min: int = 1, scale_max: int = 5, dimensions: int = 3, **kwar
     rubric = RubricVersionFactory(
         scale_min=scale_min, scale_max=scale_max, dimensions=dimensions, signals=True, locked_at=timezone.now()
     )
-    return LoopFactory(rubric=rubric, **kwargs)
+    return factories.LoopFactory(rubric=rubric, **kwargs)
 
 
 def _dimensions(loop: Loop) -> list[Dimension]:

@@ -19,7 +19,7 @@ from hiring.models import Decision, Loop, ObservedSignal, Rating, Scorecard
 from hiring.services import RatingInput, ScorecardInput
 from roles.models import Dimension, Signal
 from tests import factories
-from tests.factories import RubricVersionFactory, SignalFactory, UserFactory
+from tests.factories import RubricVersionFactory, SignalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,30 +28,17 @@ RED_FLAG_NOTE = "Blamed the on-call engineer for the outage."
 RATIONALE = "Strong systems thinking; the red flag was discussed and explained."
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-# Local factories and helpers --------------------------------------------------------------------------------
-# tests/factories.py's InterviewerFactory, HiringManagerFactory and RecruiterFactory set `groups = (...)`, which
-# replaces UserFactory's post-generation hook with a plain value, so they (and LoopFactory, InterviewFactory,
-# and the conftest fixtures built on them) raise TypeError. These wrappers build the same users through the hook.
-
-
-class LoopFactory(factories.LoopFactory):
-    hiring_manager = factory.SubFactory(UserFactory, groups=("Hiring managers",))
-    recruiter = factory.SubFactory(UserFactory, groups=("Recruiters",))
+# Helpers ---------------------------------------------------------------------------------------------------
 
 
 class InterviewFactory(factories.InterviewFactory):
-    loop = factory.SubFactory(LoopFactory)
-    interviewer = factory.SubFactory(UserFactory, groups=("Interviewers",))
+    """An interview that already took place."""
+
     scheduled_at = factory.Sequence(lambda n: timezone.now() - dt.timedelta(days=1) + dt.timedelta(minutes=n))
 
 
 def _interviewer(**kwargs):
-    return UserFactory(groups=("Interviewers",), **kwargs)
+    return factories.InterviewerFactory(**kwargs)
 
 
 def _client(user) -> Client:
@@ -109,7 +96,7 @@ def _evidence_card(html: str, anchor: str) -> str:
 @pytest.fixture
 def panel():
     """A 1–5 loop: Ann has submitted (a red flag with a note), Ben's scorecard is still a draft."""
-    loop = LoopFactory()
+    loop = factories.LoopFactory()
     ann = _interviewer(username="ann", first_name="Ann", last_name="Archer")
     ben = _interviewer(username="ben", first_name="Ben", last_name="Baker")
     submitted = _submitted(
@@ -163,7 +150,7 @@ def test_an_interviewer_not_on_the_loop_gets_not_found(panel):
 
 
 def test_the_hiring_manager_or_recruiter_of_another_loop_gets_not_found(panel):
-    other = LoopFactory()
+    other = factories.LoopFactory()
 
     assert _client(other.hiring_manager).get(_url(panel.loop)).status_code == 404
     assert _client(other.recruiter).get(_url(panel.loop)).status_code == 404
@@ -242,7 +229,7 @@ def test_evidence_and_notes_are_escaped(panel):
 
 def test_a_0_to_4_role_shows_its_mean_and_normalised_mean():
     rubric = RubricVersionFactory(scale_min=0, scale_max=4, dimensions=3, signals=True, locked_at=timezone.now())
-    loop = LoopFactory(rubric=rubric)
+    loop = factories.LoopFactory(rubric=rubric)
     _submitted(loop, [2])
     _submitted(loop, [4])
 
