@@ -79,12 +79,6 @@ def phone_page(browser: Browser, live_server) -> Iterator[Page]:
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """Users log in through the real form; they need not pay for a production-strength hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def log_in() -> Callable[[Page, User], None]:
     """Log a user in through the real login page; the browser lands on their home page."""
