@@ -33,6 +33,18 @@ class LoopCreateForm(forms.Form):
         self.fields["hiring_manager"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class DimensionsField(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not whole numbers a database key can hold before they reach a query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdecimal() or int(pk) >= 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class PlanRowForm(forms.Form):
     include = forms.BooleanField(required=False, label="Include")
     interviewer = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
@@ -41,7 +53,7 @@ class PlanRowForm(forms.Form):
         label="Time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    focus = forms.ModelMultipleChoiceField(
+    focus = DimensionsField(
         queryset=Dimension.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Focus dimensions"
     )
 

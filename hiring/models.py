@@ -199,7 +199,7 @@ class ExportRecord(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("json", "JSON")])
-    filters = models.JSONField(default=dict)
+    filters = models.JSONField(default=dict, blank=True)
     rows = models.PositiveIntegerField(null=True, blank=True, help_text="Filled in when the export finishes.")
     source = models.CharField(max_length=10, default="web", choices=[("web", "Web"), ("command", "Command")])
 

@@ -200,5 +200,5 @@ def dimensions_uncovered(*, rubric: RubricVersion, rows) -> list:
     for row in rows:
         include = row["include"].value() or row.locked
         if include:
-            covered.update(int(pk) for pk in row["focus"].value() or [])
+            covered.update(int(pk) for pk in row["focus"].value() or [] if str(pk).isdecimal())
     return [d for d in rubric.dimensions.all() if d.pk not in covered]

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing an over-long username before it reaches authentication.
+
+    The stock form only sets ``maxlength`` on the widget, so a longer name would reach django-axes,
+    whose attempt log holds 255 characters.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))

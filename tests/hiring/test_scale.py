@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from hiring.models import Amendment, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.scale import seed_loops
+from roles.models import Role, RubricVersion
+from roles.services import default_fixture_paths
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_KEYS = {
+    "debrief_vs_floor",
+    "debrief_queries_small",
+    "debrief_queries_large",
+    "pipeline_ms",
+    "export_rows_per_s",
+    "export_vs_copy",
+    "export_peak_mb_1k",
+    "export_peak_mb_10k",
+}
+
+
+def _expected_status(statuses: list[tuple[str, int]]) -> str:
+    """The loop status hiring.services derives from its scorecards (before any decision)."""
+    if statuses and all(status == "submitted" for status, _ in statuses):
+        return "complete"
+    if any(status == "submitted" or revision > 1 for status, revision in statuses):
+        return "in_progress"
+    return "planned"
+
+
+def _signature(loops: list[Loop]) -> list[tuple]:
+    """What a reproducible run must repeat: role, status, and every interview's panel and scores."""
+    return [
+        (
+            loop.rubric.role.slug,
+            loop.status,
+            [
+                (
+                    interview.interviewer.username,
+                    interview.exercise.slug,
+                    interview.scorecard.recommendation,
+                    sorted((r.dimension.slug, r.score) for r in interview.scorecard.ratings.all()),
+                )
+                for interview in loop.interviews.order_by("pk")
+            ],
+        )
+        for loop in loops
+    ]
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_a_consistent_data_set_for_every_role() -> None:
+    out = io.StringIO()
+    call_command("seed_demo", loops=30, seed=7, stdout=out)
+
+    assert "Created 30 loops" in out.getvalue()
+    loops = list(Loop.objects.select_related("rubric__role").prefetch_related("interviews__scorecard"))
+    assert len(loops) == 30
+    assert {loop.rubric.role.slug for loop in loops} == set(Role.objects.values_list("slug", flat=True))
+    assert Role.objects.count() == len(default_fixture_paths())
+    for loop in loops:
+        interviews = list(loop.interviews.all())
+        assert 4 <= len(interviews) <= 8
+        statuses = [(i.scorecard.status, i.scorecard.revision) for i in interviews]
+        if loop.status == Loop.Status.DECIDED:
+            assert all(status == "submitted" for status, _ in statuses)
+        else:
+            assert loop.status == _expected_status(statuses)
+    assert not Interview.objects.filter(focus_dimensions=None).exists()
+
+    for rating in Rating.objects.select_related("scorecard__interview__loop__rubric"):
+        rubric = rating.scorecard.interview.loop.rubric
+        if rating.not_assessed:
+            assert rating.score is None
+        else:
+            assert rubric.scale_min <= rating.score <= rubric.scale_max
+        assert rating.evidence.strip()
+    submitted = Scorecard.objects.filter(status="submitted")
+    assert submitted.exists()
+    assert not submitted.filter(recommendation="").exists()
+    assert not submitted.filter(submitted_at=None).exists()
+    assert not ObservedSignal.objects.filter(signal__kind="red_flag", note="").exists()
+
+    decided = Loop.objects.filter(status=Loop.Status.DECIDED)
+    assert decided.exists()
+    assert Decision.objects.count() == decided.count()
+    assert not decided.filter(decision=None).exists()
+    amendments = list(Amendment.objects.all())
+    assert amendments
+    assert all(a.changes and {"field", "before", "after"} <= set(a.changes[0]) for a in amendments)
+    assert not RubricVersion.objects.filter(pk__in=[loop.rubric_id for loop in loops], locked_at=None).exists()
+
+    interviewers = User.objects.filter(username__startswith="seed-interviewer-", groups__name="Interviewers")
+    assert interviewers.count() == 40
+    assert User.objects.filter(username__startswith="seed-hiring-manager-", groups__name="Hiring managers").count() == 8
+    assert User.objects.filter(username__startswith="seed-recruiter-", groups__name="Recruiters").count() == 4
+    assert not any(user.has_usable_password() for user in interviewers)
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_data() -> None:
+    def run(seed: int) -> list[tuple]:
+        before = set(Loop.objects.values_list("pk", flat=True))
+        seed_loops(loops=8, seed=seed)
+        created = Loop.objects.exclude(pk__in=before).select_related("rubric__role").order_by("pk")
+        return _signature(list(created))
+
+    first = run(11)
+    assert first == run(11)
+    assert first != run(12)
+
+
+def test_bench_runs_end_to_end_and_prints_the_json_line() -> None:
+    """The real command in a subprocess: it makes (and drops) its own throwaway database."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "bench", "--loops", "20", "--repeat", "1"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(figures) >= BENCH_KEYS
+    assert figures["loops"] == 20
+    assert figures["debrief_queries_small"] > 0
+    assert figures["export_rows_10k"] == 22  # 20 generated loops and the 2 probe loops
+    assert "debrief" in result.stdout

@@ -1,0 +1,236 @@
+"""Who gets what on every URL: a matrix of route x method x persona, checked against the URL configuration.
+
+A route in the URLconf without a MATRIX entry fails `test_every_url_has_an_access_matrix_entry`, so a
+new page cannot ship without someone deciding, here, who may open it.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security import (
+    ANON,
+    CANDIDATE_NAME,
+    COLLEAGUE_EVIDENCE,
+    HM,
+    HM_OTHER,
+    OFF_LOOP,
+    ON_LOOP_AFTER,
+    ON_LOOP_BEFORE,
+    PERSONAS,
+    RECRUITER,
+    RECRUITER_OTHER,
+    STAFF,
+    Scenario,
+    body,
+    db_state,
+    shared_scenario,
+)
+
+LOGIN = "login"  # a 302 to the login page
+REDIRECT = "redirect"  # any other 302
+
+
+def row(anon, off_loop, before, after, hm_other, hm, recruiter, recruiter_other, staff) -> dict[str, object]:
+    """One expected outcome per persona, in the order of PERSONAS."""
+    return dict(
+        zip(PERSONAS, (anon, off_loop, before, after, hm_other, hm, recruiter, recruiter_other, staff), strict=True)
+    )
+
+
+def same(outcome) -> dict[str, object]:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def signed_in_only(outcome, anon=LOGIN) -> dict[str, object]:
+    return {**same(outcome), ANON: anon}
+
+
+# Scorecard routes point at the colleague's submitted scorecard; loop routes at the scenario loop; the kit at
+# its role. POSTs send an untouched form (only the CSRF token): allowed personas get the form's refusal (400),
+# the others 403/404/login.
+#                      anon   off    before after  hm_oth hm     rec    rec_oth staff
+MATRIX: dict[str, dict[str, dict[str, object]]] = {
+    "login": {
+        "GET": row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+        "POST": row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    },
+    "logout": {"GET": same(405), "POST": same(LOGIN)},
+    "home": {"GET": signed_in_only(200)},
+    "audit_log": {"GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 200)},
+    "calibration": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 403, 403, 200)},
+    "loop_pipeline": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "loop_export": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "loop_new": {
+        "GET": row(LOGIN, 403, 403, 403, 403, 403, 200, 200, 200),
+        "POST": row(LOGIN, 403, 403, 403, 403, 403, 400, 400, 400),
+    },
+    "loop_detail": {"GET": row(LOGIN, 404, 200, 200, 404, 200, 200, 404, 200)},
+    "loop_summary": {"GET": row(LOGIN, 404, 403, 200, 404, 200, 200, 404, 200)},
+    "loop_plan": {
+        "GET": row(LOGIN, 404, 403, 403, 404, 403, 200, 404, 200),
+        "POST": row(LOGIN, 404, 403, 403, 404, 403, 400, 404, 400),
+    },
+    "loop_debrief": {
+        "GET": row(LOGIN, 404, 403, 200, 404, 200, 200, 404, 200),
+        "POST": row(LOGIN, 404, 403, 403, 404, 400, 403, 404, 400),
+    },
+    "scorecard": {
+        "GET": row(LOGIN, 404, 403, 200, 404, 200, 200, 404, 200),
+        "POST": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
+    },
+    "scorecard_autosave": {
+        "GET": same(405),
+        "POST": row(LOGIN, 404, 404, 403, 404, 403, 403, 404, 403),
+    },
+    "scorecard_amend": {
+        "GET": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
+        "POST": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
+    },
+    "roles:list": {"GET": signed_in_only(200)},
+    "roles:kit": {"GET": signed_in_only(200)},
+}
+
+REFUSED = {LOGIN, 403, 404, 405}
+# What a browser sends for an untouched form: only the CSRF token (not checked by the test client).
+EMPTY_FORM = {"csrfmiddlewaretoken": "not-checked-in-tests"}
+KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def url_routes() -> dict[str, str]:
+    """Every named route of the URLconf (namespaced as reverse() wants it) -> its full pattern.
+
+    The Django admin (its own access control: is_staff) and static files are left out; an unnamed route is
+    reported under its pattern, so it fails the matrix test too.
+    """
+    routes: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for entry in patterns:
+            pattern = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if entry.app_name == "admin" or pattern.startswith("admin/"):
+                    continue
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, pattern, inner)
+            elif isinstance(entry, URLPattern):
+                if pattern.lstrip("^").startswith(settings.STATIC_URL.lstrip("/")):
+                    continue
+                routes[f"{namespace}{entry.name}" if entry.name else f"<unnamed {pattern}>"] = pattern
+
+    walk(get_resolver().url_patterns, "", "")
+    return routes
+
+
+def route_url(name: str, scenario: Scenario) -> str:
+    values = {
+        "loop_id": scenario.loop.pk,
+        "scorecard_id": scenario.colleague_scorecard.pk,
+        "slug": scenario.role_slug,
+    }
+    kwargs = {}
+    for kwarg in KWARG.findall(url_routes()[name]):
+        assert kwarg in values, f"route {name}: add a scenario value for URL argument {kwarg!r} in route_url()"
+        kwargs[kwarg] = values[kwarg]
+    return reverse(name, kwargs=kwargs)
+
+
+def unmasked(html: str) -> str:
+    """The page without its CSRF token, which is masked differently on every render."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+
+
+def outcome_of(response) -> object:
+    if response.status_code == 302:
+        return LOGIN if urlparse(response["Location"]).path == reverse("login") else REDIRECT
+    return response.status_code
+
+
+@pytest.fixture(scope="module")
+def scenario(django_db_setup, django_db_blocker):
+    with shared_scenario(django_db_blocker) as built:
+        yield built
+
+
+CASES = [
+    pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
+    for name, methods in MATRIX.items()
+    for method in methods
+    for persona in PERSONAS
+]
+
+
+def test_every_url_has_an_access_matrix_entry() -> None:
+    routes = url_routes()
+    missing = sorted(set(routes) - set(MATRIX))
+    assert not missing, f"routes without an access-matrix entry (add them to MATRIX): {missing}"
+    stale = sorted(set(MATRIX) - set(routes))
+    assert not stale, f"MATRIX entries for routes that no longer exist: {stale}"
+    for name, methods in MATRIX.items():
+        assert "GET" in methods, name
+        for method, personas in methods.items():
+            assert set(personas) == set(PERSONAS), f"{name} {method}: one outcome per persona"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "persona"), CASES)
+def test_access_matrix(scenario: Scenario, name: str, method: str, persona: str) -> None:
+    client = scenario.client(persona)
+    url = route_url(name, scenario)
+    before = db_state()
+
+    response = client.get(url) if method == "GET" else client.post(url, EMPTY_FORM)
+
+    expected = MATRIX[name][method][persona]
+    assert outcome_of(response) == expected, f"{method} {url} as {persona}"
+    assert response.status_code < 500
+    text = body(response)
+    if method == "POST":
+        # An empty form changes nothing, whoever sends it; refused personas above all.
+        assert db_state() == before, f"POST {url} as {persona} changed the database"
+    if expected in REFUSED:
+        assert COLLEAGUE_EVIDENCE not in text, f"{method} {url} as {persona}: refused, yet shows the evidence"
+        assert CANDIDATE_NAME not in text, f"{method} {url} as {persona}: refused, yet names the candidate"
+    if persona in (ON_LOOP_BEFORE, OFF_LOOP, HM_OTHER, RECRUITER_OTHER):
+        # Blind scoring and loop ownership: nothing these personas open shows the colleague's evidence.
+        assert COLLEAGUE_EVIDENCE not in text, f"{method} {url} as {persona} shows the colleague's evidence"
+    if persona in (OFF_LOOP, HM_OTHER, RECRUITER_OTHER):
+        # No part in the loop: not even the candidate's name (pipeline, exports, calibration included).
+        assert CANDIDATE_NAME not in text, f"{method} {url} as {persona} names the candidate"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", [ON_LOOP_AFTER, HM, RECRUITER, STAFF])
+def test_allowed_personas_do_see_the_colleagues_scorecard(scenario: Scenario, persona: str) -> None:
+    """The other side of the matrix: the evidence is there for those who may read it."""
+    response = scenario.client(persona).get(reverse("scorecard", args=[scenario.colleague_scorecard.pk]))
+    assert response.status_code == 200
+    assert COLLEAGUE_EVIDENCE in body(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ["loop_detail", "loop_summary", "loop_debrief", "loop_plan", "scorecard"])
+def test_someone_elses_id_and_a_missing_id_look_the_same(scenario: Scenario, route: str) -> None:
+    """No enumeration oracle: a loop or scorecard the user has no part in is indistinguishable from none at all."""
+    client = scenario.client(OFF_LOOP)
+    existing = scenario.loop.pk if route.startswith("loop") else scenario.colleague_scorecard.pk
+    missing = 10**9
+    first, second = client.get(reverse(route, args=[existing])), client.get(reverse(route, args=[missing]))
+    assert first.status_code == second.status_code == 404
+    assert unmasked(body(first)) == unmasked(body(second))
+
+
+@pytest.mark.django_db
+def test_own_draft_refuses_an_empty_post_as_a_form_error_and_changes_nothing(scenario: Scenario) -> None:
+    """The interviewer on the loop may write their own scorecard: an empty post is a 400 that saves nothing."""
+    client = scenario.client(ON_LOOP_BEFORE)
+    before = db_state()
+    for name in ("scorecard", "scorecard_autosave"):
+        response = client.post(reverse(name, args=[scenario.own_scorecard.pk]), EMPTY_FORM)
+        assert response.status_code == 400, name
+    assert db_state() == before

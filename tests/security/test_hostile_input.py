@@ -1,0 +1,634 @@
+"""Hostile and random input to every form and filter: never a 500, refusals change nothing, echoes are escaped.
+
+Each hypothesis example runs in a savepoint that is rolled back, so every example starts from the same
+scenario (a draft of the interviewer's own, the colleague's submitted scorecard, an undecided loop).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hiring import services
+from hiring.exports import FORMULA_STARTS, neutralise
+from hiring.models import Loop, Scorecard
+from roles.blueprints import BlueprintError, Problem, blueprint_problems, blueprint_read
+from tests.factories import DimensionFactory, InterviewFactory, UserFactory
+from tests.security import (
+    HM,
+    ON_LOOP_BEFORE,
+    RECRUITER,
+    STAFF,
+    Scenario,
+    body,
+    db_state,
+    new_client,
+    shared_scenario,
+    signed_in,
+    submit,
+)
+
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+REFUSALS = {400, 401, 403, 404, 405, 409}
+
+XSS = "<script>alert('xss-probe')</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+PROBE_TAG = "<b data-probe="
+MARKERS = ("<script>alert(", "<img src=x onerror", PROBE_TAG)
+SPECIAL_TEXTS = [
+    "",
+    " ",
+    "\x00",
+    "nul\x00byte",
+    "\u202eRTL override\u202c",
+    "\u200f\u200eright-to-left marks",
+    "zero\u200bwidth\u200d\ufeff",
+    "🧑‍💻🔥👍🏽",
+    "Ω≈ç√∫ Ğüß 中文 عربى",
+    '=HYPERLINK("http://evil.example")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "'; DROP TABLE hiring_loop; --",
+    "{{ request.META }}{% debug %}",
+    "%s%n%x%d",
+    "\r\n\r\nSet-Cookie: stolen=1",
+    XSS,
+    IMG,
+    "<" * 40,
+]
+TEXTS = st.one_of(
+    st.sampled_from(SPECIAL_TEXTS),
+    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40),
+    st.integers(0, 10**6).map(lambda n: f"{PROBE_TAG}{n}>probe</b>"),
+    st.builds(lambda n, unit: unit * n, st.integers(19_990, 20_010), st.sampled_from(["x", "é", "🔥", "<"])),
+)
+NUMBERS = st.sampled_from(["0", "-1", "1", "3", "5", "6", "99", "1.5", "3.0", " 3", "1e3", "٣", "²", str(10**20)])
+SCORES = st.one_of(NUMBERS, st.just("na"), st.integers(-(10**9), 10**9).map(str), TEXTS)
+DATES = st.sampled_from(
+    ["2024-01-31", "2024-02-30", "0001-01-01", "0000-00-00", "9999-12-31", "10000-01-01", "2024-13-01", "yesterday"]
+)
+FILTER_VALUES = st.one_of(DATES, NUMBERS, st.sampled_from(["", "\x00", "on", "true"]), TEXTS)
+
+
+@pytest.fixture(scope="module")
+def scenario(django_db_setup, django_db_blocker):
+    with shared_scenario(django_db_blocker) as built:
+        yield built
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def assert_safe(response, before: dict) -> str:
+    """No server error; a refusal leaves the database as it was; HTML never holds the payload's markup raw."""
+    assert response.status_code < 500, response.status_code
+    text = body(response)
+    if response.status_code in REFUSALS:
+        assert db_state() == before, f"a {response.status_code} changed the database"
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith("text/html"):
+        for marker in MARKERS:
+            assert marker not in text, f"unescaped {marker!r} in the page"
+    elif text:
+        # JSON and plain-text answers may quote the input; they are never sniffed as HTML.
+        assert content_type.startswith(("application/json", "text/plain", "text/csv")), content_type
+        assert response["X-Content-Type-Options"] == "nosniff"
+    return text
+
+
+def one_or_more(strategy):
+    return st.one_of(strategy, st.lists(strategy, min_size=2, max_size=3))
+
+
+def scorecard_payload(draw, scenario: Scenario, *, revision: int, foreign: int) -> dict:
+    dimensions = list(scenario.rubric.dimensions.values_list("pk", flat=True))
+    signals = list(scenario.rubric.signals.values_list("pk", flat=True))
+    data: dict = {"revision": draw(st.one_of(st.just(str(revision)), NUMBERS, TEXTS))}
+    for pk in dimensions:
+        if draw(st.booleans()):
+            data[f"score_{pk}"] = draw(one_or_more(SCORES))
+        if draw(st.booleans()):
+            data[f"evidence_{pk}"] = draw(TEXTS)
+    for pk in signals:
+        if draw(st.booleans()):
+            data[f"signal_{pk}"] = draw(st.one_of(st.sampled_from(["on", "true", "false", "0", ""]), TEXTS))
+        if draw(st.booleans()):
+            data[f"signal_note_{pk}"] = draw(TEXTS)
+    if draw(st.booleans()):
+        data["recommendation"] = draw(st.one_of(st.sampled_from(Scorecard.Recommendation.values), TEXTS))
+    if draw(st.booleans()):
+        data["key_takeaways"] = draw(TEXTS)
+    stray_ids = st.one_of(st.sampled_from([99999, foreign, 0, 10**20]), st.integers(0, 10**6))
+    prefixes = st.sampled_from(["score_", "evidence_", "signal_", "signal_note_"])
+    for prefix, pk in draw(st.lists(st.tuples(prefixes, stray_ids), max_size=2)):
+        data[f"{prefix}{pk}"] = draw(TEXTS)
+    return data
+
+
+@pytest.fixture
+def foreign_dimension(db) -> int:
+    """A dimension of another role's rubric: its id in a field name must be refused, not saved."""
+    return DimensionFactory().pk
+
+
+# Scorecards ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_scorecard_save_and_submit(scenario: Scenario, foreign_dimension: int, data) -> None:
+    client = scenario.client(ON_LOOP_BEFORE)
+    url = reverse("scorecard", args=[scenario.own_scorecard.pk])
+    payload = scorecard_payload(data.draw, scenario, revision=1, foreign=foreign_dimension)
+    payload["action"] = data.draw(st.one_of(st.sampled_from(["save", "submit"]), TEXTS))
+    with rolled_back():
+        before = db_state()
+        response = client.post(url, payload)
+        assert_safe(response, before)
+        if response.status_code == 302:
+            stored = Scorecard.objects.get(pk=scenario.own_scorecard.pk)
+            assert stored.revision == 2
+            posted = payload.get("key_takeaways", "")
+            assert stored.key_takeaways == (posted.strip() if isinstance(posted, str) else posted)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_scorecard_autosave(scenario: Scenario, foreign_dimension: int, data) -> None:
+    client = scenario.client(ON_LOOP_BEFORE)
+    url = reverse("scorecard_autosave", args=[scenario.own_scorecard.pk])
+    payload = scorecard_payload(data.draw, scenario, revision=1, foreign=foreign_dimension)
+    with rolled_back():
+        before = db_state()
+        response = client.post(url, payload, headers={"accept": "application/json"})
+        assert_safe(response, before)
+        assert response["Content-Type"] == "application/json"
+        if response.status_code == 200:
+            assert response.json()["revision"] == 2
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_scorecard_amend(scenario: Scenario, foreign_dimension: int, data) -> None:
+    client = signed_in(scenario.colleague)
+    card = scenario.colleague_scorecard
+    url = reverse("scorecard_amend", args=[card.pk])
+    payload = scorecard_payload(data.draw, scenario, revision=card.revision, foreign=foreign_dimension)
+    payload["reason"] = data.draw(TEXTS)
+    with rolled_back():
+        before = db_state()
+        response = client.post(url, payload)
+        assert_safe(response, before)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_signed_out_scorecard_post_is_kept_then_restored_safely(scenario: Scenario, foreign_dimension: int, data):
+    """Hostile text kept in the session while signed out is validated like any post once restored."""
+    url = reverse("scorecard", args=[scenario.own_scorecard.pk])
+    payload = scorecard_payload(data.draw, scenario, revision=1, foreign=foreign_dimension)
+    with rolled_back():
+        client = new_client()
+        before = db_state()
+        assert_safe(client.post(url, payload), before)
+        client.force_login(scenario.interviewer)
+        assert_safe(client.get(url), before)
+
+
+# Loops, plans and decisions -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_loop_new(scenario: Scenario, data) -> None:
+    client = scenario.client(RECRUITER)
+    ids = st.one_of(
+        st.sampled_from([str(scenario.rubric.pk), str(scenario.hiring_manager.pk), str(scenario.interviewer.pk)]),
+        NUMBERS,
+        TEXTS,
+    )
+    payload = {
+        "candidate_name": data.draw(TEXTS),
+        "candidate_email": data.draw(st.one_of(st.emails(), TEXTS)),
+        "candidate_notes": data.draw(TEXTS),
+        "rubric": data.draw(ids),
+        "hiring_manager": data.draw(ids),
+    }
+    with rolled_back():
+        before = db_state()
+        response = client.post(reverse("loop_new"), payload)
+        assert_safe(response, before)
+        if response.status_code == 302:
+            assert Loop.objects.count() == len(before["loops"]) + 1
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_loop_plan(scenario: Scenario, foreign_dimension: int, data) -> None:
+    client = scenario.client(RECRUITER)
+    people = [scenario.interviewer.pk, scenario.colleague.pk, scenario.outsider.pk, scenario.hiring_manager.pk]
+    dimensions = [*scenario.rubric.dimensions.values_list("pk", flat=True), foreign_dimension]
+    ids = st.one_of(st.sampled_from([str(pk) for pk in people + dimensions]), NUMBERS, TEXTS)
+    payload: dict = {}
+    for exercise in scenario.rubric.exercises.all():
+        prefix = f"exercise-{exercise.pk}-"
+        if data.draw(st.booleans()):
+            payload[prefix + "include"] = data.draw(st.sampled_from(["on", "", "false"]))
+        if data.draw(st.booleans()):
+            payload[prefix + "interviewer"] = data.draw(ids)
+        if data.draw(st.booleans()):
+            payload[prefix + "scheduled_at"] = data.draw(
+                st.one_of(st.sampled_from(["2030-01-01T10:00", "0001-01-01T00:00", "9999-12-31T23:59"]), DATES, TEXTS)
+            )
+        if data.draw(st.booleans()):
+            focus_ids = st.one_of(st.sampled_from([str(pk) for pk in dimensions]), NUMBERS, TEXTS)
+            payload[prefix + "focus"] = data.draw(st.lists(focus_ids, max_size=4))
+    with rolled_back():
+        before = db_state()
+        response = client.post(reverse("loop_plan", args=[scenario.loop.pk]), payload)
+        assert_safe(response, before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "focus",
+    ["1.5", "abc", "", "-1", "1e3"],
+)
+def test_loop_plan_with_a_non_numeric_focus_value(scenario: Scenario, focus: str) -> None:
+    exercise = scenario.rubric.exercises.first()
+    before = db_state()
+    response = scenario.client(RECRUITER).post(
+        reverse("loop_plan", args=[scenario.loop.pk]),
+        {f"exercise-{exercise.pk}-include": "on", f"exercise-{exercise.pk}-focus": [focus]},
+    )
+    assert response.status_code == 400
+    assert db_state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("focus", [str(2**63), str(10**30)])
+def test_loop_plan_with_an_out_of_range_focus_id(scenario: Scenario, focus: str) -> None:
+    exercise = scenario.rubric.exercises.first()
+    before = db_state()
+    response = scenario.client(RECRUITER).post(
+        reverse("loop_plan", args=[scenario.loop.pk]),
+        {f"exercise-{exercise.pk}-include": "on", f"exercise-{exercise.pk}-focus": [focus]},
+    )
+    assert response.status_code == 400
+    assert db_state() == before
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(outcome=st.one_of(st.sampled_from(["hire", "no_hire", "hold"]), TEXTS), rationale=TEXTS)
+def test_debrief_decision(scenario: Scenario, outcome: str, rationale: str) -> None:
+    client = scenario.client(HM)
+    with rolled_back():
+        before = db_state()
+        response = client.post(
+            reverse("loop_debrief", args=[scenario.loop.pk]), {"outcome": outcome, "rationale": rationale}
+        )
+        assert_safe(response, before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length", [256, 20_001])
+def test_login_with_an_overlong_username(length: int) -> None:
+    from axes.models import AccessAttempt
+
+    response = new_client().post(reverse("login"), {"username": "u" * length, "password": "anything"})
+    assert response.status_code == 200
+    assert not any(len(name or "") > 255 for name in AccessAttempt.objects.values_list("username", flat=True))
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    username=TEXTS,
+    password=TEXTS,
+    next_url=st.one_of(TEXTS, st.sampled_from(["//evil.example", "https://x.y"])),
+)
+def test_login(scenario: Scenario, username: str, password: str, next_url: str) -> None:
+    with rolled_back():
+        before = db_state()
+        response = new_client().post(reverse("login"), {"username": username, "password": password, "next": next_url})
+        assert_safe(response, before)
+        if response.status_code == 302:
+            assert response["Location"].startswith("/")
+            assert not response["Location"].startswith("//")
+
+
+# Filters -------------------------------------------------------------------------------------------------------
+
+
+def _params(draw, keys: list[str]) -> dict:
+    chosen = draw(st.lists(st.one_of(st.sampled_from(keys), st.text(max_size=8)), max_size=5, unique=True))
+    return {key: draw(one_or_more(FILTER_VALUES)) for key in chosen}
+
+
+PIPELINE_KEYS = ["role", "status", "hiring_manager", "since", "until", "red_flag", "sort", "page"]
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_pipeline_filters(scenario: Scenario, data) -> None:
+    client = scenario.client(RECRUITER)
+    params = _params(data.draw, PIPELINE_KEYS)
+    if data.draw(st.booleans()):
+        params["role"] = scenario.role_slug
+    with rolled_back():
+        before = db_state()
+        assert_safe(client.get(reverse("loop_pipeline"), params), before)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_export_filters(scenario: Scenario, data) -> None:
+    client = scenario.client(RECRUITER)
+    params = _params(data.draw, PIPELINE_KEYS)
+    params["kind"] = data.draw(st.one_of(st.sampled_from(["summary", "ratings"]), TEXTS))
+    params["format"] = data.draw(st.one_of(st.sampled_from(["csv", "json"]), TEXTS))
+    with rolled_back():
+        before = db_state()
+        response = client.get(reverse("loop_export"), params)
+        text = assert_safe(response, before)
+        if response.status_code == 200 and params["format"] == "json":
+            json.loads(text)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_audit_filters(scenario: Scenario, data) -> None:
+    client = scenario.client(STAFF)
+    params = _params(data.draw, ["action", "actor", "since", "until", "page"])
+    with rolled_back():
+        before = db_state()
+        assert_safe(client.get(reverse("audit_log"), params), before)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    slug=st.one_of(st.none(), st.from_regex(r"[-a-zA-Z0-9_]{1,30}", fullmatch=True)),
+    version=st.one_of(NUMBERS, FILTER_VALUES),
+)
+def test_kit_version(scenario: Scenario, slug: str | None, version: str) -> None:
+    client = scenario.client(ON_LOOP_BEFORE)
+    with rolled_back():
+        before = db_state()
+        response = client.get(reverse("roles:kit", args=[slug or scenario.role_slug]), {"version": version})
+        assert_safe(response, before)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "version",
+    [
+        "1",
+        "2",
+        "0",
+        "-1",
+        "",
+        "abc",
+        "1.0",
+        str(10**20),
+        "١",  # ARABIC-INDIC DIGIT ONE
+        "²",  # SUPERSCRIPT TWO: isdigit() but not int()-able
+    ],
+)
+def test_kit_version_values(scenario: Scenario, version: str) -> None:
+    response = scenario.client(ON_LOOP_BEFORE).get(
+        reverse("roles:kit", args=[scenario.role_slug]), {"version": version}
+    )
+    assert response.status_code in (200, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ["loop_detail", "loop_plan", "loop_debrief", "loop_summary", "scorecard"])
+@pytest.mark.parametrize("pk", [0, 2**31, 2**63 - 1, 10**30])
+def test_out_of_range_ids_in_urls_are_not_found(scenario: Scenario, route: str, pk: int) -> None:
+    response = scenario.client(STAFF).get(reverse(route, args=[pk]))
+    assert response.status_code == 404
+
+
+# Stored hostile text ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_stored_markup_is_escaped_on_every_page(scenario: Scenario) -> None:
+    """Names, rubric texts and scorecard texts holding markup, rendered on every page (charts included)."""
+    from django.contrib.auth.models import User
+
+    from hiring.models import Amendment, Candidate, Interview, Rating
+    from roles.models import Dimension, Exercise, Role, Signal
+    from tests.security.test_access_matrix import MATRIX, route_url
+
+    Candidate.objects.filter(pk=scenario.loop.candidate_id).update(name=XSS, notes=IMG)
+    User.objects.filter(pk__in=[scenario.interviewer.pk, scenario.colleague.pk]).update(
+        first_name=IMG, last_name=f"{PROBE_TAG}1>"
+    )
+    Role.objects.filter(pk=scenario.rubric.role_id).update(title=XSS)
+    for model, fields, objects in (
+        (Dimension, ("name", "description"), Dimension.objects.filter(rubric=scenario.rubric)),
+        (Signal, ("text",), Signal.objects.filter(rubric=scenario.rubric)),
+        (Exercise, ("title", "brief"), Exercise.objects.filter(pk__in=Interview.objects.values("exercise_id"))),
+    ):
+        for index, pk in enumerate(objects.values_list("pk", flat=True)):
+            model.objects.filter(pk=pk).update(**dict.fromkeys(fields, f"{IMG}{XSS}{index}"))
+    Rating.objects.filter(scorecard=scenario.colleague_scorecard).update(evidence=XSS)
+    Scorecard.objects.filter(pk=scenario.colleague_scorecard.pk).update(key_takeaways=IMG)
+    Amendment.objects.create(
+        scorecard=scenario.colleague_scorecard,
+        by=scenario.colleague,
+        reason=XSS,
+        changes=[{"field": IMG, "before": XSS, "after": f"{PROBE_TAG}2>"}],
+    )
+    pages = [
+        (STAFF, route_url(name, scenario))
+        for name, methods in MATRIX.items()
+        if methods["GET"][STAFF] == 200 and name != "loop_export"
+    ]
+    pages += [
+        (STAFF, reverse("loop_pipeline") + f"?role={scenario.role_slug}"),
+        (ON_LOOP_BEFORE, reverse("scorecard", args=[scenario.own_scorecard.pk])),
+        (ON_LOOP_BEFORE, reverse("home")),
+        (HM, reverse("loop_debrief", args=[scenario.loop.pk])),
+    ]
+    for persona, url in pages:
+        response = scenario.client(persona).get(url)
+        assert response.status_code == 200, url
+        text = body(response)
+        for marker in MARKERS:
+            assert marker not in text, f"unescaped {marker!r} on {url}"
+    amend = signed_in(scenario.colleague).get(reverse("scorecard_amend", args=[scenario.colleague_scorecard.pk]))
+    assert amend.status_code == 200
+    assert not any(marker in body(amend) for marker in MARKERS)
+
+
+# Role blueprints ----------------------------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=12),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _real_blueprint() -> dict:
+    path = next(Path(django_settings.ROLE_FIXTURES_DIR).glob("*.json"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+REAL_BLUEPRINT = _real_blueprint()
+
+
+def _spots(value, parent=None, key=None) -> Iterator[tuple]:
+    """Every (container, key) in a document, depth first."""
+    if parent is not None:
+        yield parent, key
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _spots(v, value, k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _spots(v, value, i)
+
+
+def _mutate(draw, document: dict) -> None:
+    spots = list(_spots(document))
+    if not spots:
+        return
+    parent, key = draw(st.sampled_from(spots))
+    operation = draw(st.sampled_from(["drop", "replace", "wrong type", "duplicate", "add key"]))
+    if operation == "drop":
+        del parent[key]
+    elif operation == "replace":
+        parent[key] = draw(JSON_VALUES)
+    elif operation == "wrong type":
+        value = parent[key]
+        parent[key] = (
+            [value] if not isinstance(value, list) else {"0": value} if draw(st.booleans()) else json.dumps(value)
+        )
+    elif operation == "duplicate" and isinstance(parent, list):
+        parent.append(copy.deepcopy(parent[key]))
+    elif isinstance(parent[key], dict):
+        parent[key][draw(st.text(max_size=8))] = draw(JSON_VALUES)
+
+
+def test_the_real_blueprint_is_valid() -> None:
+    assert blueprint_problems(copy.deepcopy(REAL_BLUEPRINT), file="real.json") == []
+
+
+@settings(max_examples=50, deadline=None, database=None)
+@given(data=st.data())
+def test_blueprint_problems_never_raise_on_mutated_documents(data) -> None:
+    document = copy.deepcopy(REAL_BLUEPRINT)
+    for _ in range(data.draw(st.integers(1, 4))):
+        _mutate(data.draw, document)
+    problems = blueprint_problems(document, file="fuzz.json")
+    assert isinstance(problems, list)
+    assert all(isinstance(problem, Problem) and str(problem) for problem in problems)
+
+
+@settings(max_examples=50, deadline=None, database=None)
+@given(document=JSON_VALUES)
+def test_blueprint_problems_never_raise_on_random_json(document) -> None:
+    problems = blueprint_problems(document, file="fuzz.json")
+    assert problems, "a random value is not a valid blueprint"
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode)))
+def test_blueprint_read_refuses_garbage_files(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "garbage.json"
+    path.write_bytes(raw)
+    with pytest.raises(BlueprintError) as refused:
+        blueprint_read(path)
+    assert refused.value.problems
+
+
+# CSV formula injection ----------------------------------------------------------------------------------------
+
+FORMULA_CELLS = ['=HYPERLINK("x")', "+cmd", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+@pytest.mark.parametrize("value", FORMULA_CELLS)
+def test_neutralise_prefixes_a_quote(value: str) -> None:
+    assert value.startswith(FORMULA_STARTS)
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["plain", "3", "", "'quoted", " =late", 42, None])
+def test_neutralise_leaves_other_cells(value) -> None:
+    assert neutralise(value) == value
+
+
+def _download(client: Client, kind: str) -> list[dict[str, str]]:
+    response = client.get(reverse("loop_export"), {"kind": kind, "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = body(response).removeprefix("\ufeff")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+@pytest.mark.django_db
+def test_both_csv_exports_neutralise_formulas() -> None:
+    interview = InterviewFactory(loop__candidate__name='=HYPERLINK("x")')
+    loop = interview.loop
+    submit(interview.scorecard, ["+cmd", "@SUM(A1)", "\tTAB"])
+    second = InterviewFactory(loop=loop)
+    submit(second.scorecard, ["-2+3", "\rCR", "plain evidence"])
+    services.loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="=1+1 strong panel")
+    client = signed_in(UserFactory(is_staff=True))
+
+    summary = [row for row in _download(client, "summary") if row["loop_id"] == str(loop.pk)]
+    ratings = [row for row in _download(client, "ratings") if row["loop_id"] == str(loop.pk)]
+
+    assert [row["candidate"] for row in summary] == ['\'=HYPERLINK("x")']
+    assert summary[0]["decision_rationale"] == "'=1+1 strong panel"
+    assert {row["candidate"] for row in ratings} == {'\'=HYPERLINK("x")'}
+    assert sorted(row["evidence"] for row in ratings) == sorted(
+        ["'+cmd", "'@SUM(A1)", "'\tTAB", "'-2+3", "'\rCR", "plain evidence"]
+    )
+    for row in summary + ratings:
+        for cell in row.values():
+            assert not cell.startswith(FORMULA_STARTS), cell
