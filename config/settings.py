@@ -1,7 +1,8 @@
 """One settings module for every environment, driven by environment variables.
 
 Development defaults are safe to run locally; production sets DJANGO_DEBUG=false,
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and DJANGO_EMAIL_BACKEND
+(an SMTP URL, for scorecard reminders). README.md lists every variable; docs/DEPLOY.md the rest.
 """
 
 from __future__ import annotations
@@ -87,6 +88,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take SQLite's lock when their transaction begins and queue for it, instead of
+    # failing with "database is locked" when two requests write at once (autosave, sessions).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

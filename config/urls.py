@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.forms import LoginForm
+from config.views import health
 
 urlpatterns = [
     path(
@@ -14,6 +15,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("roles/", include("roles.urls")),
     path("", include("hiring.urls")),
 ]

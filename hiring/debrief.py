@@ -35,10 +35,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Avg, Count, F, FloatField, IntegerField, Max, Min, OuterRef, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Avg, Count
 
-from hiring.models import Amendment, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import Amendment, Decision, DimensionSpread, Interview, Loop, ObservedSignal, Rating, Scorecard
 from roles.models import Dimension, RubricVersion, Signal
 
 STRONG_AT = 0.75
@@ -245,41 +244,21 @@ def _score(rating: Rating | None) -> int | None:
     return rating.score if rating is not None and not rating.not_assessed else None
 
 
-def _raw_spread(slug: str) -> Subquery:
-    """Highest minus lowest submitted score on the dimension `slug` of the outer loop, if two or more."""
-    per_loop = (
-        Rating.objects.filter(
-            scorecard__interview__loop=OuterRef("pk"),
-            scorecard__status=Scorecard.Status.SUBMITTED,
-            dimension__slug=slug,
-            score__isnull=False,
-            not_assessed=False,
-        )
-        .order_by()
-        .values("scorecard__interview__loop")
-        .annotate(n=Count("pk"), spread=Max("score") - Min("score"))
-        .filter(n__gte=2)
-        .values("spread")[:1]
-    )
-    return Subquery(per_loop, output_field=IntegerField())
-
-
 def usual_spreads(*, loop: Loop, role_id: int, slugs: list[str]) -> dict[str, tuple[float | None, int]]:
     """(mean normalised spread, loops) per dimension slug over the role's other complete or decided loops.
 
-    One aggregate query whatever the number of loops.
+    Reads the spreads stored as loops finish (hiring.services.dimension_spreads_rebuild): one
+    grouped query over an index, instead of re-aggregating every past loop's ratings.
     """
-    others = Loop.objects.filter(
-        rubric__role_id=role_id, status__in=[Loop.Status.COMPLETE, Loop.Status.DECIDED]
-    ).exclude(pk=loop.pk)
-    span = Cast(F("rubric__scale_max") - F("rubric__scale_min"), FloatField())
-    spreads = {f"spread_{i}": Cast(_raw_spread(slug), FloatField()) / span for i, slug in enumerate(slugs)}
-    aggregates = {}
-    for i in range(len(slugs)):
-        aggregates[f"mean_{i}"] = Avg(f"spread_{i}")
-        aggregates[f"loops_{i}"] = Count(f"spread_{i}")
-    figures = others.annotate(**spreads).aggregate(**aggregates) if slugs else {}
-    return {slug: (figures[f"mean_{i}"], figures[f"loops_{i}"]) for i, slug in enumerate(slugs)}
+    rows = (
+        DimensionSpread.objects.filter(role_id=role_id, dimension_slug__in=slugs)
+        .exclude(loop_id=loop.pk)
+        .order_by()
+        .values("dimension_slug")
+        .annotate(mean=Avg("spread"), loops=Count("pk"))
+    )
+    figures = {row["dimension_slug"]: (row["mean"], row["loops"]) for row in rows}
+    return {slug: figures.get(slug, (None, 0)) for slug in slugs}
 
 
 def mark_unusual(summary: DimensionSummary, *, usual: tuple[float | None, int], span: int) -> None:

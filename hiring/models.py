@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from roles.models import Dimension, Exercise, RubricVersion, Signal
+from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
 
 User = settings.AUTH_USER_MODEL
 
@@ -134,6 +134,29 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}: {'not assessed' if self.not_assessed else self.score}"
+
+
+class DimensionSpread(models.Model):
+    """How far apart a finished loop's panel scored one dimension: (highest - lowest) / scale span.
+
+    Kept for complete and decided loops with two or more scores on the dimension, so the debrief
+    can compare a loop with the role's usual disagreement without re-reading every past loop.
+    """
+
+    loop = models.ForeignKey("Loop", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    dimension_slug = models.SlugField(max_length=80)
+    spread = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["loop", "dimension_slug"], name="dimension_spread_unique"),
+            models.CheckConstraint(condition=Q(spread__gte=0, spread__lte=1), name="dimension_spread_normalised"),
+        ]
+        indexes = [models.Index(fields=["role", "dimension_slug", "spread"], name="dimension_spread_role")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension_slug}: {self.spread:.2f} (loop {self.loop_id})"
 
 
 class ObservedSignal(models.Model):

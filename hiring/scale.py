@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from hiring import policy
 from hiring.models import Amendment, Candidate, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.services import dimension_spreads_rebuild
 from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
 from roles.selectors import current_rubrics
 from roles.services import default_fixture_paths, roles_load
@@ -215,6 +216,7 @@ class _Rows:
             ["scorecard", "signal", "note"],
             [(o.scorecard.pk, o.signal.pk, o.note) for o in self.signals],
         )
+        dimension_spreads_rebuild(loops=Loop.objects.filter(pk__in=[loop.pk for loop in self.loops]))
         report.loops += len(self.loops)
         report.interviews += len(self.interviews)
         report.ratings += len(self.ratings)

@@ -23,6 +23,7 @@ class HomeSections:
     to_write: list[Interview] = field(default_factory=list)
     overdue: list[Interview] = field(default_factory=list)
     submitted: list[Interview] = field(default_factory=list)
+    submitted_total: int = 0
     loops: list[Loop] = field(default_factory=list)
 
 
@@ -30,27 +31,36 @@ def scorecard_due_at(interview: Interview) -> dt.datetime:
     return interview.scheduled_at + dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
 
 
-def interviewer_home(*, user: AbstractBaseUser, now: dt.datetime) -> HomeSections:
-    """The user's interviews split into upcoming, to write, overdue and submitted; plus loops they run."""
-    sections = HomeSections()
-    interviews = (
-        Interview.objects.filter(interviewer=user)
-        .select_related("loop__candidate", "loop__rubric__role", "exercise", "scorecard")
-        .order_by("scheduled_at")
+HOME_SUBMITTED = 10  # the latest submitted scorecards shown on the home page; the rest are on their own page
+
+
+def _interviews_of(user: AbstractBaseUser) -> QuerySet[Interview]:
+    return Interview.objects.filter(interviewer=user).select_related(
+        "loop__candidate", "loop__rubric__role", "exercise", "scorecard"
     )
-    for interview in interviews:
+
+
+def interviewer_home(*, user: AbstractBaseUser, now: dt.datetime) -> HomeSections:
+    """The user's open interviews split into upcoming, to write and overdue, their latest submitted
+    scorecards, and the loops they run. Fixed queries, and bounded however long the user's history."""
+    sections = HomeSections()
+    pending = (
+        _interviews_of(user)
+        .exclude(scorecard__status=Scorecard.Status.SUBMITTED)
+        .exclude(loop__status=Loop.Status.DECIDED)
+        .order_by("scheduled_at", "pk")
+    )
+    for interview in pending:
         interview.due_at = scorecard_due_at(interview)
-        if interview.scorecard.is_submitted:
-            sections.submitted.append(interview)
-        elif interview.loop.status == Loop.Status.DECIDED:
-            continue
-        elif interview.scheduled_at > now:
+        if interview.scheduled_at > now:
             sections.upcoming.append(interview)
         elif interview.due_at < now:
             sections.overdue.append(interview)
         else:
             sections.to_write.append(interview)
-    sections.submitted.reverse()
+    submitted = submitted_interviews(user=user)
+    sections.submitted = list(submitted[:HOME_SUBMITTED])
+    sections.submitted_total = submitted.count()
     sections.loops = list(
         policy.loops_managed_by(user)
         .exclude(status=Loop.Status.DECIDED)
@@ -62,6 +72,15 @@ def interviewer_home(*, user: AbstractBaseUser, now: dt.datetime) -> HomeSection
         .order_by("-created_at")[:20]
     )
     return sections
+
+
+def submitted_interviews(*, user: AbstractBaseUser) -> QuerySet[Interview]:
+    """The user's interviews with a submitted scorecard, the latest submission first."""
+    return (
+        _interviews_of(user)
+        .filter(scorecard__status=Scorecard.Status.SUBMITTED)
+        .order_by("-scorecard__submitted_at", "-pk")
+    )
 
 
 def rubrics_for_new_loop() -> QuerySet[RubricVersion]:

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from hiring.models import (
     AuditEvent,
     Candidate,
     Decision,
+    DimensionSpread,
     Interview,
     Loop,
     ObservedSignal,
@@ -336,6 +337,7 @@ def scorecard_amend(
     )
     amendment.full_clean()
     amendment.save()
+    dimension_spreads_rebuild(loops=Loop.objects.filter(pk=current.interview.loop_id))
     audit_record(
         actor=by,
         action=AuditEvent.Action.AMEND,
@@ -346,7 +348,12 @@ def scorecard_amend(
     return amendment
 
 
+FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
+
+
 def _loop_status_refresh(loop: Loop) -> None:
+    """Derive the loop's status from its scorecards, and keep its stored spreads in step with it."""
+    loop.status = Loop.objects.values_list("status", flat=True).get(pk=loop.pk)
     if loop.status == Loop.Status.DECIDED:
         return
     statuses = list(Scorecard.objects.filter(interview__loop=loop).values_list("status", "revision"))
@@ -356,9 +363,49 @@ def _loop_status_refresh(loop: Loop) -> None:
         new = Loop.Status.IN_PROGRESS
     else:
         new = Loop.Status.PLANNED
-    if new != loop.status:
+    old = loop.status
+    if new != old:
         Loop.objects.filter(pk=loop.pk).update(status=new)
         loop.status = new
+    if old in FINISHED or new in FINISHED:
+        dimension_spreads_rebuild(loops=Loop.objects.filter(pk=loop.pk))
+
+
+def dimension_spreads_rebuild(*, loops: QuerySet[Loop]) -> int:
+    """Recompute the stored per-dimension spreads of these loops; returns how many were stored.
+
+    Only complete and decided loops keep spreads, one per dimension scored by two or more people.
+    """
+    DimensionSpread.objects.filter(loop__in=loops).delete()
+    rows = (
+        Rating.objects.filter(
+            scorecard__interview__loop__in=loops.filter(status__in=FINISHED),
+            scorecard__status=Scorecard.Status.SUBMITTED,
+            score__isnull=False,
+            not_assessed=False,
+        )
+        .order_by()
+        .values(
+            loop_id=F("scorecard__interview__loop_id"),
+            role_id=F("scorecard__interview__loop__rubric__role_id"),
+            slug=F("dimension__slug"),
+            low_end=F("scorecard__interview__loop__rubric__scale_min"),
+            high_end=F("scorecard__interview__loop__rubric__scale_max"),
+        )
+        .annotate(raters=Count("pk"), spread=Max("score") - Min("score"))
+        .filter(raters__gte=2)
+    )
+    spreads = [
+        DimensionSpread(
+            loop_id=row["loop_id"],
+            role_id=row["role_id"],
+            dimension_slug=row["slug"],
+            spread=row["spread"] / (row["high_end"] - row["low_end"]),
+        )
+        for row in rows
+    ]
+    DimensionSpread.objects.bulk_create(spreads, batch_size=1000)
+    return len(spreads)
 
 
 # Decisions ---------------------------------------------------------------------------------
@@ -385,6 +432,7 @@ def loop_decide(*, loop: Loop, by: AbstractBaseUser, outcome: str, rationale: st
     decision.save()
     Loop.objects.filter(pk=loop.pk).update(status=Loop.Status.DECIDED)
     loop.status = Loop.Status.DECIDED
+    dimension_spreads_rebuild(loops=Loop.objects.filter(pk=loop.pk))
     audit_record(
         actor=by, action=AuditEvent.Action.DECIDE, loop=current, summary=f"Decision: {decision.get_outcome_display()}"
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("loops/<int:loop_id>/", views.loop_detail, name="loop_detail"),
     path("loops/<int:loop_id>/plan/", views.loop_plan, name="loop_plan"),
     path("loops/<int:loop_id>/debrief/", views.loop_debrief, name="loop_debrief"),
+    path("scorecards/submitted/", views.my_scorecards, name="my_scorecards"),
     path("scorecards/<int:scorecard_id>/", views.scorecard, name="scorecard"),
     path("scorecards/<int:scorecard_id>/autosave/", views.scorecard_autosave, name="scorecard_autosave"),
     path("scorecards/<int:scorecard_id>/amend/", views.scorecard_amend, name="scorecard_amend"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -77,6 +78,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "hiring/home.html",
         {"sections": sections, "can_plan": policy.can_plan_loops(request.user), "now": timezone.now()},
     )
+
+
+@login_required
+def my_scorecards(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.submitted_interviews(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "hiring/my_scorecards.html", {"page": page})
 
 
 # Loops -------------------------------------------------------------------------------------------
@@ -160,36 +167,43 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
 
 
 def _plan_rows(request: HttpRequest, loop) -> list[PlanRowForm]:
-    interviews = {interview.exercise_id: interview for interview in loop.interviews.all()}
+    """A row per existing interview and one per exercise that has none yet.
+
+    The first interview of an exercise keeps the exercise's prefix, so a form opened before the
+    plan was first saved still posts to the same rows; a repeated exercise's rows are keyed by interview.
+    """
+    interviews: dict[int, list] = {}
+    for interview in sorted(loop.interviews.all(), key=lambda i: i.pk):
+        interviews.setdefault(interview.exercise_id, []).append(interview)
     dimensions = loop.rubric.dimensions.all()
     default_time = selectors.plan_default_start(now=timezone.now())
     rows = []
     for index, exercise in enumerate(loop.rubric.exercises.all()):
-        interview = interviews.get(exercise.pk)
-        if interview:
-            initial = {
-                "include": True,
-                "interviewer": interview.interviewer_id,
-                "scheduled_at": timezone.localtime(interview.scheduled_at),
-                "focus": [d.pk for d in interview.focus_dimensions.all()],
-            }
-        else:
-            initial = {
-                "include": not exercise.optional and not interviews,
-                "scheduled_at": default_time + dt.timedelta(hours=index),
-                "focus": [d.pk for d in exercise.dimensions.all()],
-            }
-        rows.append(
-            PlanRowForm(
-                request.POST if request.method == "POST" else None,
-                prefix=f"exercise-{exercise.pk}",
-                initial=initial,
-                exercise=exercise,
-                interview=interview,
-                interviewers=selectors.interviewers(),
-                dimensions=dimensions,
+        for position, interview in enumerate(interviews.get(exercise.pk) or [None]):
+            if interview:
+                initial = {
+                    "include": True,
+                    "interviewer": interview.interviewer_id,
+                    "scheduled_at": timezone.localtime(interview.scheduled_at),
+                    "focus": [d.pk for d in interview.focus_dimensions.all()],
+                }
+            else:
+                initial = {
+                    "include": not exercise.optional and not interviews,
+                    "scheduled_at": default_time + dt.timedelta(hours=index),
+                    "focus": [d.pk for d in exercise.dimensions.all()],
+                }
+            rows.append(
+                PlanRowForm(
+                    request.POST if request.method == "POST" else None,
+                    prefix=f"exercise-{exercise.pk}" if position == 0 else f"interview-{interview.pk}",
+                    initial=initial,
+                    exercise=exercise,
+                    interview=interview,
+                    interviewers=selectors.interviewers(),
+                    dimensions=dimensions,
+                )
             )
-        )
     return rows
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from hiring import services
-from hiring.models import Amendment, Candidate, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import Amendment, Candidate, DimensionSpread, Interview, Loop, ObservedSignal, Rating, Scorecard
 from hiring.services import MAX_TEXT, PlanRow, RatingInput, ScorecardConflict, ScorecardInput
 from roles.models import Dimension, RubricVersion, Signal
 from tests.factories import (
@@ -866,3 +866,90 @@ def test_a_decided_loop_cannot_be_replanned(planned_loop):
         services.loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
 
     assert not Interview.objects.exists()
+
+
+# Stored spreads (read by the debrief's unusual-disagreement note) ---------------------------------------------------
+
+
+def _spreads(loop: Loop) -> dict[str, float]:
+    return dict(DimensionSpread.objects.filter(loop=loop).values_list("dimension_slug", "spread"))
+
+
+def _panel(loop: Loop, *score_lists: list[int | None]) -> list[Scorecard]:
+    """Submit one scorecard per list, scoring the rubric's dimensions in order (None: not assessed)."""
+    cards = [InterviewFactory(loop=loop).scorecard for _ in score_lists]
+    for card, scores in zip(cards, score_lists, strict=True):
+        ratings = {
+            d.pk: RatingInput(evidence="Seen.", not_assessed=True)
+            if s is None
+            else RatingInput(score=s, evidence="Seen.")
+            for d, s in zip(_dimensions(card), scores, strict=True)
+        }
+        _submit(card, ScorecardInput(ratings=ratings, recommendation="yes"))
+    return cards
+
+
+def test_a_loop_stores_each_dimensions_normalised_spread_when_its_last_scorecard_is_in():
+    loop = _loop_0_to_4()
+    first, second, third = loop.rubric.dimensions.order_by("position")
+    card = InterviewFactory(loop=loop).scorecard
+    _panel(loop, [0, 2, 4])
+    assert _spreads(loop) == {}  # one scorecard is still a draft
+
+    _submit(card, _complete(card, score=2))
+
+    assert _spreads(loop) == {first.slug: 0.5, second.slug: 0.0, third.slug: 0.5}
+
+
+def test_a_dimension_with_fewer_than_two_scores_stores_no_spread():
+    loop = LoopFactory()
+    first, _, third = loop.rubric.dimensions.order_by("position")
+    _panel(loop, [1, None, 3], [5, None, 3])
+
+    assert _spreads(loop) == {first.slug: 1.0, third.slug: 0.0}
+
+
+def test_amending_a_score_after_the_decision_updates_the_stored_spread():
+    loop = LoopFactory()
+    first = loop.rubric.dimensions.order_by("position").first()
+    card, _ = _panel(loop, [3, 3, 3], [3, 3, 3])
+    services.loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Consistent panel.")
+    assert _spreads(loop)[first.slug] == 0.0
+
+    _amend(card, _complete(card, ratings={first.pk: RatingInput(score=5, evidence="Rewatched the recording.")}))
+
+    assert _spreads(loop)[first.slug] == 0.5
+
+
+def test_a_loop_decided_with_a_scorecard_pending_stores_the_submitted_spreads():
+    loop = LoopFactory()
+    first = loop.rubric.dimensions.order_by("position").first()
+    InterviewFactory(loop=loop)
+    _panel(loop, [2, 3, 3], [4, 3, 3])
+    assert _spreads(loop) == {}
+
+    services.loop_decide(loop=loop, by=loop.hiring_manager, outcome="hold", rationale="Waiting for one more.")
+
+    assert _spreads(loop)[first.slug] == 0.5
+
+
+def test_adding_an_interview_to_a_complete_loop_drops_its_spreads():
+    loop = LoopFactory()
+    cards = _panel(loop, [2, 3, 3], [4, 3, 3])
+    assert _spreads(loop)
+    keep = [
+        PlanRow(
+            c.interview.exercise,
+            c.interview.interviewer,
+            c.interview.scheduled_at,
+            _dimensions(c),
+            interview=c.interview,
+        )
+        for c in cards
+    ]
+    extra = PlanRow(cards[0].interview.exercise, InterviewerFactory(), timezone.now(), _dimensions(cards[0]))
+
+    services.loop_plan_save(loop=loop, rows=[*keep, extra], by=loop.recruiter)
+
+    assert Loop.objects.get(pk=loop.pk).status == Loop.Status.IN_PROGRESS
+    assert _spreads(loop) == {}

@@ -24,6 +24,7 @@ from roles.services import roles_load
 from tests.factories import (
     PASSWORD,
     DimensionFactory,
+    InterviewerFactory,
     InterviewFactory,
     LoopFactory,
     RecruiterFactory,
@@ -238,6 +239,57 @@ def test_the_home_page_sorts_interviews_into_upcoming_to_write_overdue_and_submi
     assert "Nora Notmine" not in _text(response)
 
 
+def _submitted_history(interviewer, count: int) -> list[str]:
+    """`count` submitted scorecards of `interviewer`, one hour apart; candidate names, the latest first."""
+    start = timezone.now() - dt.timedelta(days=30)
+    names = []
+    for n in range(count):
+        interview = InterviewFactory(interviewer=interviewer, loop__candidate__name=f"Past Candidate {n:02d}")
+        Scorecard.objects.filter(pk=interview.scorecard.pk).update(
+            status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=start + dt.timedelta(hours=n)
+        )
+        names.append(interview.loop.candidate.name)
+    return names[::-1]
+
+
+def test_the_home_page_lists_the_latest_ten_submitted_scorecards_and_links_to_the_rest(login, interviewer):
+    names = _submitted_history(interviewer, 12)
+
+    section = _section(login(interviewer).get("/"), "submitted-heading")
+
+    assert "Submitted (12)" in section
+    assert [name for name in names if name in section] == names[:10]
+    assert "All 12 submitted scorecards" in section
+
+
+def test_the_submitted_scorecards_page_is_paginated_latest_first(login, interviewer):
+    names = _submitted_history(interviewer, 52)
+    client = login(interviewer)
+
+    first = _text(client.get(reverse("my_scorecards")))
+    second = _text(client.get(reverse("my_scorecards"), {"page": "2"}))
+    beyond = client.get(reverse("my_scorecards"), {"page": "<b>x</b>"})
+
+    assert "52 scorecards" in first
+    assert "Page 1 of 2" in first
+    assert [name for name in names if name in first] == names[:50]
+    assert [name for name in names if name in second] == names[50:]
+    assert beyond.status_code == 200
+
+
+def test_the_home_page_costs_the_same_queries_for_a_short_or_long_history(login):
+    counts = []
+    for history in (1, 40):
+        interviewer = InterviewerFactory()
+        _submitted_history(interviewer, history)
+        InterviewFactory(interviewer=interviewer)  # one open interview
+        client = login(interviewer)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
 # Loops: creating and planning -------------------------------------------------------------------------------------
 
 
@@ -388,6 +440,34 @@ def test_the_loop_page_tells_the_recruiter_what_no_interview_covers(login, lead_
     text = _text(client.get(f"/loops/{lead_loop.pk}/"))
 
     assert "No interview covers: Leadership & mentorship, Craft & documentation (reproducibility, cleanliness)." in text
+
+
+def test_two_interviews_of_one_exercise_both_show_on_the_plan_and_both_are_kept(login, lead_loop, interviewer):
+    client = login(lead_loop.recruiter)
+    client.post(f"/loops/{lead_loop.pk}/plan/", _plan_data(lead_loop, interviewer))
+    first = Interview.objects.filter(loop=lead_loop).order_by("pk").first()
+    colleague = InterviewerFactory()
+    second = InterviewFactory(
+        loop=lead_loop, exercise=first.exercise, interviewer=colleague, focus=list(first.focus_dimensions.all())
+    )
+
+    form = _Form(client.get(f"/loops/{lead_loop.pk}/plan/").content.decode())
+    data = _plan_data(lead_loop, interviewer)
+    prefix = f"interview-{second.pk}"
+    data |= {
+        f"{prefix}-include": "on",
+        f"{prefix}-interviewer": str(colleague.pk),
+        f"{prefix}-scheduled_at": "2031-03-09T15:00",
+        f"{prefix}-focus": [str(d.pk) for d in first.focus_dimensions.all()],
+    }
+    response = client.post(f"/loops/{lead_loop.pk}/plan/", data)
+
+    assert len({c["name"] for c in form.controls if c.get("name", "").endswith("-include")}) == 4
+    assert form.checked(f"{prefix}-include") == {"on"}
+    assert response.status_code == 302
+    assert Interview.objects.filter(loop=lead_loop).count() == 4
+    second.refresh_from_db()
+    assert (second.interviewer, timezone.localtime(second.scheduled_at).hour) == (colleague, 15)
 
 
 def test_only_the_loops_recruiter_opens_its_plan(login, lead_loop):
