@@ -278,11 +278,8 @@ def test_loop_plan(scenario: Scenario, foreign_dimension: int, data) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "focus",
-    ["1.5", "abc", "", "-1", "1e3"],
-)
-def test_loop_plan_with_a_non_numeric_focus_value(scenario: Scenario, focus: str) -> None:
+@pytest.mark.parametrize("focus", ["1.5", "abc", "", "-1", "1e3", str(2**63), str(10**30)])
+def test_loop_plan_with_a_focus_id_that_is_not_a_database_key(scenario: Scenario, focus: str) -> None:
     exercise = scenario.rubric.exercises.first()
     before = db_state()
     response = scenario.client(RECRUITER).post(
@@ -290,19 +287,7 @@ def test_loop_plan_with_a_non_numeric_focus_value(scenario: Scenario, focus: str
         {f"exercise-{exercise.pk}-include": "on", f"exercise-{exercise.pk}-focus": [focus]},
     )
     assert response.status_code == 400
-    assert db_state() == before
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("focus", [str(2**63), str(10**30)])
-def test_loop_plan_with_an_out_of_range_focus_id(scenario: Scenario, focus: str) -> None:
-    exercise = scenario.rubric.exercises.first()
-    before = db_state()
-    response = scenario.client(RECRUITER).post(
-        reverse("loop_plan", args=[scenario.loop.pk]),
-        {f"exercise-{exercise.pk}-include": "on", f"exercise-{exercise.pk}-focus": [focus]},
-    )
-    assert response.status_code == 400
+    assert "is not a valid value" in body(response)
     assert db_state() == before
 
 
