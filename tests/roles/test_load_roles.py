@@ -6,18 +6,17 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from roles.models import Anchor, Dimension, Role, RubricVersion
 from roles.services import rubric_lock
 from tests.factories import RubricVersionFactory
+from tests.processes import manage
 from tests.roles.helpers import dimension_named, real_document, real_path, roles_snapshot, write_document
 
 pytestmark = pytest.mark.django_db
@@ -253,16 +252,7 @@ def migrated_sqlite(tmp_path_factory) -> Path:
 
 
 def _manage(database: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return manage(*args, env={**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONDONTWRITEBYTECODE": "1"})
 
 
 def _rows(database: Path, sql: str) -> list[tuple]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from hiring.models import Rating, Scorecard
 from tests.factories import PASSWORD, UserFactory
+from tests.processes import manage
 from tests.security import (
     ANON,
     HM,
@@ -299,16 +299,7 @@ def _manage(tmp_path: Path, *args: str, **overrides: str) -> subprocess.Complete
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
     )
     env.update(overrides)
-    env = {key: value for key, value in env.items() if value is not None}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return manage(*args, env={key: value for key, value in env.items() if value is not None})
 
 
 def test_deploy_check_flags_production_without_a_mail_backend(tmp_path: Path) -> None:
