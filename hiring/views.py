@@ -351,7 +351,9 @@ def _scorecard_post(request, page, data, *, action: str, restored: bool = False)
 @keeps_post_when_signed_out
 def scorecard_autosave(request: HttpRequest, scorecard_id: int) -> JsonResponse:
     try:
-        page = selectors.scorecard_page(user=request.user, scorecard_id=scorecard_id)
+        page = _scorecard_page_or_hidden(request, scorecard_id)
+    except PermissionDenied:
+        return JsonResponse({"error": "forbidden", "message": "This is not your scorecard."}, status=403)
     except Http404:
         return JsonResponse({"error": "not_found", "message": "No such scorecard."}, status=404)
     if not policy.can_edit_scorecard(request.user, page.scorecard):

@@ -88,7 +88,7 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     },
     "scorecard_autosave": {
         "GET": same(405),
-        "POST": row(LOGIN, 404, 404, 403, 404, 403, 403, 404, 403),
+        "POST": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
     },
     "scorecard_amend": {
         "GET": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
