@@ -215,9 +215,9 @@ def plan_default_start(*, now: dt.datetime) -> dt.datetime:
 
 def dimensions_uncovered(*, rubric: RubricVersion, rows) -> list:
     """Dimensions that none of the plan's included rows focuses on, as the form currently stands."""
-    covered: set[int] = set()
+    covered: set[str] = set()
     for row in rows:
         include = row["include"].value() or row.locked
         if include:
-            covered.update(int(pk) for pk in row["focus"].value() or [] if str(pk).isdecimal())
-    return [d for d in rubric.dimensions.all() if d.pk not in covered]
+            covered.update(str(pk) for pk in row["focus"].value() or [])
+    return [d for d in rubric.dimensions.all() if str(d.pk) not in covered]

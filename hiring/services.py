@@ -337,7 +337,7 @@ def scorecard_amend(
     )
     amendment.full_clean()
     amendment.save()
-    dimension_spreads_rebuild(loops=Loop.objects.filter(pk=current.interview.loop_id))
+    _loop_status_refresh(current.interview.loop)
     audit_record(
         actor=by,
         action=AuditEvent.Action.AMEND,
@@ -352,23 +352,24 @@ FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
 
 
 def _loop_status_refresh(loop: Loop) -> None:
-    """Derive the loop's status from its scorecards, and keep its stored spreads in step with it."""
-    loop.status = Loop.objects.values_list("status", flat=True).get(pk=loop.pk)
-    if loop.status == Loop.Status.DECIDED:
-        return
-    statuses = list(Scorecard.objects.filter(interview__loop=loop).values_list("status", "revision"))
-    if statuses and all(status == Scorecard.Status.SUBMITTED for status, _ in statuses):
-        new = Loop.Status.COMPLETE
-    elif any(status == Scorecard.Status.SUBMITTED or revision > 1 for status, revision in statuses):
-        new = Loop.Status.IN_PROGRESS
-    else:
-        new = Loop.Status.PLANNED
-    old = loop.status
+    """Derive the loop's status from its scorecards (a decided loop stays decided), and keep its
+    stored spreads in step: every write that can change a finished loop's scores ends here."""
+    old = Loop.objects.values_list("status", flat=True).get(pk=loop.pk)
+    new = old if old == Loop.Status.DECIDED else _status_from_scorecards(loop)
     if new != old:
         Loop.objects.filter(pk=loop.pk).update(status=new)
-        loop.status = new
+    loop.status = new
     if old in FINISHED or new in FINISHED:
         dimension_spreads_rebuild(loops=Loop.objects.filter(pk=loop.pk))
+
+
+def _status_from_scorecards(loop: Loop) -> str:
+    statuses = list(Scorecard.objects.filter(interview__loop=loop).values_list("status", "revision"))
+    if statuses and all(status == Scorecard.Status.SUBMITTED for status, _ in statuses):
+        return Loop.Status.COMPLETE
+    if any(status == Scorecard.Status.SUBMITTED or revision > 1 for status, revision in statuses):
+        return Loop.Status.IN_PROGRESS
+    return Loop.Status.PLANNED
 
 
 def dimension_spreads_rebuild(*, loops: QuerySet[Loop]) -> int:
@@ -431,8 +432,7 @@ def loop_decide(*, loop: Loop, by: AbstractBaseUser, outcome: str, rationale: st
     decision.full_clean()
     decision.save()
     Loop.objects.filter(pk=loop.pk).update(status=Loop.Status.DECIDED)
-    loop.status = Loop.Status.DECIDED
-    dimension_spreads_rebuild(loops=Loop.objects.filter(pk=loop.pk))
+    _loop_status_refresh(loop)
     audit_record(
         actor=by, action=AuditEvent.Action.DECIDE, loop=current, summary=f"Decision: {decision.get_outcome_display()}"
     )

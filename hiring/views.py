@@ -176,6 +176,7 @@ def _plan_rows(request: HttpRequest, loop) -> list[PlanRowForm]:
     for interview in sorted(loop.interviews.all(), key=lambda i: i.pk):
         interviews.setdefault(interview.exercise_id, []).append(interview)
     dimensions = loop.rubric.dimensions.all()
+    interviewers = selectors.interviewers()
     default_time = selectors.plan_default_start(now=timezone.now())
     rows = []
     for index, exercise in enumerate(loop.rubric.exercises.all()):
@@ -200,7 +201,7 @@ def _plan_rows(request: HttpRequest, loop) -> list[PlanRowForm]:
                     initial=initial,
                     exercise=exercise,
                     interview=interview,
-                    interviewers=selectors.interviewers(),
+                    interviewers=interviewers,
                     dimensions=dimensions,
                 )
             )
