@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "roles",
     "hiring",
 ]
+if DEBUG:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -13,8 +13,16 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from hiring import services
 from hiring.models import Candidate, Loop, Scorecard
+from hiring.services.decisions import loop_decide
+from hiring.services.loops import PlanRow, loop_create, loop_plan_save
+from hiring.services.scorecards import (
+    RatingInput,
+    ScorecardInput,
+    scorecard_amend,
+    scorecard_save_draft,
+    scorecard_submit,
+)
 from roles.models import RubricVersion, Signal
 from roles.selectors import current_rubrics
 
@@ -67,7 +75,7 @@ def demo_loops_create(*, users: dict[str, User]) -> int:
 
 def _demo_loop(rubric: RubricVersion, state: str, name: str, users: dict[str, User], now: dt.datetime) -> Loop:
     rng = random.Random(f"{rubric.role.slug}-{state}")
-    loop = services.loop_create(
+    loop = loop_create(
         candidate_name=name,
         candidate_email=f"{name.split()[0].lower()}@{DEMO_EMAIL_DOMAIN}",
         candidate_notes="Demo candidate.",
@@ -86,7 +94,7 @@ def _demo_loop(rubric: RubricVersion, state: str, name: str, users: dict[str, Us
     else:
         start = now - dt.timedelta(days=3)
     rows = [
-        services.PlanRow(
+        PlanRow(
             exercise=exercise,
             interviewer=panel[index % 2],
             scheduled_at=start + dt.timedelta(hours=index),
@@ -94,7 +102,7 @@ def _demo_loop(rubric: RubricVersion, state: str, name: str, users: dict[str, Us
         )
         for index, exercise in enumerate(exercises)
     ]
-    interviews = services.loop_plan_save(loop=loop, rows=rows, by=users["recruiter"])
+    interviews = loop_plan_save(loop=loop, rows=rows, by=users["recruiter"])
     if state == "planned":
         return loop
     for index, interview in enumerate(interviews):
@@ -102,18 +110,18 @@ def _demo_loop(rubric: RubricVersion, state: str, name: str, users: dict[str, Us
         data = _demo_scorecard_input(rubric, interview, rng, split=index % 2 == 1)
         if state == "in_progress" and interview.interviewer == users["interviewer"]:
             if index == 0:
-                services.scorecard_save_draft(scorecard=scorecard, by=interview.interviewer, revision=1, data=data)
+                scorecard_save_draft(scorecard=scorecard, by=interview.interviewer, revision=1, data=data)
             continue
-        services.scorecard_submit(scorecard=scorecard, by=interview.interviewer, revision=1, data=data)
+        scorecard_submit(scorecard=scorecard, by=interview.interviewer, revision=1, data=data)
     if state == "decided":
         _demo_decide(loop, users)
         first = Scorecard.objects.select_related("interview__interviewer").get(interview=interviews[0])
         data = _demo_scorecard_input(rubric, interviews[0], rng, split=False)
-        services.scorecard_amend(
+        scorecard_amend(
             scorecard=first,
             by=first.interview.interviewer,
             revision=first.revision,
-            data=services.ScorecardInput(
+            data=ScorecardInput(
                 ratings=data.ratings,
                 signals=data.signals,
                 recommendation=first.recommendation,
@@ -124,7 +132,7 @@ def _demo_loop(rubric: RubricVersion, state: str, name: str, users: dict[str, Us
     return loop
 
 
-def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool) -> services.ScorecardInput:
+def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool) -> ScorecardInput:
     low, high = rubric.scale_min, rubric.scale_max
     ratings = {}
     for position, dimension in enumerate(interview.focus_dimensions.order_by("position")):
@@ -134,7 +142,7 @@ def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool)
             score = high
         else:
             score = rng.randint(low + 1, high)
-        ratings[dimension.pk] = services.RatingInput(
+        ratings[dimension.pk] = RatingInput(
             score=score,
             evidence=rng.choice(
                 [
@@ -152,7 +160,7 @@ def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool)
         red_flag = next(s for s in signals if s.is_red_flag)
         observed[red_flag.pk] = "Came up twice when I probed; details in my evidence."
     recommendation = "no" if split else rng.choice(["yes", "strong_yes"])
-    return services.ScorecardInput(
+    return ScorecardInput(
         ratings=ratings,
         signals=observed,
         recommendation=recommendation,
@@ -161,7 +169,7 @@ def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool)
 
 
 def _demo_decide(loop: Loop, users: dict[str, User]) -> None:
-    services.loop_decide(
+    loop_decide(
         loop=loop,
         by=users["hiring-manager"],
         outcome="hire",

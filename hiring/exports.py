@@ -11,13 +11,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from hiring.models import Amendment, AuditEvent, ExportRecord, Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.pipeline import RECOMMENDATIONS, SIGNAL_KINDS, DimensionColumn, normalised
-from hiring.services import audit_record
+from hiring.scoring import normalise
+from hiring.selectors.pipeline import RECOMMENDATIONS, SIGNAL_KINDS, DimensionColumn, normalised
+from hiring.services.audit import audit_record
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 1000
@@ -111,7 +112,7 @@ def ratings_rows(loops: QuerySet[Loop]) -> Iterator[list]:
         yield [
             loop_id, candidate, role, version, low, high, card, who, exercise, name, slug,
             "" if score is None else score, "yes" if na else "no",
-            "" if score is None else f"{(score - low) / (high - low):.3f}",
+            "" if score is None else f"{normalise(score, scale_min=low, scale_max=high):.3f}",
             evidence, timezone.localtime(at).isoformat(timespec="seconds") if at else "", "yes" if amended else "no",
         ]  # fmt: skip
 
@@ -190,7 +191,7 @@ def _loop_documents(ids: list[int]) -> list[dict]:
                 "not_assessed": rating.not_assessed,
                 "normalised": None
                 if rating.score is None
-                else round((rating.score - rubric.scale_min) / (rubric.scale_max - rubric.scale_min), 3),
+                else round(normalise(rating.score, scale_min=rubric.scale_min, scale_max=rubric.scale_max), 3),
                 "evidence": rating.evidence,
             }
         )
@@ -228,7 +229,7 @@ def _loop_documents(ids: list[int]) -> list[dict]:
     return documents
 
 
-def export_start(*, by: AbstractBaseUser | None, kind: str, fmt: str, filters: dict, source: str) -> ExportRecord:
+def export_start(*, by: User | None, kind: str, fmt: str, filters: dict, source: str) -> ExportRecord:
     record = ExportRecord(by=by, kind=kind, format=fmt, filters=filters, source=source)
     record.full_clean()
     record.save()

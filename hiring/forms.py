@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.models import User
 
-from hiring.models import Decision, Loop, Scorecard
-from hiring.pipeline import PipelineFilter
-from hiring.selectors import ScorecardPage
-from hiring.services import MAX_TEXT, RatingInput, ScorecardInput
+from hiring.models import MAX_TEXT, Decision, Loop, Scorecard
+from hiring.selectors.pipeline import PipelineFilter
+from hiring.selectors.scorecards import ScorecardPage
+from hiring.services.scorecards import RatingInput, ScorecardInput
 from roles.models import Dimension, RubricVersion
 
 NOT_ASSESSED = "na"

@@ -13,6 +13,8 @@ from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
 
 User = settings.AUTH_USER_MODEL
 
+MAX_TEXT = 20_000  # characters in any one free text a person writes: evidence, notes, takeaways, reasons
+
 
 class Candidate(models.Model):
     name = models.CharField(max_length=200)

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from hiring.models import Interview, Loop, Scorecard
@@ -20,7 +20,7 @@ RECRUITERS = "Recruiters"
 HIRING_MANAGERS = "Hiring managers"
 INTERVIEWERS = "Interviewers"
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def _groups(user: AnyUser) -> frozenset[str]:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load test of the real server: gunicorn (config.wsgi, 2 workers, production settings) on a
-# throwaway database seeded with `manage.py seed_demo`, driven by wrk for SECONDS per endpoint
+# throwaway database seeded with `manage.py seed_loops`, driven by wrk for SECONDS per endpoint
 # against 127.0.0.1 only. Reports requests/s, p50/p99 latency and non-2xx responses per endpoint.
 #
 #   scripts/loadtest.sh [SECONDS]          (default 10 seconds per endpoint, 6 endpoints)
@@ -70,7 +70,7 @@ PASSWORD="loadtest-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 echo "Database: $LOADTEST_DB ($DATABASE_URL); seeding $LOOPS loops…"
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_roles >/dev/null
-$PY manage.py seed_demo --loops "$LOOPS" --seed 1
+$PY manage.py seed_loops --loops "$LOOPS" --seed 1
 $PY manage.py collectstatic --noinput -v0
 eval "$($PY scripts/seeded_targets.py loadtest --password "$PASSWORD" --targets "$WORK/autosave.txt")"
 

@@ -1,4 +1,4 @@
-"""Pick users and pages to drive in a database seeded with `manage.py seed_demo`, for the scripts here.
+"""Pick users and pages to drive in a database seeded with `manage.py seed_loops`, for the scripts here.
 
 Meant for the throwaway databases of scripts/loadtest.sh and scripts/two_servers.sh only: it
 gives seed accounts a password (seed accounts have none).
@@ -52,7 +52,7 @@ def _interviewer() -> User:
         .first()
     )
     if busiest is None:
-        raise SystemExit("No open draft scorecard: seed the database with manage.py seed_demo first.")
+        raise SystemExit("No open draft scorecard: seed the database with manage.py seed_loops first.")
     return User.objects.get(pk=busiest["interview__interviewer"])
 
 
@@ -87,7 +87,7 @@ def loadtest(*, password: str, targets: Path, drafts: int) -> None:
         .first()
     )
     if loop is None:
-        raise SystemExit("No decided loop: seed the database with manage.py seed_demo first.")
+        raise SystemExit("No decided loop: seed the database with manage.py seed_loops first.")
     manager = _with_password(loop.hiring_manager, password)
     staff, _ = User.objects.get_or_create(username=STAFF, defaults={"is_staff": True})
     _with_password(staff, password)

@@ -39,7 +39,7 @@ PASSWORD="two-servers-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 echo "Database $DB_NAME: migrate once, load roles, seed 20 loops, collectstatic"
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_roles >/dev/null
-$PY manage.py seed_demo --loops 20 --seed 1 >/dev/null
+$PY manage.py seed_loops --loops 20 --seed 1 >/dev/null
 $PY manage.py collectstatic --noinput -v0
 $PY scripts/seeded_targets.py draft --password "$PASSWORD" --output "$WORK/draft.json"
 

@@ -17,8 +17,10 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from hiring import policy, services
+from hiring import policy
 from hiring.models import Interview, Loop, Scorecard
+from hiring.services.loops import PlanRow, loop_create, loop_plan_save
+from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_submit
 from roles.models import Dimension, RubricVersion, Signal
 from tests.factories import PASSWORD, UserFactory
 
@@ -158,7 +160,7 @@ class PanelLoop:
 def plan_loop(*, role: str, candidate: str, people: People, panel: list[tuple[str, User, dt.timedelta]]) -> PanelLoop:
     """Create a loop on a role and plan one interview per (exercise slug, interviewer, offset from now)."""
     rubric = RubricVersion.objects.filter(role__slug=role).order_by("-number").first()
-    loop = services.loop_create(
+    loop = loop_create(
         candidate_name=candidate,
         candidate_email="",
         candidate_notes="",
@@ -169,7 +171,7 @@ def plan_loop(*, role: str, candidate: str, people: People, panel: list[tuple[st
     exercises = {e.slug: e for e in rubric.exercises.prefetch_related("dimensions")}
     now = timezone.now()
     rows = [
-        services.PlanRow(
+        PlanRow(
             exercise=exercises[slug],
             interviewer=who,
             scheduled_at=now + offset,
@@ -177,7 +179,7 @@ def plan_loop(*, role: str, candidate: str, people: People, panel: list[tuple[st
         )
         for slug, who, offset in panel
     ]
-    interviews = services.loop_plan_save(loop=loop, rows=rows, by=people.recruiter)
+    interviews = loop_plan_save(loop=loop, rows=rows, by=people.recruiter)
     return PanelLoop(
         loop=loop,
         rubric=rubric,
@@ -201,7 +203,7 @@ def submit(
     for slug, score in scores.items():
         text = f"{interview.interviewer.first_name} on {slug} in {exercise}: worked example with numbers."
         panel.evidence[(exercise, slug)] = text
-        ratings[panel.dimension(slug).pk] = services.RatingInput(
+        ratings[panel.dimension(slug).pk] = RatingInput(
             score=None if score == "na" else int(score), not_assessed=score == "na", evidence=text
         )
     signals = {}
@@ -213,11 +215,11 @@ def submit(
         strong = Signal.objects.filter(rubric=panel.rubric, kind=Signal.Kind.STRONG).order_by("position").first()
         signals[strong.pk] = ""
     scorecard = panel.scorecard(exercise)
-    return services.scorecard_submit(
+    return scorecard_submit(
         scorecard=scorecard,
         by=interview.interviewer,
         revision=scorecard.revision,
-        data=services.ScorecardInput(
+        data=ScorecardInput(
             ratings=ratings,
             signals=signals,
             recommendation=recommendation,

@@ -17,8 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring import calibration, debrief, services
 from hiring.models import Decision, Loop, Rating, Scorecard
+from hiring.selectors import calibration, debrief
+from hiring.services.loop_status import dimension_spreads_rebuild
 from roles.models import Dimension
 from tests import factories
 from tests.factories import RoleFactory, RubricVersionFactory, UserFactory
@@ -445,7 +446,7 @@ def _history(rubric, count: int, scores=(3, 3)) -> None:
         _card(loop, UserFactory(), [scores[0], 3])
         _card(loop, UserFactory(), [scores[1], 3])
         Loop.objects.filter(pk=loop.pk).update(status=Loop.Status.COMPLETE)
-        services.dimension_spreads_rebuild(loops=Loop.objects.filter(pk=loop.pk))
+        dimension_spreads_rebuild(loops=Loop.objects.filter(pk=loop.pk))
 
 
 def _split_loop(rubric) -> Loop:

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring.debrief import (
+from hiring.models import Amendment, Decision, Loop, ObservedSignal, Rating, Scorecard
+from hiring.selectors.debrief import (
     SUGGESTION_RULES,
     dimension_stats,
     level_class,
@@ -21,7 +22,6 @@ from hiring.debrief import (
     normalise,
     suggest,
 )
-from hiring.models import Amendment, Decision, Loop, ObservedSignal, Rating, Scorecard
 from roles.models import Dimension, Signal
 from tests import factories
 from tests.factories import RubricVersionFactory, SignalFactory, UserFactory

@@ -14,9 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from hiring import services
 from hiring.models import Decision, Loop, ObservedSignal, Rating, Scorecard
-from hiring.services import RatingInput, ScorecardInput
+from hiring.services.scorecards import (
+    RatingInput,
+    ScorecardInput,
+    scorecard_amend,
+    scorecard_save_draft,
+    scorecard_submit,
+)
 from roles.models import Dimension, Signal
 from tests import factories
 from tests.factories import RubricVersionFactory, SignalFactory
@@ -137,7 +142,7 @@ def test_an_interviewer_on_the_loop_who_has_not_submitted_is_refused_and_sees_no
 
 def test_an_interviewer_sees_the_debrief_once_their_own_scorecard_is_submitted(panel):
     pending = panel.pending
-    services.scorecard_submit(scorecard=pending, by=panel.ben, revision=pending.revision, data=_complete(panel.loop))
+    scorecard_submit(scorecard=pending, by=panel.ben, revision=pending.revision, data=_complete(panel.loop))
 
     response = _client(panel.ben).get(_url(panel.loop))
 
@@ -325,11 +330,9 @@ def test_after_the_decision_a_pending_draft_can_no_longer_be_saved_or_submitted(
     draft = Scorecard.objects.get(pk=panel.pending.pk)
 
     with pytest.raises(ValidationError, match="decided"):
-        services.scorecard_save_draft(
-            scorecard=draft, by=panel.ben, revision=draft.revision, data=_complete(panel.loop)
-        )
+        scorecard_save_draft(scorecard=draft, by=panel.ben, revision=draft.revision, data=_complete(panel.loop))
     with pytest.raises(ValidationError, match="decided"):
-        services.scorecard_submit(scorecard=draft, by=panel.ben, revision=draft.revision, data=_complete(panel.loop))
+        scorecard_submit(scorecard=draft, by=panel.ben, revision=draft.revision, data=_complete(panel.loop))
 
     draft.refresh_from_db()
     assert (draft.status, draft.revision, draft.ratings.count()) == ("draft", 1, 0)
@@ -344,7 +347,7 @@ def test_an_amendment_after_the_decision_is_flagged_on_the_debrief(panel):
         recommendation="yes",
     )
 
-    amendment = services.scorecard_amend(
+    amendment = scorecard_amend(
         scorecard=scorecard, by=panel.ann, revision=scorecard.revision, data=data, reason="Re-read my notes."
     )
 
@@ -364,7 +367,7 @@ def test_an_amendment_before_the_decision_is_not_flagged_as_after_it(panel):
         signals={_signal(panel.loop, "red_flag").pk: RED_FLAG_NOTE},
         recommendation="yes",
     )
-    amendment = services.scorecard_amend(
+    amendment = scorecard_amend(
         scorecard=scorecard, by=panel.ann, revision=scorecard.revision, data=data, reason="Re-read my notes."
     )
     _decide(panel)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hiring.models import Loop, Scorecard
-from hiring.services import scorecard_reminders_send
+from hiring.services.reminders import scorecard_reminders_send
 from tests.factories import InterviewFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,28 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from hiring import services
-from hiring.models import Amendment, Candidate, DimensionSpread, Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.services import MAX_TEXT, PlanRow, RatingInput, ScorecardConflict, ScorecardInput
+from hiring.models import (
+    MAX_TEXT,
+    Amendment,
+    Candidate,
+    DimensionSpread,
+    Interview,
+    Loop,
+    ObservedSignal,
+    Rating,
+    Scorecard,
+)
+from hiring.selectors.loops import uncovered_dimensions
+from hiring.services.decisions import loop_decide
+from hiring.services.loops import PlanRow, loop_create, loop_plan_save
+from hiring.services.scorecards import (
+    RatingInput,
+    ScorecardConflict,
+    ScorecardInput,
+    scorecard_amend,
+    scorecard_save_draft,
+    scorecard_submit,
+)
 from roles.models import Dimension, RubricVersion, Signal
 from tests.factories import (
     DimensionFactory,
@@ -74,7 +93,7 @@ def _messages(error: ValidationError) -> str:
 
 
 def _save(scorecard: Scorecard, data: ScorecardInput, *, by=None, revision: int | None = None) -> Scorecard:
-    return services.scorecard_save_draft(
+    return scorecard_save_draft(
         scorecard=scorecard,
         by=by or scorecard.interview.interviewer,
         revision=scorecard.revision if revision is None else revision,
@@ -84,7 +103,7 @@ def _save(scorecard: Scorecard, data: ScorecardInput, *, by=None, revision: int 
 
 def _submit(scorecard: Scorecard, data: ScorecardInput | None = None, *, revision: int | None = None) -> Scorecard:
     scorecard.refresh_from_db()
-    return services.scorecard_submit(
+    return scorecard_submit(
         scorecard=scorecard,
         by=scorecard.interview.interviewer,
         revision=scorecard.revision if revision is None else revision,
@@ -94,7 +113,7 @@ def _submit(scorecard: Scorecard, data: ScorecardInput | None = None, *, revisio
 
 def _amend(scorecard: Scorecard, data: ScorecardInput, reason: str = "Fixed a typo.", *, by=None) -> Amendment:
     scorecard.refresh_from_db()
-    return services.scorecard_amend(
+    return scorecard_amend(
         scorecard=scorecard,
         by=by or scorecard.interview.interviewer,
         revision=scorecard.revision,
@@ -273,7 +292,7 @@ def test_editing_a_scorecard_of_someone_elses_interview_is_refused(scorecard, wh
 
     _refused(lambda: _save(scorecard, data, by=intruder), scorecard, PermissionDenied)
     _refused(
-        lambda: services.scorecard_submit(scorecard=scorecard, by=intruder, revision=1, data=data),
+        lambda: scorecard_submit(scorecard=scorecard, by=intruder, revision=1, data=data),
         scorecard,
         PermissionDenied,
     )
@@ -599,7 +618,7 @@ def test_an_amendment_on_a_decided_loop_is_marked_after_the_decision(submitted):
 
 def test_amending_a_draft_is_refused(scorecard):
     error = _refused(
-        lambda: services.scorecard_amend(
+        lambda: scorecard_amend(
             scorecard=scorecard,
             by=scorecard.interview.interviewer,
             revision=1,
@@ -624,7 +643,7 @@ def test_amending_someone_elses_scorecard_is_refused(submitted):
 
 
 def _create(*, by, hiring_manager, rubric: RubricVersion | None = None, name: str = "Ada Lovelace") -> Loop:
-    return services.loop_create(
+    return loop_create(
         candidate_name=name,
         candidate_email="ada@example.com",
         candidate_notes="",
@@ -723,7 +742,7 @@ def _rows(loop: Loop, interviewer=None) -> list[PlanRow]:
 def test_saving_a_plan_creates_one_interview_and_draft_scorecard_per_row(planned_loop):
     rows = _rows(planned_loop)
 
-    interviews = services.loop_plan_save(loop=planned_loop, rows=rows, by=planned_loop.recruiter)
+    interviews = loop_plan_save(loop=planned_loop, rows=rows, by=planned_loop.recruiter)
 
     assert Interview.objects.filter(loop=planned_loop).count() == 2
     for row, interview in zip(rows, interviews, strict=True):
@@ -740,18 +759,18 @@ def test_saving_a_plan_creates_one_interview_and_draft_scorecard_per_row(planned
 
 def test_uncovered_dimensions_lists_what_no_interview_focuses_on(planned_loop):
     dims = list(planned_loop.rubric.dimensions.order_by("position"))
-    assert services.uncovered_dimensions(loop=planned_loop) == dims
+    assert uncovered_dimensions(loop=planned_loop) == dims
 
-    services.loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
+    loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
 
-    assert services.uncovered_dimensions(loop=planned_loop) == dims[3:]
+    assert uncovered_dimensions(loop=planned_loop) == dims[3:]
 
 
 def test_uncovered_dimensions_ignores_other_loops_on_the_same_rubric(planned_loop):
     other = LoopFactory(rubric=planned_loop.rubric)
     InterviewFactory(loop=other)  # focuses on every dimension, but of another loop
 
-    assert len(services.uncovered_dimensions(loop=planned_loop)) == 4
+    assert len(uncovered_dimensions(loop=planned_loop)) == 4
 
 
 def test_a_plan_row_with_an_exercise_of_another_rubric_is_refused(planned_loop):
@@ -762,7 +781,7 @@ def test_a_plan_row_with_an_exercise_of_another_rubric_is_refused(planned_loop):
     ]
 
     with pytest.raises(ValidationError, match="another role's rubric"):
-        services.loop_plan_save(loop=planned_loop, rows=rows, by=planned_loop.recruiter)
+        loop_plan_save(loop=planned_loop, rows=rows, by=planned_loop.recruiter)
 
     assert not Interview.objects.exists()
     assert not Scorecard.objects.exists()
@@ -773,7 +792,7 @@ def test_a_plan_row_focusing_on_a_dimension_of_another_rubric_is_refused(planned
     rows = [PlanRow(row.exercise, row.interviewer, row.scheduled_at, [*row.focus, DimensionFactory()])]
 
     with pytest.raises(ValidationError):
-        services.loop_plan_save(loop=planned_loop, rows=rows, by=planned_loop.recruiter)
+        loop_plan_save(loop=planned_loop, rows=rows, by=planned_loop.recruiter)
 
     assert not Interview.objects.exists()
 
@@ -782,7 +801,7 @@ def test_a_plan_row_without_focus_is_refused(planned_loop):
     row = _rows(planned_loop)[0]
 
     with pytest.raises(ValidationError, match="at least one focus dimension"):
-        services.loop_plan_save(
+        loop_plan_save(
             loop=planned_loop,
             rows=[PlanRow(row.exercise, row.interviewer, row.scheduled_at, [])],
             by=planned_loop.recruiter,
@@ -800,17 +819,17 @@ def test_only_the_loops_recruiter_plans_it(planned_loop, who):
     }[who]
 
     with pytest.raises(PermissionDenied):
-        services.loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=user)
+        loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=user)
 
     assert not Interview.objects.exists()
 
 
 def test_the_interviewer_of_an_untouched_interview_can_change(planned_loop):
-    [interview, _] = services.loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
+    [interview, _] = loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
     newcomer = InterviewerFactory()
     row = _rows(planned_loop)[0]
 
-    services.loop_plan_save(
+    loop_plan_save(
         loop=planned_loop,
         rows=[PlanRow(row.exercise, newcomer, row.scheduled_at, row.focus, interview=interview)],
         by=planned_loop.recruiter,
@@ -821,14 +840,14 @@ def test_the_interviewer_of_an_untouched_interview_can_change(planned_loop):
 
 
 def test_the_interviewer_of_an_interview_with_a_saved_draft_cannot_change(planned_loop):
-    [interview, _] = services.loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
+    [interview, _] = loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
     owner = interview.interviewer
     _save(interview.scorecard, ScorecardInput(key_takeaways="My notes."))
     interview = Interview.objects.get(pk=interview.pk)
     row = _rows(planned_loop)[0]
 
     with pytest.raises(ValidationError, match="its interviewer cannot change"):
-        services.loop_plan_save(
+        loop_plan_save(
             loop=planned_loop,
             rows=[PlanRow(row.exercise, InterviewerFactory(), row.scheduled_at, row.focus, interview=interview)],
             by=planned_loop.recruiter,
@@ -840,19 +859,19 @@ def test_the_interviewer_of_an_interview_with_a_saved_draft_cannot_change(planne
 
 
 def test_an_interview_with_a_saved_draft_cannot_be_removed(planned_loop):
-    [interview, _] = services.loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
+    [interview, _] = loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
     _save(interview.scorecard, ScorecardInput(key_takeaways="My notes."))
 
     with pytest.raises(ValidationError, match="cannot be removed"):
-        services.loop_plan_save(loop=planned_loop, rows=[], removed=[interview], by=planned_loop.recruiter)
+        loop_plan_save(loop=planned_loop, rows=[], removed=[interview], by=planned_loop.recruiter)
 
     assert Interview.objects.filter(pk=interview.pk).exists()
 
 
 def test_an_untouched_interview_can_be_removed(planned_loop):
-    [interview, _] = services.loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
+    [interview, _] = loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
 
-    services.loop_plan_save(loop=planned_loop, rows=[], removed=[interview], by=planned_loop.recruiter)
+    loop_plan_save(loop=planned_loop, rows=[], removed=[interview], by=planned_loop.recruiter)
 
     assert not Interview.objects.filter(pk=interview.pk).exists()
     assert Interview.objects.filter(loop=planned_loop).count() == 1
@@ -863,7 +882,7 @@ def test_a_decided_loop_cannot_be_replanned(planned_loop):
     planned_loop.refresh_from_db()
 
     with pytest.raises(ValidationError, match="decided"):
-        services.loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
+        loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)
 
     assert not Interview.objects.exists()
 
@@ -913,7 +932,7 @@ def test_amending_a_score_after_the_decision_updates_the_stored_spread():
     loop = LoopFactory()
     first = loop.rubric.dimensions.order_by("position").first()
     card, _ = _panel(loop, [3, 3, 3], [3, 3, 3])
-    services.loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Consistent panel.")
+    loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Consistent panel.")
     assert _spreads(loop)[first.slug] == 0.0
 
     _amend(card, _complete(card, ratings={first.pk: RatingInput(score=5, evidence="Rewatched the recording.")}))
@@ -928,7 +947,7 @@ def test_a_loop_decided_with_a_scorecard_pending_stores_the_submitted_spreads():
     _panel(loop, [2, 3, 3], [4, 3, 3])
     assert _spreads(loop) == {}
 
-    services.loop_decide(loop=loop, by=loop.hiring_manager, outcome="hold", rationale="Waiting for one more.")
+    loop_decide(loop=loop, by=loop.hiring_manager, outcome="hold", rationale="Waiting for one more.")
 
     assert _spreads(loop)[first.slug] == 0.5
 
@@ -949,7 +968,7 @@ def test_adding_an_interview_to_a_complete_loop_drops_its_spreads():
     ]
     extra = PlanRow(cards[0].interview.exercise, InterviewerFactory(), timezone.now(), _dimensions(cards[0]))
 
-    services.loop_plan_save(loop=loop, rows=[*keep, extra], by=loop.recruiter)
+    loop_plan_save(loop=loop, rows=[*keep, extra], by=loop.recruiter)
 
     assert Loop.objects.get(pk=loop.pk).status == Loop.Status.IN_PROGRESS
     assert _spreads(loop) == {}

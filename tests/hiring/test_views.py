@@ -16,9 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring import services
 from hiring.models import Amendment, Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.services import RatingInput, ScorecardInput
+from hiring.selectors.loops import uncovered_dimensions
+from hiring.services.loops import loop_create
+from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_save_draft, scorecard_submit
 from roles.models import Dimension, Exercise, RubricVersion, Signal
 from roles.services import roles_load
 from tests.factories import (
@@ -161,7 +162,7 @@ def _evidence(scorecard: Scorecard, dimension: Dimension) -> str | None:
 def _submit(scorecard: Scorecard, *, evidence: str = "What I saw.", score: int = 3, **kw) -> Scorecard:
     ratings = {d.pk: RatingInput(score=score, evidence=evidence) for d in scorecard.interview.focus_dimensions.all()}
     kw.setdefault("recommendation", "yes")
-    return services.scorecard_submit(
+    return scorecard_submit(
         scorecard=scorecard,
         by=scorecard.interview.interviewer,
         revision=Scorecard.objects.get(pk=scorecard.pk).revision,
@@ -346,7 +347,7 @@ def test_an_interviewer_cannot_create_loops(login, interviewer, hiring_manager, 
 
 @pytest.fixture
 def lead_loop(lead_rubric, recruiter, hiring_manager) -> Loop:
-    return services.loop_create(
+    return loop_create(
         candidate_name="Grace Hopper",
         candidate_email="",
         candidate_notes="",
@@ -430,7 +431,7 @@ def test_the_coverage_warning_disappears_once_every_dimension_is_in_a_focus(logi
     assert 'id="coverage-ok"' in response.content.decode()
     assert "Every rubric dimension is covered by an interview." in _text(response)
     assert Interview.objects.filter(loop=lead_loop).count() == 3  # the same interviews, updated
-    assert services.uncovered_dimensions(loop=lead_loop) == []
+    assert uncovered_dimensions(loop=lead_loop) == []
 
 
 def test_the_loop_page_tells_the_recruiter_what_no_interview_covers(login, lead_loop, interviewer):
@@ -565,7 +566,7 @@ def test_an_optional_dimension_scored_0_opens_the_optional_section(login):
     rubric = RubricVersionFactory(scale_min=0, scale_max=4, dimensions=3, signals=True, locked_at=timezone.now())
     focus, optional, _ = rubric.dimensions.order_by("position")
     interview = InterviewFactory(loop=LoopFactory(rubric=rubric), focus=[focus])
-    services.scorecard_save_draft(
+    scorecard_save_draft(
         scorecard=interview.scorecard,
         by=interview.interviewer,
         revision=1,
@@ -1056,7 +1057,7 @@ def test_the_scorecard_page_costs_the_same_queries_for_3_or_10_dimensions(login,
             _submit(interview.scorecard, signals=signals)
         else:
             ratings = {d.pk: RatingInput(score=2, evidence="x") for d in rubric.dimensions.all()}
-            services.scorecard_save_draft(
+            scorecard_save_draft(
                 scorecard=interview.scorecard, by=interviewer, revision=1, data=ScorecardInput(ratings, signals)
             )
         scorecards.append(interview.scorecard)

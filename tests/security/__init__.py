@@ -17,7 +17,6 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.test.client import ClientHandler
 
-from hiring import services
 from hiring.models import (
     Amendment,
     AuditEvent,
@@ -30,7 +29,7 @@ from hiring.models import (
     Rating,
     Scorecard,
 )
-from hiring.services import RatingInput, ScorecardInput
+from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_submit
 from roles.models import RubricVersion
 from tests.factories import (
     CandidateFactory,
@@ -136,7 +135,7 @@ def submit(scorecard: Scorecard, evidence: str | list[str], **kwargs) -> Scoreca
     scorecard = Scorecard.objects.select_related("interview__loop__rubric", "interview__interviewer").get(
         pk=scorecard.pk
     )
-    return services.scorecard_submit(
+    return scorecard_submit(
         scorecard=scorecard,
         by=scorecard.interview.interviewer,
         revision=scorecard.revision,

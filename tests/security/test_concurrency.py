@@ -14,8 +14,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from hiring import services
 from hiring.models import Amendment, AuditEvent, Decision, Loop, Rating, Scorecard
+from hiring.services import scorecards as scorecard_services
+from hiring.services.decisions import DecisionConflict, loop_decide
+from hiring.services.scorecards import (
+    ScorecardConflict,
+    _validate,
+    scorecard_amend,
+    scorecard_save_draft,
+    scorecard_submit,
+)
 from tests.factories import InterviewFactory, UserFactory
 from tests.security import full_input, submit
 
@@ -73,7 +81,7 @@ def test_two_simultaneous_submits_one_wins_the_other_conflicts(round_: int) -> N
     def writer(tag: str):
         def write():
             card = fresh(scorecard)
-            return services.scorecard_submit(
+            return scorecard_submit(
                 scorecard=card, by=interview.interviewer, revision=1, data=full_input(rubric, texts[tag])
             )
 
@@ -84,7 +92,7 @@ def test_two_simultaneous_submits_one_wins_the_other_conflicts(round_: int) -> N
     assert len(wins) == 1, losses
     assert len(losses) == 1
     loss = losses[0]
-    assert isinstance(loss, services.ScorecardConflict | ValidationError), repr(loss)
+    assert isinstance(loss, ScorecardConflict | ValidationError), repr(loss)
     stored = Scorecard.objects.get(pk=scorecard.pk)
     assert stored.status == Scorecard.Status.SUBMITTED
     assert stored.revision == 2
@@ -93,7 +101,7 @@ def test_two_simultaneous_submits_one_wins_the_other_conflicts(round_: int) -> N
     assert stored.key_takeaways == winner
     evidence = list(Rating.objects.filter(scorecard=scorecard).values_list("evidence", flat=True))
     assert evidence == [winner] * rubric.dimensions.count(), "the scorecard holds exactly the winner's text"
-    if isinstance(loss, services.ScorecardConflict):
+    if isinstance(loss, ScorecardConflict):
         assert loss.scorecard.revision == 2
         assert loss.scorecard.is_submitted
         assert loss.scorecard.key_takeaways == winner
@@ -108,7 +116,7 @@ def test_two_simultaneous_draft_saves_keep_one_whole_text_and_report_the_other()
 
     def writer(tag: str):
         def write():
-            return services.scorecard_save_draft(
+            return scorecard_save_draft(
                 scorecard=fresh(scorecard), by=interview.interviewer, revision=1, data=full_input(rubric, texts[tag])
             )
 
@@ -118,7 +126,7 @@ def test_two_simultaneous_draft_saves_keep_one_whole_text_and_report_the_other()
 
     assert len(wins) == 1
     assert len(losses) == 1
-    assert isinstance(losses[0], services.ScorecardConflict), repr(losses[0])
+    assert isinstance(losses[0], ScorecardConflict), repr(losses[0])
     stored = Scorecard.objects.get(pk=scorecard.pk)
     assert stored.revision == 2
     assert stored.status == Scorecard.Status.DRAFT
@@ -136,7 +144,7 @@ def test_two_simultaneous_amendments_make_one_amendment() -> None:
 
     def writer(tag: str):
         def write():
-            return services.scorecard_amend(
+            return scorecard_amend(
                 scorecard=fresh(scorecard),
                 by=interview.interviewer,
                 revision=revision,
@@ -150,7 +158,7 @@ def test_two_simultaneous_amendments_make_one_amendment() -> None:
 
     assert len(wins) == 1, losses
     assert len(losses) == 1
-    assert isinstance(losses[0], services.ScorecardConflict), repr(losses[0])
+    assert isinstance(losses[0], ScorecardConflict), repr(losses[0])
     amendment = Amendment.objects.get(scorecard=scorecard)
     assert amendment.pk == wins[0].pk
     tag = amendment.reason.removeprefix("Correction ")
@@ -172,7 +180,7 @@ def test_two_simultaneous_decisions_make_one_decision() -> None:
 
     def writer(outcome: str):
         def write():
-            return services.loop_decide(
+            return loop_decide(
                 loop=Loop.objects.get(pk=loop.pk),
                 by=deciders[outcome],
                 outcome=outcome,
@@ -185,7 +193,7 @@ def test_two_simultaneous_decisions_make_one_decision() -> None:
 
     assert len(wins) == 1, losses
     assert len(losses) == 1
-    assert isinstance(losses[0], services.DecisionConflict), repr(losses[0])
+    assert isinstance(losses[0], DecisionConflict), repr(losses[0])
     decision = Decision.objects.get(loop=loop)
     assert decision.pk == wins[0].pk
     assert decision.rationale == long_text(f"Rationale for {decision.outcome}").strip()
@@ -207,17 +215,17 @@ def test_a_submit_racing_the_decision_leaves_the_loop_decided(monkeypatch) -> No
     second = InterviewFactory(loop=first.loop)
     loop = first.loop
     submit_has_read, decision_done = threading.Event(), threading.Event()
-    validate = services._validate
+    validate = _validate
 
     def paused_validate(scorecard, data, *, final):
         submit_has_read.set()
         decision_done.wait(timeout=1)
         return validate(scorecard, data, final=final)
 
-    monkeypatch.setattr(services, "_validate", paused_validate)
+    monkeypatch.setattr(scorecard_services, "_validate", paused_validate)
 
     def submit_last():
-        return services.scorecard_submit(
+        return scorecard_submit(
             scorecard=fresh(second.scorecard),
             by=second.interviewer,
             revision=1,
@@ -227,7 +235,7 @@ def test_a_submit_racing_the_decision_leaves_the_loop_decided(monkeypatch) -> No
     def decide():
         submit_has_read.wait(timeout=10)
         try:
-            return services.loop_decide(
+            return loop_decide(
                 loop=Loop.objects.get(pk=loop.pk), by=loop.hiring_manager, outcome="hold", rationale="Waiting"
             )
         finally:

@@ -22,9 +22,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hiring import services
 from hiring.exports import FORMULA_STARTS, neutralise
 from hiring.models import Loop, Scorecard
+from hiring.services.decisions import loop_decide
 from roles.blueprints import BlueprintError, Problem, blueprint_problems, blueprint_read
 from tests.factories import DimensionFactory, InterviewFactory, UserFactory
 from tests.security import (
@@ -602,7 +602,7 @@ def test_both_csv_exports_neutralise_formulas() -> None:
     submit(interview.scorecard, ["+cmd", "@SUM(A1)", "\tTAB"])
     second = InterviewFactory(loop=loop)
     submit(second.scorecard, ["-2+3", "\rCR", "plain evidence"])
-    services.loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="=1+1 strong panel")
+    loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="=1+1 strong panel")
     client = signed_in(UserFactory(is_staff=True))
 
     summary = [row for row in _download(client, "summary") if row["loop_id"] == str(loop.pk)]

@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring import services
 from hiring.models import Amendment, AuditEvent, Candidate, Decision, ObservedSignal, Rating, Scorecard
-from hiring.services import RatingInput, ScorecardInput
+from hiring.services.decisions import loop_decide
+from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_amend, scorecard_submit
 from tests.factories import CandidateFactory, InterviewFactory, LoopFactory, UserFactory
 from tests.security import body, signed_in, submit
 
@@ -42,7 +42,7 @@ def remembered():
     loop = LoopFactory(candidate=candidate)
     interview = InterviewFactory(loop=loop)
     rubric = loop.rubric
-    card = services.scorecard_submit(
+    card = scorecard_submit(
         scorecard=interview.scorecard,
         by=interview.interviewer,
         revision=1,
@@ -53,7 +53,7 @@ def remembered():
             takeaways=f"{NAME} would do well with support.",
         ),
     )
-    services.scorecard_amend(
+    scorecard_amend(
         scorecard=card,
         by=interview.interviewer,
         revision=card.revision,
@@ -65,7 +65,7 @@ def remembered():
         ),
         reason="Corrected what Halvorsen said about rollbacks.",
     )
-    services.loop_decide(loop=loop, by=loop.hiring_manager, outcome="no_hire", rationale=f"{NAME}: not yet.")
+    loop_decide(loop=loop, by=loop.hiring_manager, outcome="no_hire", rationale=f"{NAME}: not yet.")
     scores = sorted(Rating.objects.filter(scorecard=card).values_list("dimension_id", "score", "not_assessed"))
     return candidate, loop, card, scores
 

@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hiring import calibration
+from hiring.selectors import calibration
 from roles.models import Role
 
 

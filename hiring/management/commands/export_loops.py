@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from hiring import exports, pipeline
+from hiring import exports
+from hiring.selectors import pipeline
 from roles.models import Role
 
 

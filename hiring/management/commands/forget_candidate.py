@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from hiring.models import Candidate
-from hiring.services import candidate_forget
+from hiring.services.privacy import candidate_forget
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from hiring.services import scorecard_reminders_send
+from hiring.services.reminders import scorecard_reminders_send
 
 
 class Command(BaseCommand):

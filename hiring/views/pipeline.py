@@ -1,4 +1,4 @@
-"""Pipeline, exports and the printable loop summary."""
+"""The pipeline and its exports."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from hiring import debrief as aggregation
-from hiring import exports, pipeline, policy, selectors
+from hiring import exports, policy
 from hiring.forms import PipelineFilterForm
+from hiring.selectors import pipeline
+from hiring.selectors.loops import hiring_managers
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {("summary", "csv"), ("ratings", "csv"), ("summary", "json")}
@@ -20,7 +21,7 @@ EXPORT_FORMATS = {("summary", "csv"), ("ratings", "csv"), ("summary", "json")}
 def _filter_form(request: HttpRequest) -> PipelineFilterForm:
     if not policy.can_view_pipeline(request.user):
         raise PermissionDenied("The pipeline is for recruiters and hiring managers.")
-    return PipelineFilterForm(request.GET, roles=pipeline.pipeline_roles(), hiring_managers=selectors.hiring_managers())
+    return PipelineFilterForm(request.GET, roles=pipeline.pipeline_roles(), hiring_managers=hiring_managers())
 
 
 @login_required
@@ -70,11 +71,3 @@ def loop_export(request: HttpRequest) -> HttpResponse:
     name = f"loops-{kind}-{timezone.localdate().isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-@login_required
-def loop_summary(request: HttpRequest, loop_id: int) -> HttpResponse:
-    loop = selectors.loop_get(user=request.user, loop_id=loop_id)
-    if not policy.can_view_debrief(request.user, loop):
-        raise PermissionDenied("The summary opens to interviewers once their own scorecard for this loop is submitted.")
-    return render(request, "hiring/summary.html", {"debrief": aggregation.loop_debrief(loop=loop)})

@@ -4,12 +4,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hiring.scale import analyze, seed_loops
+from devtools.generator import analyze, seed_loops
 
 
 class Command(BaseCommand):
     help = (
-        "Generate N realistic loops in bulk (all five roles, 4–8 interviews each, ratings, signals, decisions, "
+        "Generate N realistic loops in bulk (every loaded role, 4–8 interviews each, ratings, signals, decisions, "
         "amendments) with a pool of seed accounts; the same --seed gives the same data."
     )
 

@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
-from hiring import calibration, charts, pipeline, policy
+from hiring import charts, policy
+from hiring.selectors import calibration, pipeline
 
 
 class CalibrationFilterForm(forms.Form):

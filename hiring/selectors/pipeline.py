@@ -11,13 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from hiring import policy
 from hiring.models import Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.scoring import normalise
 from roles.models import Dimension, Role
 
 SORTS = {
@@ -92,9 +93,7 @@ def dimension_columns(role_slug: str) -> list[DimensionColumn]:
     return list(columns.values())
 
 
-def pipeline_loops(
-    *, user: AbstractBaseUser, filters: PipelineFilter, now: dt.datetime | None = None
-) -> QuerySet[Loop]:
+def pipeline_loops(*, user: User, filters: PipelineFilter, now: dt.datetime | None = None) -> QuerySet[Loop]:
     """Loops the user may see through the pipeline, filtered, sorted and annotated with their figures."""
     now = now or timezone.now()
     submitted_ratings = Rating.objects.filter(
@@ -150,7 +149,7 @@ def normalised(loop: Loop, mean: float | None) -> float | None:
     """A raw mean on the loop's own scale, as 0–1."""
     if mean is None:
         return None
-    return (mean - loop.rubric.scale_min) / (loop.rubric.scale_max - loop.rubric.scale_min)
+    return normalise(mean, scale_min=loop.rubric.scale_min, scale_max=loop.rubric.scale_max)
 
 
 @dataclass

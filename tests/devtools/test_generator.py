@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from devtools.generator import seed_loops
 from hiring.models import Amendment, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.scale import seed_loops
 from roles.models import Role, RubricVersion
 from roles.services import default_fixture_paths
 
@@ -59,9 +59,9 @@ def _signature(loops: list[Loop]) -> list[tuple]:
 
 
 @pytest.mark.django_db
-def test_seed_demo_creates_a_consistent_data_set_for_every_role() -> None:
+def test_seed_loops_creates_a_consistent_data_set_for_every_role() -> None:
     out = io.StringIO()
-    call_command("seed_demo", loops=30, seed=7, stdout=out)
+    call_command("seed_loops", loops=30, seed=7, stdout=out)
 
     assert "Created 30 loops" in out.getvalue()
     loops = list(Loop.objects.select_related("rubric__role").prefetch_related("interviews__scorecard"))

@@ -31,11 +31,11 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from devtools.generator import LoopShape, analyze, seed_loops, seed_users
 from hiring import exports, policy
-from hiring.debrief import loop_debrief
 from hiring.models import ExportRecord, Interview, Loop, Rating, Scorecard
-from hiring.pipeline import PipelineFilter, pipeline_loops
-from hiring.scale import LoopShape, analyze, seed_loops, seed_users
+from hiring.selectors.debrief import loop_debrief
+from hiring.selectors.pipeline import PipelineFilter, pipeline_loops
 
 MB = 1024 * 1024
 

@@ -3,7 +3,7 @@
 The rules are defined here and nowhere else:
 
 - Only submitted scorecards count; "not assessed" is never a score. Scores are compared on
-  the normalised scale of hiring.debrief.normalise: 0 is the bottom of the role's scale, 1 the top.
+  the normalised scale of hiring.scoring.normalise: 0 is the bottom of the role's scale, 1 the top.
 - Leniency of an interviewer is the mean, over their scored ratings, of (their normalised
   score - the mean normalised score of the other interviewers on the same loop and
   dimension), counting only ratings where someone else rated that dimension. Positive is
@@ -37,8 +37,8 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Subquery
 
-from hiring.debrief import normalise
 from hiring.models import Decision, Interview, Loop, Rating, Scorecard
+from hiring.scoring import normalise
 
 LOW_AGREEMENT = 0.667  # Krippendorff's threshold for tentative conclusions
 MIN_ALPHA_LOOPS = 2

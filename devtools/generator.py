@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from hiring import policy
 from hiring.models import Amendment, Candidate, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.services import dimension_spreads_rebuild
+from hiring.scoring import normalise
+from hiring.services.loop_status import dimension_spreads_rebuild
 from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
 from roles.selectors import current_rubrics
 from roles.services import default_fixture_paths, roles_load
@@ -506,7 +507,7 @@ def _scorecard(
         else:
             value = _clamp(quality + rng.gauss(0, 0.18))
             score = rubric.scale_min + round(value * (rubric.scale_max - rubric.scale_min))
-            normalised.append((score - rubric.scale_min) / (rubric.scale_max - rubric.scale_min))
+            normalised.append(normalise(score, scale_min=rubric.scale_min, scale_max=rubric.scale_max))
             evidence = rng.choice(EVIDENCE).format(d=dimension.name.lower(), t=rng.choice(TOPICS))
             rating = _Rating(scorecard, dimension, score, False, evidence)
         card.ratings.append(rating)

@@ -4,7 +4,7 @@ The rules the debrief applies are defined here and nowhere else:
 
 - Only submitted scorecards count. "Not assessed" is never a score: it is left out of
   every count, mean, median and spread.
-- Scores are compared across roles on a normalised scale: (score - min) / (max - min),
+- Scores are compared across roles on the normalised scale of hiring.scoring: (score - min) / (max - min),
   so 0 is the bottom of the role's scale and 1 the top, whether the role scores 1–5 or 0–4.
 - A dimension is classified, in this order:
     uncovered  nobody rated it;
@@ -38,6 +38,8 @@ from functools import cached_property
 from django.db.models import Avg, Count
 
 from hiring.models import Amendment, Decision, DimensionSpread, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.scoring import normalise
+from hiring.selectors.calibration import leniency_elsewhere
 from roles.models import Dimension, RubricVersion, Signal
 
 STRONG_AT = 0.75
@@ -78,10 +80,6 @@ class DimensionStats:
     @property
     def spread(self) -> int | None:
         return None if self.low is None else self.high - self.low
-
-
-def normalise(value: float, *, scale_min: int, scale_max: int) -> float:
-    return (value - scale_min) / (scale_max - scale_min)
 
 
 def dimension_stats(scores: list[int], *, scale_min: int, scale_max: int) -> DimensionStats:
@@ -218,8 +216,6 @@ class Debrief:
 
 def leniency_adjusted(*, loop: Loop, rubric: RubricVersion, rows: list[PanelRow], columns: int) -> Adjusted:
     """Each scorecard's scores shifted by minus its interviewer's leniency on other loops, in raw points."""
-    from hiring.calibration import leniency_elsewhere  # hiring.calibration imports this module
-
     measured = leniency_elsewhere(interviewer_ids=[row.interview.interviewer_id for row in rows], loop=loop)
     span = rubric.scale_max - rubric.scale_min
     adjusted_rows = []

@@ -1,0 +1,1 @@
+"""Development-only tooling, kept out of the product apps; see devtools/apps.py."""

@@ -1,0 +1,1 @@
+"""Reads: each selector issues a fixed number of queries whatever the data size."""

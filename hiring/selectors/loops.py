@@ -1,0 +1,87 @@
+"""Loops, their interviews and what planning them needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from hiring import policy
+from hiring.models import Interview, Loop
+from hiring.selectors.scorecards import scorecard_due_at
+from roles.models import Dimension, RubricVersion
+from roles.selectors import rubric_with_content
+
+
+def hiring_managers() -> QuerySet[User]:
+    return User.objects.filter(groups__name=policy.HIRING_MANAGERS, is_active=True).order_by("username")
+
+
+def interviewers() -> QuerySet[User]:
+    return User.objects.filter(groups__name=policy.INTERVIEWERS, is_active=True).order_by("username")
+
+
+def loop_get(*, user: User, loop_id: int) -> Loop:
+    return get_object_or_404(
+        policy.loops_visible_to(user).select_related("candidate", "rubric__role", "hiring_manager", "recruiter"),
+        pk=loop_id,
+    )
+
+
+def loop_for_planning(*, user: User, loop_id: int) -> Loop:
+    loop = get_object_or_404(rubric_with_content_for_loop(policy.loops_visible_to(user)), pk=loop_id)
+    return loop
+
+
+def rubric_with_content_for_loop(loops: QuerySet[Loop]) -> QuerySet[Loop]:
+    return loops.select_related("candidate", "hiring_manager", "recruiter").prefetch_related(
+        Prefetch("rubric", queryset=rubric_with_content(RubricVersion.objects.all())),
+        Prefetch(
+            "interviews",
+            queryset=Interview.objects.select_related("interviewer", "exercise", "scorecard").prefetch_related(
+                "focus_dimensions"
+            ),
+        ),
+    )
+
+
+def loop_interviews_for(*, user: User, loop: Loop) -> list[Interview]:
+    """The loop's interviews, each marked with whether the user may open its scorecard."""
+    visible = set(policy.scorecards_visible_to(user).filter(interview__loop=loop).values_list("pk", flat=True))
+    interviews = list(
+        loop.interviews.select_related("interviewer", "exercise", "scorecard").prefetch_related("focus_dimensions")
+    )
+    for interview in interviews:
+        interview.scorecard_visible = interview.scorecard.pk in visible
+        interview.due_at = scorecard_due_at(interview)
+    return interviews
+
+
+def uncovered_dimensions(*, loop: Loop) -> list[Dimension]:
+    """Rubric dimensions that no interview of the loop has as a focus."""
+    return list(
+        Dimension.objects.filter(rubric=loop.rubric_id)
+        .exclude(pk__in=Interview.focus_dimensions.through.objects.filter(interview__loop=loop).values("dimension_id"))
+        .order_by("position")
+    )
+
+
+def plan_default_start(*, now: dt.datetime) -> dt.datetime:
+    """The next working day at 10:00 local time: where a new plan's first interview starts."""
+    day = timezone.localtime(now).date() + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+
+def dimensions_uncovered(*, rubric: RubricVersion, rows) -> list:
+    """Dimensions that none of the plan's included rows focuses on, as the form currently stands."""
+    covered: set[str] = set()
+    for row in rows:
+        include = row["include"].value() or row.locked
+        if include:
+            covered.update(str(pk) for pk in row["focus"].value() or [])
+    return [d for d in rubric.dimensions.all() if str(d.pk) not in covered]

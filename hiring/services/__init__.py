@@ -1,0 +1,1 @@
+"""Writes: every change to loops, scorecards and decisions goes through a function here."""

@@ -1,0 +1,75 @@
+"""A loop's status, derived from its scorecards, and the figures stored when a loop finishes."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Max, Min, QuerySet
+
+from hiring import signals
+from hiring.models import (
+    DimensionSpread,
+    Loop,
+    Rating,
+    Scorecard,
+)
+
+FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
+
+
+def loop_status_refresh(loop: Loop) -> None:
+    """Derive the loop's status from its scorecards (a decided loop stays decided), and keep its
+    stored spreads in step: every write that can change a finished loop's scores ends here."""
+    old = Loop.objects.values_list("status", flat=True).get(pk=loop.pk)
+    new = old if old == Loop.Status.DECIDED else _status_from_scorecards(loop)
+    if new != old:
+        Loop.objects.filter(pk=loop.pk).update(status=new)
+    loop.status = new
+    if new == Loop.Status.COMPLETE and old != Loop.Status.COMPLETE:
+        signals.loop_completed.send(sender=Loop, loop=loop)
+    if old in FINISHED or new in FINISHED:
+        dimension_spreads_rebuild(loops=Loop.objects.filter(pk=loop.pk))
+
+
+def _status_from_scorecards(loop: Loop) -> str:
+    statuses = list(Scorecard.objects.filter(interview__loop=loop).values_list("status", "revision"))
+    if statuses and all(status == Scorecard.Status.SUBMITTED for status, _ in statuses):
+        return Loop.Status.COMPLETE
+    if any(status == Scorecard.Status.SUBMITTED or revision > 1 for status, revision in statuses):
+        return Loop.Status.IN_PROGRESS
+    return Loop.Status.PLANNED
+
+
+def dimension_spreads_rebuild(*, loops: QuerySet[Loop]) -> int:
+    """Recompute the stored per-dimension spreads of these loops; returns how many were stored.
+
+    Only complete and decided loops keep spreads, one per dimension scored by two or more people.
+    """
+    DimensionSpread.objects.filter(loop__in=loops).delete()
+    rows = (
+        Rating.objects.filter(
+            scorecard__interview__loop__in=loops.filter(status__in=FINISHED),
+            scorecard__status=Scorecard.Status.SUBMITTED,
+            score__isnull=False,
+            not_assessed=False,
+        )
+        .order_by()
+        .values(
+            loop_id=F("scorecard__interview__loop_id"),
+            role_id=F("scorecard__interview__loop__rubric__role_id"),
+            slug=F("dimension__slug"),
+            low_end=F("scorecard__interview__loop__rubric__scale_min"),
+            high_end=F("scorecard__interview__loop__rubric__scale_max"),
+        )
+        .annotate(raters=Count("pk"), spread=Max("score") - Min("score"))
+        .filter(raters__gte=2)
+    )
+    spreads = [
+        DimensionSpread(
+            loop_id=row["loop_id"],
+            role_id=row["role_id"],
+            dimension_slug=row["slug"],
+            spread=row["spread"] / (row["high_end"] - row["low_end"]),
+        )
+        for row in rows
+    ]
+    DimensionSpread.objects.bulk_create(spreads, batch_size=1000)
+    return len(spreads)

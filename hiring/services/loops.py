@@ -1,0 +1,102 @@
+"""Creating loops and planning their interviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from hiring import policy
+from hiring.models import (
+    Candidate,
+    Interview,
+    Loop,
+    Scorecard,
+)
+from hiring.services.loop_status import loop_status_refresh
+from roles.models import Dimension, Exercise, RubricVersion
+from roles.services import rubric_lock
+
+
+@transaction.atomic
+def loop_create(
+    *,
+    candidate_name: str,
+    candidate_email: str,
+    candidate_notes: str,
+    rubric: RubricVersion,
+    hiring_manager: User,
+    by: User,
+) -> Loop:
+    if not policy.can_plan_loops(by):
+        raise PermissionDenied("Only recruiters can create loops.")
+    if not policy.is_hiring_manager(hiring_manager):
+        raise ValidationError({"hiring_manager": "Choose someone in the Hiring managers group."})
+    candidate = Candidate(
+        name=candidate_name.strip(), email=candidate_email.strip(), notes=candidate_notes, created_by=by
+    )
+    candidate.full_clean()
+    candidate.save()
+    loop = Loop(candidate=candidate, rubric=rubric, hiring_manager=hiring_manager, recruiter=by)
+    loop.full_clean()
+    loop.save()
+    rubric_lock(rubric=rubric)
+    return loop
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    exercise: Exercise
+    interviewer: User
+    scheduled_at: dt.datetime
+    focus: list[Dimension]
+    interview: Interview | None = None
+
+
+@transaction.atomic
+def loop_plan_save(
+    *, loop: Loop, rows: Iterable[PlanRow], by: User, removed: Iterable[Interview] = ()
+) -> list[Interview]:
+    """Create, update or remove the loop's interviews; each new interview gets its draft scorecard.
+
+    An interview whose scorecard has been written to keeps its interviewer and cannot be
+    removed, so nobody's draft moves to someone else or disappears.
+    """
+    if not policy.can_plan(by, loop):
+        raise PermissionDenied("Only the loop's recruiter can plan its interviews.")
+    if loop.status == Loop.Status.DECIDED:
+        raise ValidationError("This loop is decided; its plan can no longer change.")
+    for interview in removed:
+        scorecard = Scorecard.objects.get(interview=interview)
+        if interview.loop_id != loop.pk or scorecard.revision > 1 or scorecard.is_submitted:
+            raise ValidationError(f"“{interview.exercise.title}” has a scorecard in progress and cannot be removed.")
+        interview.delete()
+    interviews = []
+    for row in rows:
+        if row.exercise.rubric_id != loop.rubric_id or any(d.rubric_id != loop.rubric_id for d in row.focus):
+            raise ValidationError("That exercise or dimension belongs to another role's rubric.")
+        if not row.focus:
+            raise ValidationError(f"Choose at least one focus dimension for “{row.exercise.title}”.")
+        interview = row.interview
+        if interview is None:
+            interview = Interview(loop=loop, exercise=row.exercise)
+        elif interview.loop_id != loop.pk:
+            raise ValidationError("That interview belongs to another loop.")
+        touched = interview.pk and (interview.scorecard.revision > 1 or interview.scorecard.is_submitted)
+        if touched and interview.interviewer_id != row.interviewer.pk:
+            raise ValidationError(
+                f"“{row.exercise.title}” already has a scorecard in progress; its interviewer cannot change."
+            )
+        interview.interviewer = row.interviewer
+        interview.scheduled_at = row.scheduled_at
+        interview.full_clean()
+        interview.save()
+        interview.focus_dimensions.set(row.focus)
+        Scorecard.objects.get_or_create(interview=interview)
+        interviews.append(interview)
+    loop_status_refresh(loop)
+    return interviews

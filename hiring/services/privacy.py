@@ -1,0 +1,86 @@
+"""Removing a candidate's personal data on request."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hiring.models import (
+    Amendment,
+    AuditEvent,
+    Candidate,
+    Decision,
+    Loop,
+    ObservedSignal,
+    Rating,
+    Scorecard,
+)
+from hiring.services.audit import audit_record
+
+
+def _name_pattern(name: str) -> re.Pattern | None:
+    parts = sorted({name.strip(), *[p for p in re.split(r"\s+", name.strip()) if len(p) >= 3]}, key=len, reverse=True)
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in parts) + r")(?!\w)", re.IGNORECASE)
+
+
+@transaction.atomic
+def candidate_forget(*, candidate: Candidate, by: User | None) -> int:
+    """Remove a candidate's personal data; ratings stay, anonymous, for statistics.
+
+    Name, email and notes go; every free text of their loops (evidence, notes, takeaways,
+    rationales, amendment history) has their name replaced by "[candidate]".
+    Returns how many texts were scrubbed.
+    """
+    if candidate.forgotten_at is not None:
+        raise ValidationError("This candidate's personal data was already removed.")
+    pattern = _name_pattern(candidate.name)
+    scrubbed = 0
+
+    def scrub(text: str) -> str:
+        nonlocal scrubbed
+        if not pattern or not text:
+            return text
+        new = pattern.sub("[candidate]", text)
+        scrubbed += new != text
+        return new
+
+    loops = Loop.objects.filter(candidate=candidate)
+    for model, fields, path in (
+        (Rating, ["evidence"], "scorecard__interview__loop__in"),
+        (ObservedSignal, ["note"], "scorecard__interview__loop__in"),
+        (Scorecard, ["key_takeaways"], "interview__loop__in"),
+        (Decision, ["rationale"], "loop__in"),
+        (Amendment, ["reason"], "scorecard__interview__loop__in"),
+    ):
+        objects = list(model.objects.filter(**{path: loops}))
+        for obj in objects:
+            for name in fields:
+                setattr(obj, name, scrub(getattr(obj, name)))
+        model.objects.bulk_update(objects, fields, batch_size=500)
+    amendments = list(Amendment.objects.filter(scorecard__interview__loop__in=loops))
+    for amendment in amendments:
+        amendment.changes = [
+            {key: scrub(value) if isinstance(value, str) else value for key, value in change.items()}
+            for change in amendment.changes
+        ]
+    Amendment.objects.bulk_update(amendments, ["changes"], batch_size=500)
+    candidate.name = f"Forgotten candidate {candidate.pk}"
+    candidate.email = ""
+    candidate.notes = ""
+    candidate.forgotten_at = timezone.now()
+    candidate.full_clean()
+    candidate.save()
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.FORGET,
+        loop=None,
+        summary=f"Candidate {candidate.pk}: personal data removed ({scrubbed} texts scrubbed)",
+    )
+    return scrubbed

@@ -1,0 +1,240 @@
+"""Writing scorecards: drafts, submission and amendments, under optimistic locking by revision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hiring import policy, signals
+from hiring.models import (
+    MAX_TEXT,
+    Amendment,
+    AuditEvent,
+    Loop,
+    ObservedSignal,
+    Rating,
+    Scorecard,
+)
+from hiring.services.audit import audit_record
+from hiring.services.loop_status import loop_status_refresh
+from roles.models import Dimension, Signal
+
+
+class ScorecardConflict(Exception):
+    """The scorecard changed since the form was loaded; the caller's text was not saved."""
+
+    def __init__(self, scorecard: Scorecard) -> None:
+        self.scorecard = scorecard
+        super().__init__(
+            f"This scorecard was saved elsewhere (another tab or window) at "
+            f"{timezone.localtime(scorecard.updated_at):%H:%M:%S}. Your text has not been saved yet."
+        )
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    score: int | None = None
+    not_assessed: bool = False
+    evidence: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self.score is None and not self.not_assessed and not self.evidence.strip()
+
+
+@dataclass(frozen=True)
+class ScorecardInput:
+    ratings: dict[int, RatingInput] = field(default_factory=dict)
+    signals: dict[int, str] = field(default_factory=dict)
+    recommendation: str = ""
+    key_takeaways: str = ""
+
+
+def _validate(scorecard: Scorecard, data: ScorecardInput, *, final: bool) -> None:
+    """Refuse input that does not fit the scorecard's rubric; on submit, also refuse what is missing."""
+    rubric = scorecard.interview.loop.rubric
+    dimensions = {d.pk: d for d in Dimension.objects.filter(rubric=rubric)}
+    signals = {s.pk: s for s in Signal.objects.filter(rubric=rubric)}
+    errors: dict[str, list[str]] = {}
+
+    def refuse(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    for dimension_id, rating in data.ratings.items():
+        if dimension_id not in dimensions:
+            refuse("__all__", f"Dimension {dimension_id} is not part of this role's rubric; nothing was saved.")
+            continue
+        name = dimensions[dimension_id].name
+        if rating.score is not None and not rubric.scale_min <= rating.score <= rubric.scale_max:
+            refuse(
+                f"score_{dimension_id}",
+                f"{name}: {rating.score} is outside this role's scale ({rubric.scale_min}–{rubric.scale_max}).",
+            )
+        if rating.score is not None and rating.not_assessed:
+            refuse(f"score_{dimension_id}", f"{name}: choose a score or “not assessed”, not both.")
+        if len(rating.evidence) > MAX_TEXT:
+            refuse(f"evidence_{dimension_id}", f"{name}: evidence is limited to {MAX_TEXT:,} characters.")
+    for signal_id, note in data.signals.items():
+        if signal_id not in signals:
+            refuse("__all__", f"Signal {signal_id} is not one of this role's signals; nothing was saved.")
+        elif len(note) > MAX_TEXT:
+            refuse(f"signal_note_{signal_id}", f"Notes are limited to {MAX_TEXT:,} characters.")
+    if data.recommendation not in {"", *Scorecard.Recommendation.values}:
+        refuse("recommendation", "Choose one of strong no, no, yes or strong yes.")
+    if len(data.key_takeaways) > MAX_TEXT:
+        refuse("key_takeaways", f"Key takeaways are limited to {MAX_TEXT:,} characters.")
+
+    if final and not errors:
+        focus = set(scorecard.interview.focus_dimensions.values_list("pk", flat=True))
+        for dimension_id in sorted(focus, key=lambda pk: dimensions[pk].position):
+            rating = data.ratings.get(dimension_id, RatingInput())
+            if rating.score is None and not rating.not_assessed:
+                refuse(f"score_{dimension_id}", f"{dimensions[dimension_id].name}: score it or mark it “not assessed”.")
+        for dimension_id, rating in data.ratings.items():
+            if rating.score in (rubric.scale_min, rubric.scale_max) and not rating.evidence.strip():
+                refuse(
+                    f"evidence_{dimension_id}",
+                    f"{dimensions[dimension_id].name}: a score of {rating.score} is at the end of the scale; "
+                    "write the evidence for it.",
+                )
+        for signal_id, note in data.signals.items():
+            if signals[signal_id].kind == Signal.Kind.RED_FLAG and not note.strip():
+                refuse(f"signal_note_{signal_id}", "Every red flag needs a note saying what you saw.")
+        if not data.recommendation:
+            refuse("recommendation", "Give your overall recommendation.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _locked_for_writing(scorecard: Scorecard, by: User, revision: int) -> Scorecard:
+    if not policy.can_edit_scorecard(by, scorecard):
+        raise PermissionDenied("Only the interviewer who ran this interview can change its scorecard.")
+    current = Scorecard.objects.select_for_update().select_related("interview__loop__rubric").get(pk=scorecard.pk)
+    if current.revision != revision:
+        raise ScorecardConflict(current)
+    return current
+
+
+def _write(scorecard: Scorecard, data: ScorecardInput) -> None:
+    scorecard.ratings.all().delete()
+    Rating.objects.bulk_create(
+        Rating(
+            scorecard=scorecard,
+            dimension_id=dimension_id,
+            score=rating.score,
+            not_assessed=rating.not_assessed,
+            evidence=rating.evidence,
+        )
+        for dimension_id, rating in data.ratings.items()
+        if not rating.is_empty
+    )
+    scorecard.observed_signals.all().delete()
+    ObservedSignal.objects.bulk_create(
+        ObservedSignal(scorecard=scorecard, signal_id=signal_id, note=note) for signal_id, note in data.signals.items()
+    )
+    scorecard.recommendation = data.recommendation
+    scorecard.key_takeaways = data.key_takeaways
+    scorecard.revision += 1
+
+
+@transaction.atomic
+def scorecard_save_draft(*, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput) -> Scorecard:
+    current = _locked_for_writing(scorecard, by, revision)
+    if current.is_submitted:
+        raise ValidationError("This scorecard is submitted and locked. To change it, amend it and give a reason.")
+    if current.interview.loop.status == Loop.Status.DECIDED:
+        raise ValidationError("This loop is decided; its scorecards are locked.")
+    _validate(current, data, final=False)
+    _write(current, data)
+    current.full_clean()
+    current.save()
+    loop_status_refresh(current.interview.loop)
+    return current
+
+
+@transaction.atomic
+def scorecard_submit(*, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput) -> Scorecard:
+    current = _locked_for_writing(scorecard, by, revision)
+    if current.is_submitted:
+        raise ValidationError("This scorecard is already submitted. To change it, amend it and give a reason.")
+    if current.interview.loop.status == Loop.Status.DECIDED:
+        raise ValidationError("This loop is already decided.")
+    _validate(current, data, final=True)
+    _write(current, data)
+    current.status = Scorecard.Status.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.full_clean()
+    current.save()
+    loop_status_refresh(current.interview.loop)
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.SUBMIT,
+        loop=current.interview.loop,
+        summary=f"Scorecard {current.pk} ({current.interview.exercise.title}) submitted",
+    )
+    signals.scorecard_submitted.send(sender=Scorecard, loop=current.interview.loop, scorecard=current)
+    return current
+
+
+def scorecard_snapshot(scorecard: Scorecard) -> dict[str, str]:
+    """A readable flat view of a scorecard's content, for amendment history."""
+    snapshot = {
+        "Recommendation": scorecard.get_recommendation_display(),
+        "Key takeaways": scorecard.key_takeaways,
+    }
+    for rating in scorecard.ratings.select_related("dimension"):
+        name = rating.dimension.name
+        snapshot[f"{name}: score"] = (
+            "not assessed" if rating.not_assessed else ("" if rating.score is None else str(rating.score))
+        )
+        snapshot[f"{name}: evidence"] = rating.evidence
+    for observed in scorecard.observed_signals.select_related("signal"):
+        snapshot[f"{observed.signal.get_kind_display()}: {observed.signal.text}"] = observed.note or "observed"
+    return snapshot
+
+
+@transaction.atomic
+def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput, reason: str) -> Amendment:
+    current = _locked_for_writing(scorecard, by, revision)
+    if not current.is_submitted:
+        raise ValidationError("Only a submitted scorecard is amended; a draft can simply be edited.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you are amending this submitted scorecard."})
+    if len(reason) > MAX_TEXT:
+        raise ValidationError({"reason": f"The reason is limited to {MAX_TEXT:,} characters."})
+    _validate(current, data, final=True)
+    before = scorecard_snapshot(current)
+    _write(current, data)
+    current.full_clean()
+    current.save()
+    after = scorecard_snapshot(current)
+    changes = [
+        {"field": key, "before": before.get(key, ""), "after": after.get(key, "")}
+        for key in dict.fromkeys([*before, *after])
+        if before.get(key, "") != after.get(key, "")
+    ]
+    if not changes:
+        raise ValidationError("Nothing changed: the amendment would leave the scorecard as it is.")
+    amendment = Amendment(
+        scorecard=current,
+        by=by,
+        reason=reason.strip(),
+        changes=changes,
+        after_decision=current.interview.loop.status == Loop.Status.DECIDED,
+    )
+    amendment.full_clean()
+    amendment.save()
+    loop_status_refresh(current.interview.loop)
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.AMEND,
+        loop=current.interview.loop,
+        summary=f"Scorecard {current.pk} amended ({len(changes)} change{'s' if len(changes) != 1 else ''})"
+        + (" after the decision" if amendment.after_decision else ""),
+    )
+    signals.scorecard_amended.send(sender=Scorecard, loop=current.interview.loop, scorecard=current)
+    return amendment

@@ -1,0 +1,1 @@
+"""Views: parse the request, call one service or selector, render or redirect."""

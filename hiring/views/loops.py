@@ -1,0 +1,144 @@
+"""Creating, viewing and planning loops."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from hiring import policy
+from hiring.forms import LoopCreateForm, PlanRowForm
+from hiring.selectors.loops import (
+    dimensions_uncovered,
+    hiring_managers,
+    interviewers,
+    loop_for_planning,
+    loop_get,
+    loop_interviews_for,
+    plan_default_start,
+    uncovered_dimensions,
+)
+from hiring.services.loops import PlanRow, loop_create, loop_plan_save
+from roles.selectors import current_rubrics
+
+
+@login_required
+def loop_new(request: HttpRequest) -> HttpResponse:
+    if not policy.can_plan_loops(request.user):
+        raise PermissionDenied("Only recruiters can create loops.")
+    form = LoopCreateForm(request.POST or None, rubrics=current_rubrics(), hiring_managers=hiring_managers())
+    if request.method == "POST" and form.is_valid():
+        try:
+            loop = loop_create(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Loop created for {loop.candidate.name}. Now plan the interviews.")
+            return redirect("loop_plan", loop.pk)
+    return render(request, "hiring/loop_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def loop_detail(request: HttpRequest, loop_id: int) -> HttpResponse:
+    loop = loop_get(user=request.user, loop_id=loop_id)
+    return render(
+        request,
+        "hiring/loop_detail.html",
+        {
+            "loop": loop,
+            "interviews": loop_interviews_for(user=request.user, loop=loop),
+            "can_plan": policy.can_plan(request.user, loop),
+            "can_view_debrief": policy.can_view_debrief(request.user, loop),
+            "uncovered": uncovered_dimensions(loop=loop),
+        },
+    )
+
+
+@login_required
+def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
+    loop = loop_for_planning(user=request.user, loop_id=loop_id)
+    if not policy.can_plan(request.user, loop):
+        raise PermissionDenied("Only the loop's recruiter can plan its interviews.")
+    rows = _plan_rows(request, loop)
+    if request.method == "POST" and all(row.is_valid() for row in rows):
+        plan = [
+            PlanRow(
+                exercise=row.exercise,
+                interviewer=row.cleaned_data["interviewer"],
+                scheduled_at=row.cleaned_data["scheduled_at"],
+                focus=list(row.cleaned_data["focus"]),
+                interview=row.interview,
+            )
+            for row in rows
+            if row.cleaned_data.get("include") or row.locked
+        ]
+        removed = [
+            row.interview for row in rows if row.interview and not row.locked and not row.cleaned_data["include"]
+        ]
+        try:
+            loop_plan_save(loop=loop, rows=plan, removed=removed, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            uncovered = uncovered_dimensions(loop=loop)
+            if uncovered:
+                messages.warning(
+                    request, "Plan saved, but no interview covers: " + ", ".join(d.name for d in uncovered) + "."
+                )
+            else:
+                messages.success(request, "Plan saved. Every rubric dimension is covered by an interview.")
+            return redirect("loop_plan", loop.pk)
+    uncovered = dimensions_uncovered(rubric=loop.rubric, rows=rows)
+    return render(
+        request,
+        "hiring/loop_plan.html",
+        {"loop": loop, "rows": rows, "uncovered": uncovered},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _plan_rows(request: HttpRequest, loop) -> list[PlanRowForm]:
+    """A row per existing interview and one per exercise that has none yet.
+
+    The first interview of an exercise keeps the exercise's prefix, so a form opened before the
+    plan was first saved still posts to the same rows; a repeated exercise's rows are keyed by interview.
+    """
+    interviews: dict[int, list] = {}
+    for interview in sorted(loop.interviews.all(), key=lambda i: i.pk):
+        interviews.setdefault(interview.exercise_id, []).append(interview)
+    dimensions = loop.rubric.dimensions.all()
+    panel = interviewers()
+    default_time = plan_default_start(now=timezone.now())
+    rows = []
+    for index, exercise in enumerate(loop.rubric.exercises.all()):
+        for position, interview in enumerate(interviews.get(exercise.pk) or [None]):
+            if interview:
+                initial = {
+                    "include": True,
+                    "interviewer": interview.interviewer_id,
+                    "scheduled_at": timezone.localtime(interview.scheduled_at),
+                    "focus": [d.pk for d in interview.focus_dimensions.all()],
+                }
+            else:
+                initial = {
+                    "include": not exercise.optional and not interviews,
+                    "scheduled_at": default_time + dt.timedelta(hours=index),
+                    "focus": [d.pk for d in exercise.dimensions.all()],
+                }
+            rows.append(
+                PlanRowForm(
+                    request.POST if request.method == "POST" else None,
+                    prefix=f"exercise-{exercise.pk}" if position == 0 else f"interview-{interview.pk}",
+                    initial=initial,
+                    exercise=exercise,
+                    interview=interview,
+                    interviewers=panel,
+                    dimensions=dimensions,
+                )
+            )
+    return rows
