@@ -11,10 +11,12 @@ def client_ip(request: HttpRequest) -> str | None:
     because a client can send anything in it. Behind N proxies that each append the address they
     saw, it is the Nth address from the right of X-Forwarded-For: the one the outermost proxy saw.
     """
-    count = settings.TRUSTED_PROXIES
+    count: int = settings.TRUSTED_PROXIES
     if count:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= count:
             return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.http import HttpRequest
+
 from hiring import policy
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, bool]:
     """What the main navigation offers this user, as decided by the policy."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -21,7 +21,7 @@ from hiring.models import (
 )
 from hiring.services.audit import audit_record
 from hiring.services.loop_status import loop_status_refresh
-from roles.models import Dimension, Signal
+from roles.models import Dimension, RubricVersion, Signal
 
 
 class ScorecardConflict(Exception):
@@ -54,60 +54,88 @@ class ScorecardInput:
     key_takeaways: str = ""
 
 
+class _Refusals(dict[str, list[str]]):
+    """Messages refusing a scorecard input, keyed by what they are about."""
+
+    def add(self, key: str, message: str) -> None:
+        self.setdefault(key, []).append(message)
+
+
 def _validate(scorecard: Scorecard, data: ScorecardInput, *, final: bool) -> None:
     """Refuse input that does not fit the scorecard's rubric; on submit, also refuse what is missing."""
     rubric = scorecard.interview.loop.rubric
     dimensions = {d.pk: d for d in Dimension.objects.filter(rubric=rubric)}
     signals = {s.pk: s for s in Signal.objects.filter(rubric=rubric)}
-    errors: dict[str, list[str]] = {}
+    refusals = _Refusals()
+    _refuse_ratings_off_rubric(refusals, data, rubric=rubric, dimensions=dimensions)
+    _refuse_other_input_off_rubric(refusals, data, signals=signals)
+    if final and not refusals:
+        focus = set(scorecard.interview.focus_dimensions.values_list("pk", flat=True))
+        _refuse_incomplete(refusals, data, rubric=rubric, dimensions=dimensions, signals=signals, focus=focus)
+    if refusals:
+        raise ValidationError(dict(refusals))
 
-    def refuse(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
 
+def _refuse_ratings_off_rubric(
+    refusals: _Refusals, data: ScorecardInput, *, rubric: RubricVersion, dimensions: dict[int, Dimension]
+) -> None:
     for dimension_id, rating in data.ratings.items():
         if dimension_id not in dimensions:
-            refuse("__all__", f"Dimension {dimension_id} is not part of this role's rubric; nothing was saved.")
+            refusals.add("__all__", f"Dimension {dimension_id} is not part of this role's rubric; nothing was saved.")
             continue
         name = dimensions[dimension_id].name
         if rating.score is not None and not rubric.scale_min <= rating.score <= rubric.scale_max:
-            refuse(
+            refusals.add(
                 f"score_{dimension_id}",
                 f"{name}: {rating.score} is outside this role's scale ({rubric.scale_min}–{rubric.scale_max}).",
             )
         if rating.score is not None and rating.not_assessed:
-            refuse(f"score_{dimension_id}", f"{name}: choose a score or “not assessed”, not both.")
+            refusals.add(f"score_{dimension_id}", f"{name}: choose a score or “not assessed”, not both.")
         if len(rating.evidence) > MAX_TEXT:
-            refuse(f"evidence_{dimension_id}", f"{name}: evidence is limited to {MAX_TEXT:,} characters.")
+            refusals.add(f"evidence_{dimension_id}", f"{name}: evidence is limited to {MAX_TEXT:,} characters.")
+
+
+def _refuse_other_input_off_rubric(refusals: _Refusals, data: ScorecardInput, *, signals: dict[int, Signal]) -> None:
     for signal_id, note in data.signals.items():
         if signal_id not in signals:
-            refuse("__all__", f"Signal {signal_id} is not one of this role's signals; nothing was saved.")
+            refusals.add("__all__", f"Signal {signal_id} is not one of this role's signals; nothing was saved.")
         elif len(note) > MAX_TEXT:
-            refuse(f"signal_note_{signal_id}", f"Notes are limited to {MAX_TEXT:,} characters.")
+            refusals.add(f"signal_note_{signal_id}", f"Notes are limited to {MAX_TEXT:,} characters.")
     if data.recommendation not in {"", *Scorecard.Recommendation.values}:
-        refuse("recommendation", "Choose one of strong no, no, yes or strong yes.")
+        refusals.add("recommendation", "Choose one of strong no, no, yes or strong yes.")
     if len(data.key_takeaways) > MAX_TEXT:
-        refuse("key_takeaways", f"Key takeaways are limited to {MAX_TEXT:,} characters.")
+        refusals.add("key_takeaways", f"Key takeaways are limited to {MAX_TEXT:,} characters.")
 
-    if final and not errors:
-        focus = set(scorecard.interview.focus_dimensions.values_list("pk", flat=True))
-        for dimension_id in sorted(focus, key=lambda pk: dimensions[pk].position):
-            rating = data.ratings.get(dimension_id, RatingInput())
-            if rating.score is None and not rating.not_assessed:
-                refuse(f"score_{dimension_id}", f"{dimensions[dimension_id].name}: score it or mark it “not assessed”.")
-        for dimension_id, rating in data.ratings.items():
-            if rating.score in (rubric.scale_min, rubric.scale_max) and not rating.evidence.strip():
-                refuse(
-                    f"evidence_{dimension_id}",
-                    f"{dimensions[dimension_id].name}: a score of {rating.score} is at the end of the scale; "
-                    "write the evidence for it.",
-                )
-        for signal_id, note in data.signals.items():
-            if signals[signal_id].kind == Signal.Kind.RED_FLAG and not note.strip():
-                refuse(f"signal_note_{signal_id}", "Every red flag needs a note saying what you saw.")
-        if not data.recommendation:
-            refuse("recommendation", "Give your overall recommendation.")
-    if errors:
-        raise ValidationError(errors)
+
+def _refuse_incomplete(
+    refusals: _Refusals,
+    data: ScorecardInput,
+    *,
+    rubric: RubricVersion,
+    dimensions: dict[int, Dimension],
+    signals: dict[int, Signal],
+    focus: set[int],
+) -> None:
+    """What a submitted scorecard must hold: every focus dimension decided, evidence at the scale's
+    ends, a note on every red flag, and a recommendation."""
+    for dimension_id in sorted(focus, key=lambda pk: dimensions[pk].position):
+        rating = data.ratings.get(dimension_id, RatingInput())
+        if rating.score is None and not rating.not_assessed:
+            refusals.add(
+                f"score_{dimension_id}", f"{dimensions[dimension_id].name}: score it or mark it “not assessed”."
+            )
+    for dimension_id, rating in data.ratings.items():
+        if rating.score in (rubric.scale_min, rubric.scale_max) and not rating.evidence.strip():
+            refusals.add(
+                f"evidence_{dimension_id}",
+                f"{dimensions[dimension_id].name}: a score of {rating.score} is at the end of the scale; "
+                "write the evidence for it.",
+            )
+    for signal_id, note in data.signals.items():
+        if signals[signal_id].kind == Signal.Kind.RED_FLAG and not note.strip():
+            refusals.add(f"signal_note_{signal_id}", "Every red flag needs a note saying what you saw.")
+    if not data.recommendation:
+        refusals.add("recommendation", "Give your overall recommendation.")
 
 
 def _locked_for_writing(scorecard: Scorecard, by: User, revision: int) -> Scorecard:

@@ -22,10 +22,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Count
 from django.test import Client
@@ -365,12 +366,12 @@ class Command(BaseCommand):
         "(the configured database is not touched); prints a table and one JSON line."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loops", type=int, default=10_000, help="loops to generate (default: %(default)s)")
         parser.add_argument("--repeat", type=int, default=15, help="timed runs per figure (default: %(default)s)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
 
-    def handle(self, *args, loops: int, repeat: int, seed: int, **options) -> None:
+    def handle(self, *args: Any, loops: int, repeat: int, seed: int, **options: Any) -> None:
         if loops < 2 or repeat < 1:
             raise CommandError("--loops must be at least 2 and --repeat at least 1.")
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]

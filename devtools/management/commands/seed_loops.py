@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devtools.generator import analyze, seed_loops
 
@@ -13,11 +14,11 @@ class Command(BaseCommand):
         "amendments) with a pool of seed accounts; the same --seed gives the same data."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loops", type=int, required=True, help="how many loops to create")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
 
-    def handle(self, *args, loops: int, seed: int, **options) -> None:
+    def handle(self, *args: Any, loops: int, seed: int, **options: Any) -> None:
         if loops < 1:
             raise CommandError("--loops must be at least 1.")
         started = time.perf_counter()

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hiring.selectors import calibration
 from roles.models import Role
@@ -16,13 +17,15 @@ def _fmt(value: float | None, spec: str = ".2f") -> str:
 class Command(BaseCommand):
     help = "Interviewer calibration (leniency, not assessed, on time, decision match) and agreement per dimension."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--role", default="", help="role slug")
         parser.add_argument("--since", default=None, help="loops created on or after YYYY-MM-DD")
         parser.add_argument("--until", default=None, help="loops created on or before YYYY-MM-DD")
         parser.add_argument("--json", action="store_true", dest="as_json", help="print JSON instead of a table")
 
-    def handle(self, *args, role: str, since: str | None, until: str | None, as_json: bool, **options) -> None:
+    def handle(
+        self, *args: Any, role: str, since: str | None, until: str | None, as_json: bool, **options: Any
+    ) -> None:
         if role and not Role.objects.filter(slug=role).exists():
             raise CommandError(
                 f'No role with slug "{role}". Known: {", ".join(Role.objects.values_list("slug", flat=True))}'

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hiring import exports
 from hiring.selectors import pipeline
@@ -17,14 +18,16 @@ class Command(BaseCommand):
         "Export loops as the web export does: summary or ratings CSV, or JSON (all loops, or one role, since a date)."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("--kind", choices=["summary", "ratings"], default="summary")
         parser.add_argument("--role", default="", help="role slug")
         parser.add_argument("--since", default=None, help="loops created on or after YYYY-MM-DD")
         parser.add_argument("--output", default="-", help="file to write (default: standard output)")
 
-    def handle(self, *args, format: str, kind: str, role: str, since: str | None, output: str, **options) -> None:
+    def handle(
+        self, *args: Any, format: str, kind: str, role: str, since: str | None, output: str, **options: Any
+    ) -> None:
         if format == "json" and kind != "summary":
             raise CommandError("JSON holds whole loops; use --kind summary (the default) with --format json.")
         if role and not Role.objects.filter(slug=role).exists():

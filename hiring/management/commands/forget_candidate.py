@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hiring.models import Candidate
 from hiring.services.privacy import candidate_forget
@@ -10,10 +12,10 @@ from hiring.services.privacy import candidate_forget
 class Command(BaseCommand):
     help = "Remove a candidate's personal data (name, email, notes, their name in free text); ratings stay anonymous."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("candidate_id", type=int)
 
-    def handle(self, *args, candidate_id: int, **options) -> None:
+    def handle(self, *args: Any, candidate_id: int, **options: Any) -> None:
         candidate = Candidate.objects.filter(pk=candidate_id).first()
         if candidate is None:
             raise CommandError(f"No candidate with id {candidate_id}.")

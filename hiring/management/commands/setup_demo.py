@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -9,7 +11,7 @@ from hiring.demo import demo_accounts_create, demo_loops_create
 class Command(BaseCommand):
     help = "Create the demo accounts and demo loops (safe to run again)."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         password = settings.DEMO_PASSWORD
         users = demo_accounts_create(password=password)
         loops = demo_loops_create(users=users)

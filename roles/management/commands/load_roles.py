@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from roles.blueprints import BlueprintError
 from roles.services import default_fixture_paths, roles_load
@@ -11,10 +12,10 @@ from roles.services import default_fixture_paths, roles_load
 class Command(BaseCommand):
     help = "Validate, then load role-blueprint fixtures in one transaction (default: every file under fixtures/)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="*", type=Path, help="fixture files to load")
 
-    def handle(self, *args, files: list[Path], **options) -> None:
+    def handle(self, *args: Any, files: list[Path], **options: Any) -> None:
         paths = files or default_fixture_paths()
         if not paths:
             raise CommandError("No fixture files given and none found under fixtures/.")
