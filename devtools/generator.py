@@ -435,7 +435,7 @@ def _loop(
     candidate = Candidate(
         name=f"{first} {last}",
         email=f"{first}.{last}.{serial}@{EMAIL_DOMAIN}".lower(),
-        notes=f"Referred for {plan.rubric.role.title}.",
+        notes=f"Referred for {plan.rubric.title}.",
         created_at=created,
         created_by_id=recruiter.pk,
     )

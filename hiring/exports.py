@@ -55,7 +55,7 @@ def summary_rows(loops: QuerySet[Loop], columns: list[DimensionColumn]) -> Itera
         yield [
             loop.pk,
             loop.candidate.name,
-            loop.rubric.role.title,
+            loop.rubric.title,
             loop.rubric.number,
             loop.status,
             timezone.localtime(loop.created_at).date().isoformat(),
@@ -91,7 +91,7 @@ def ratings_rows(loops: QuerySet[Loop]) -> Iterator[list]:
         .values_list(
             "scorecard__interview__loop_id",
             "scorecard__interview__loop__candidate__name",
-            "scorecard__interview__loop__rubric__role__title",
+            "scorecard__interview__loop__rubric__title",
             "scorecard__interview__loop__rubric__number",
             "scorecard__interview__loop__rubric__scale_min",
             "scorecard__interview__loop__rubric__scale_max",
@@ -207,7 +207,7 @@ def _loop_documents(ids: list[int]) -> list[dict]:
             {
                 "id": loop.pk,
                 "candidate": loop.candidate.name,
-                "role": loop.rubric.role.title,
+                "role": loop.rubric.title,
                 "role_slug": loop.rubric.role.slug,
                 "rubric_version": loop.rubric.number,
                 "scale": {"min": loop.rubric.scale_min, "max": loop.rubric.scale_max},

@@ -27,7 +27,7 @@ class LoopCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rubric"].queryset = rubrics
         self.fields["rubric"].label_from_instance = lambda r: (
-            f"{r.role.title} (scale {r.scale_min}–{r.scale_max}, rubric v{r.number})"
+            f"{r.title} (scale {r.scale_min}–{r.scale_max}, rubric v{r.number})"
         )
         self.fields["hiring_manager"].queryset = hiring_managers
         self.fields["hiring_manager"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -290,7 +290,7 @@ class PipelineFilterForm(forms.Form):
 
     def __init__(self, *args, roles, hiring_managers, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Any role"), *[(r.slug, r.title) for r in roles]]
+        self.fields["role"].choices = [("", "Any role"), *[(r.role.slug, r.title) for r in roles]]
         self.fields["hiring_manager"].queryset = hiring_managers
         self.fields["hiring_manager"].label_from_instance = lambda u: u.get_full_name() or u.username
 

@@ -56,7 +56,7 @@ class Loop(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.candidate} – {self.rubric.role.title}"
+        return f"{self.candidate} – {self.rubric.title}"
 
 
 class Interview(models.Model):

@@ -32,7 +32,7 @@ class AreaInline(admin.StackedInline):
 class DimensionInline(admin.TabularInline):
     model = Dimension
     extra = 0
-    fields = ("position", "slug", "name", "weight")
+    fields = ("position", "slug", "name")
     show_change_link = True
 
 
@@ -56,29 +56,30 @@ class AnchorInline(admin.TabularInline):
 class RubricVersionInline(admin.TabularInline):
     model = RubricVersion
     extra = 0
-    fields = ("number", "scale_min", "scale_max", "locked_at")
+    fields = ("number", "title", "level", "scale_min", "scale_max", "locked_at")
     readonly_fields = ("locked_at",)
     show_change_link = True
 
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ("title", "level", "slug", "source")
-    search_fields = ("title", "slug")
+    list_display = ("slug",)
+    search_fields = ("slug", "rubrics__title")
     inlines = [RubricVersionInline]
 
 
 @admin.register(RubricVersion)
 class RubricVersionAdmin(LockedRubricMixin, admin.ModelAdmin):
-    list_display = ("role", "number", "scale_min", "scale_max", "locked_at", "loaded_at")
+    list_display = ("title", "role", "number", "level", "source", "scale_min", "scale_max", "locked_at", "loaded_at")
     list_filter = ("role",)
+    search_fields = ("title", "role__slug")
     readonly_fields = ("content_hash", "locked_at", "loaded_at")
     inlines = [ScaleLevelInline, AreaInline, DimensionInline, ExerciseInline, SignalInline]
 
 
 @admin.register(Dimension)
 class DimensionAdmin(LockedRubricMixin, admin.ModelAdmin):
-    list_display = ("name", "rubric", "position", "weight")
+    list_display = ("name", "rubric", "position")
     list_filter = ("rubric__role",)
     inlines = [AnchorInline]
 

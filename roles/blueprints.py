@@ -68,12 +68,6 @@ def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
 
 
-def _number(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0 or value >= 100:
-        return f"must be a number above 0 and below 100, not {value!r}"
-    return None
-
-
 def _text_list(value: Any) -> str | None:
     if not isinstance(value, list):
         return "must be a list of texts"
@@ -110,7 +104,7 @@ EXERCISE = {
     "dimensions": _text_list,
 }
 ANCHOR = {"level": _int, "text": _text, "source": _choice(ANCHOR_SOURCES)}
-DIMENSION = {"slug": _slug, "name": _text, "description": _text, "weight": _number, "anchors": list}
+DIMENSION = {"slug": _slug, "name": _text, "description": _text, "anchors": list}
 SIGNAL = {"kind": _choice(SIGNAL_KINDS), "text": _text}
 
 

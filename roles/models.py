@@ -1,8 +1,10 @@
 """The rubric library: roles, their versioned rubrics and everything a rubric holds.
 
-A rubric version is what a scorecard is pinned to. Once something outside this app
-locks it (`locked_at`), its content never changes; a changed rubric is loaded as
-a new version. This app knows nothing about who uses it.
+A role is only an identity (its slug). A rubric version carries the whole role as
+it was written: title, level, purpose, source blueprint, scale and content. A
+version is what a scorecard is pinned to. Once something outside this app locks it
+(`locked_at`), nothing of it changes, its words included; a changed role is loaded
+as a new version. This app knows nothing about who uses it.
 """
 
 from __future__ import annotations
@@ -21,20 +23,18 @@ class RoleManager(models.Manager["Role"]):
 
 
 class Role(models.Model):
+    """A role's identity; what it is called and asks for belongs to each of its rubric versions."""
+
     slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    level = models.CharField(max_length=60)
-    purpose = models.TextField()
-    source = models.CharField(max_length=200, help_text="The blueprint file this role was written from.")
 
     objects = RoleManager()
 
     class Meta:
-        ordering = ["title"]
-        constraints = [_not_blank("title", "role"), _not_blank("purpose", "role"), _not_blank("slug", "role")]
+        ordering = ["slug"]
+        constraints = [_not_blank("slug", "role")]
 
     def __str__(self) -> str:
-        return self.title
+        return self.slug
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -48,6 +48,10 @@ class RubricVersionManager(models.Manager["RubricVersion"]):
 class RubricVersion(models.Model):
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="rubrics")
     number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    level = models.CharField(max_length=60)
+    purpose = models.TextField()
+    source = models.CharField(max_length=200, help_text="The blueprint file this version was written from.")
     scale_min = models.SmallIntegerField()
     scale_max = models.SmallIntegerField()
     scale_rationale = models.TextField()
@@ -60,9 +64,11 @@ class RubricVersion(models.Model):
     objects = RubricVersionManager()
 
     class Meta:
-        ordering = ["role__title", "-number"]
+        ordering = ["role__slug", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["role", "number"], name="rubric_unique_role_number"),
+            _not_blank("title", "rubric"),
+            _not_blank("purpose", "rubric"),
             models.CheckConstraint(condition=Q(number__gte=1), name="rubric_number_positive"),
             models.CheckConstraint(condition=Q(scale_min__gte=0), name="rubric_scale_min_not_negative"),
             models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="rubric_scale_min_below_max"),
@@ -72,7 +78,7 @@ class RubricVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.role.title} v{self.number}"
+        return f"{self.title} v{self.number}"
 
     def natural_key(self) -> tuple[str, int]:
         return (self.role.slug, self.number)
@@ -142,7 +148,6 @@ class Dimension(models.Model):
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     description = models.TextField()
-    weight = models.DecimalField(max_digits=4, decimal_places=2, default=1)
 
     objects = DimensionManager()
 
@@ -151,7 +156,6 @@ class Dimension(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rubric", "slug"], name="dimension_unique_slug"),
             models.UniqueConstraint(fields=["rubric", "name"], name="dimension_unique_name"),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="dimension_weight_positive"),
             _not_blank("name", "dimension"),
             _not_blank("description", "dimension"),
         ]

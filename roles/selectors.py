@@ -19,18 +19,23 @@ class LevelRow:
     anchor: Anchor | None
 
 
+def newest_rubrics() -> QuerySet[RubricVersion]:
+    """The newest rubric version of every role: what the role is called and asks for today."""
+    newest = RubricVersion.objects.filter(role=OuterRef("role")).order_by("-number").values("number")[:1]
+    return RubricVersion.objects.filter(number=Subquery(newest))
+
+
 def current_rubrics() -> QuerySet[RubricVersion]:
     """The newest rubric version of every role, with counts for a listing."""
-    newest = RubricVersion.objects.filter(role=OuterRef("role")).order_by("-number").values("number")[:1]
     return (
-        RubricVersion.objects.filter(number=Subquery(newest))
+        newest_rubrics()
         .select_related("role")
         .annotate(
             dimension_count=Count("dimensions", distinct=True),
             exercise_count=Count("exercises", distinct=True),
             signal_count=Count("signals", distinct=True),
         )
-        .order_by("role__title")
+        .order_by("title", "role__slug")
     )
 
 

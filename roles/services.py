@@ -14,6 +14,8 @@ from django.utils import timezone
 from roles.blueprints import BlueprintError, Problem, blueprint_read, rubric_hash
 from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, RubricVersion, ScaleLevel, Signal
 
+VERSION_WORDS = ("title", "level", "purpose", "source")
+
 
 @dataclass(frozen=True)
 class LoadOutcome:
@@ -21,17 +23,25 @@ class LoadOutcome:
     role: str
     version: int
     action: str  # "created", "updated", "unchanged"
+    warnings: tuple[Problem, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.file}: {self.role} rubric v{self.version} {self.action}"
 
 
 def default_fixture_paths() -> list[Path]:
-    return sorted(Path(settings.ROLE_FIXTURES_DIR).glob("*.json"))
+    """Every fixture under the fixtures folder, in its subfolders too (`<role-slug>/v<N>.json`)."""
+    return sorted(Path(settings.ROLE_FIXTURES_DIR).glob("**/*.json"))
 
 
-def roles_load(*, paths: list[Path]) -> list[LoadOutcome]:
-    """Validate every file, then load them all in one transaction, or nothing at all."""
+def roles_load(*, paths: list[Path], retitle: bool = False) -> list[LoadOutcome]:
+    """Validate every file, then load them all in one transaction, or nothing at all.
+
+    The versions of a role are loaded in version order, whatever the order of the files. A
+    file that would give a role already in the library a new title is refused unless
+    `retitle` confirms it: a copied fixture whose slug was left unchanged would otherwise
+    quietly become the next version of another role.
+    """
     documents: list[tuple[str, dict]] = []
     problems: list[Problem] = []
     for path in paths:
@@ -39,68 +49,96 @@ def roles_load(*, paths: list[Path]) -> list[LoadOutcome]:
             documents.append((str(path), blueprint_read(path)))
         except BlueprintError as error:
             problems.extend(error.problems)
-    slugs: dict[str, str] = {}
-    for file, document in documents:
-        slug = document["role"]["slug"]
-        if slug in slugs:
-            problems.append(Problem(file, "role", "slug", f'"{slug}" is also the slug of {slugs[slug]}'))
-        slugs[slug] = file
+    problems.extend(_same_version_problems(documents))
     if problems:
         raise BlueprintError(problems)
+    documents.sort(key=lambda item: (item[1]["role"]["slug"], item[1]["rubric"]["version"]))
     with transaction.atomic():
+        if not retitle and (retitles := _retitle_problems(documents)):
+            raise BlueprintError(retitles)
         return [role_load(document=document, file=file) for file, document in documents]
 
 
-def role_load(*, document: dict, file: str) -> LoadOutcome:
-    """Create or update one role and its rubric version from a validated document.
+def _same_version_problems(documents: list[tuple[str, dict]]) -> list[Problem]:
+    files: dict[tuple[str, int], str] = {}
+    problems = []
+    for file, document in documents:
+        key = (document["role"]["slug"], document["rubric"]["version"])
+        if key in files:
+            problems.append(
+                Problem(
+                    file,
+                    "rubric",
+                    "version",
+                    f"{key[0]} version {key[1]} is also in {files[key]}; each version of a role needs its own number",
+                )
+            )
+        else:
+            files[key] = file
+    return problems
 
-    Reloading an unchanged rubric changes nothing. A changed rubric replaces its
-    version's content while no scorecard uses it; a locked version is refused.
+
+def _retitle_problems(documents: list[tuple[str, dict]]) -> list[Problem]:
+    """Files that would become (or replace) a role's newest version under a title other than the stored one."""
+    slugs = {document["role"]["slug"] for _, document in documents}
+    newest: dict[str, tuple[int, str]] = {}
+    for slug, number, title in (
+        RubricVersion.objects.filter(role__slug__in=slugs)
+        .order_by("role__slug", "-number")
+        .values_list("role__slug", "number", "title")
+    ):
+        newest.setdefault(slug, (number, title))
+    problems = []
+    for file, document in documents:
+        slug, title = document["role"]["slug"], document["role"]["title"]
+        if slug not in newest:
+            continue
+        number, stored = newest[slug]
+        if document["rubric"]["version"] >= number and title != stored:
+            problems.append(
+                Problem(
+                    file,
+                    "role",
+                    "title",
+                    f'"{title}" differs from "{stored}", the title of {slug} (version {number}). '
+                    f"If this is another role, give it its own slug; "
+                    f"to retitle {slug} from this version on, load it with --retitle",
+                )
+            )
+    return problems
+
+
+def role_load(*, document: dict, file: str) -> LoadOutcome:
+    """Create or update one role's rubric version from a validated document.
+
+    Reloading an unchanged version changes nothing. A changed version (its words or its
+    rubric) is replaced while no scorecard uses it and no newer version exists; otherwise
+    it is refused, naming the version to load instead.
     """
     data = document["role"]
     number = document["rubric"]["version"]
     content_hash = rubric_hash(document)
-    role = Role.objects.filter(slug=data["slug"]).first() or Role(slug=data["slug"])
-    for field in ("title", "level", "purpose", "source"):
-        setattr(role, field, data[field])
-    _save(role, file, "role")
+    words = {field: data[field] for field in VERSION_WORDS}
+    role = Role.objects.filter(slug=data["slug"]).first()
+    if role is None:
+        role = Role(slug=data["slug"])
+        _save(role, file, "role")
 
     rubric = role.rubrics.filter(number=number).first()
     latest = role.rubrics.order_by("-number").values_list("number", flat=True).first()
-    if rubric is None:
-        if latest is not None and number < latest:
-            raise BlueprintError(
-                [Problem(file, "rubric", "version", f"{number} is older than the loaded version {latest}")]
-            )
-        rubric = RubricVersion(role=role, number=number)
-        action = "created"
-    elif rubric.content_hash == content_hash:
+    same_words = rubric is not None and all(getattr(rubric, key) == value for key, value in words.items())
+    if rubric is not None and rubric.content_hash == content_hash and same_words:
         return LoadOutcome(file, role.slug, number, "unchanged")
-    elif latest is not None and number < latest:
-        raise BlueprintError(
-            [
-                Problem(
-                    file,
-                    "rubric",
-                    "version",
-                    f"version {number} of {role.slug} is superseded by version {latest} and cannot change; "
-                    f"load the changed rubric as version {latest + 1}",
-                )
-            ]
-        )
-    elif rubric.is_locked:
-        raise BlueprintError(
-            [
-                Problem(
-                    file,
-                    "rubric",
-                    "version",
-                    f"version {number} of {role.slug} is used by scorecards (locked {rubric.locked_at:%Y-%m-%d}) "
-                    f"and cannot change; load the changed rubric as version {(latest or number) + 1}",
-                )
-            ]
-        )
-    else:
+    if (refusal := _change_refusal(rubric, role=role, number=number, latest=latest)) is not None:
+        raise BlueprintError([Problem(file, "rubric", "version", refusal)])
+    action = "created" if rubric is None else "updated"
+    rubric = rubric or RubricVersion(role=role, number=number)
+    for field, value in words.items():
+        setattr(rubric, field, value)
+    if rubric.pk is not None and rubric.content_hash == content_hash:
+        _save(rubric, file, "role")
+        return LoadOutcome(file, role.slug, number, action)
+    if rubric.pk is not None:
         try:
             for related in (rubric.scale_levels, rubric.areas, rubric.exercises, rubric.dimensions, rubric.signals):
                 related.all().delete()
@@ -108,9 +146,27 @@ def role_load(*, document: dict, file: str) -> LoadOutcome:
             raise BlueprintError(
                 [Problem(file, "rubric", "version", f"version {number} of {role.slug} is in use and cannot change")]
             ) from error
-        action = "updated"
     _fill_rubric(rubric, document["rubric"], content_hash, file)
     return LoadOutcome(file, role.slug, number, action)
+
+
+def _change_refusal(rubric: RubricVersion | None, *, role: Role, number: int, latest: int | None) -> str | None:
+    """Why this version cannot be created or changed, if so: older than or superseded by a newer one, or locked."""
+    if latest is None or (rubric is None and number > latest):
+        return None
+    if rubric is None:
+        return f"{number} is older than the loaded version {latest}"
+    if number < latest:
+        return (
+            f"version {number} of {role.slug} is superseded by version {latest} and cannot change; "
+            f"load the changed rubric as version {latest + 1}"
+        )
+    if rubric.is_locked:
+        return (
+            f"version {number} of {role.slug} is used by scorecards (locked {rubric.locked_at:%Y-%m-%d}) "
+            f"and cannot change; load the changed rubric as version {latest + 1}"
+        )
+    return None
 
 
 def _fill_rubric(rubric: RubricVersion, data: dict, content_hash: str, file: str) -> None:
@@ -136,7 +192,6 @@ def _fill_rubric(rubric: RubricVersion, data: dict, content_hash: str, file: str
             position=position,
             name=item["name"],
             description=item["description"],
-            weight=item["weight"],
         )
         _save(dimension, file, where)
         dimensions[dimension.slug] = dimension

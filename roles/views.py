@@ -19,4 +19,4 @@ def role_kit(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such rubric version.")
     rubric = selectors.rubric_get(role_slug=slug, number=int(version) if version else None)
     versions = selectors.rubric_versions(role_slug=slug)
-    return render(request, "roles/role_kit.html", {"rubric": rubric, "role": rubric.role, "versions": versions})
+    return render(request, "roles/role_kit.html", {"rubric": rubric, "versions": versions})

@@ -58,10 +58,6 @@ class RoleFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"role-{n}")
-    title = factory.Sequence(lambda n: f"Role {n}")
-    level = "Senior"
-    purpose = "Ship measurable improvements."
-    source = "test.txt"
 
 
 class RubricVersionFactory(factory.django.DjangoModelFactory):
@@ -73,6 +69,10 @@ class RubricVersionFactory(factory.django.DjangoModelFactory):
 
     role = factory.SubFactory(RoleFactory)
     number = 1
+    title = factory.Sequence(lambda n: f"Role {n}")
+    level = "Senior"
+    purpose = "Ship measurable improvements."
+    source = "test.txt"
     scale_min = 1
     scale_max = 5
     scale_rationale = "Test scale."
@@ -118,7 +118,6 @@ class DimensionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(int)
     name = factory.Sequence(lambda n: f"Dimension {n}")
     description = "What this dimension covers."
-    weight = 1
 
     @factory.post_generation
     def anchors(self, create: bool, extracted, **kwargs) -> None:

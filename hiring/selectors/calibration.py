@@ -217,7 +217,7 @@ def _rating_values(ratings: QuerySet[Rating]) -> QuerySet:
     return (
         ratings.filter(scorecard__status=Scorecard.Status.SUBMITTED)
         .order_by(
-            "scorecard__interview__loop__rubric__role__title",
+            "scorecard__interview__loop__rubric__role__slug",
             "scorecard__interview__loop_id",
             "dimension__position",
             "scorecard__interview__scheduled_at",
@@ -233,7 +233,7 @@ def _rating_values(ratings: QuerySet[Rating]) -> QuerySet:
             scale_max=F("scorecard__interview__loop__rubric__scale_max"),
             rubric_number=F("scorecard__interview__loop__rubric__number"),
             role=F("scorecard__interview__loop__rubric__role__slug"),
-            role_title=F("scorecard__interview__loop__rubric__role__title"),
+            role_title=F("scorecard__interview__loop__rubric__title"),
             dimension_slug=F("dimension__slug"),
             dimension_name=F("dimension__name"),
             dimension_position=F("dimension__position"),
@@ -298,7 +298,7 @@ class _Tally:
 
 @dataclass
 class _Dimension:
-    """One role dimension's scores per loop, named after its newest rubric version."""
+    """One role dimension's scores per loop, named (role and dimension) after its newest rubric version."""
 
     role_title: str
     name: str
@@ -308,6 +308,7 @@ class _Dimension:
 
     def add(self, values: dict, row: RatingRow) -> None:
         if values["rubric_number"] > self.rubric_number:
+            self.role_title = values["role_title"]
             self.name, self.position = values["dimension_name"], values["dimension_position"]
             self.rubric_number = values["rubric_number"]
         if row.value is not None:

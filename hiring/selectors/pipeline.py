@@ -19,13 +19,14 @@ from django.utils import timezone
 from hiring import policy
 from hiring.models import Interview, Loop, ObservedSignal, Rating, Scorecard
 from hiring.scoring import normalise
-from roles.models import Dimension, Role
+from roles.models import Dimension, RubricVersion
+from roles.selectors import newest_rubrics
 
 SORTS = {
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
     "candidate": ("candidate__name", "pk"),
-    "role": ("rubric__role__title", "-created_at"),
+    "role": ("rubric__title", "-created_at"),
     "status": ("status", "-created_at"),
     "red_flags": ("-red_flags", "-created_at"),
 }
@@ -171,5 +172,6 @@ def pipeline_row(loop: Loop, columns: list[DimensionColumn]) -> PipelineRow:
     )
 
 
-def pipeline_roles() -> QuerySet[Role]:
-    return Role.objects.order_by("title")
+def pipeline_roles() -> QuerySet[RubricVersion]:
+    """Every role as its newest rubric version names it, for the role filter."""
+    return newest_rubrics().select_related("role").order_by("title", "role__slug")

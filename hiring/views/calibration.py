@@ -23,7 +23,7 @@ class CalibrationFilterForm(forms.Form):
 
     def __init__(self, *args, roles, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Any role"), *[(r.slug, r.title) for r in roles]]
+        self.fields["role"].choices = [("", "Any role"), *[(r.role.slug, r.title) for r in roles]]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -71,9 +71,10 @@ def _due_hours(settings):
 # Helpers ---------------------------------------------------------------------------------------------------
 
 
-def _rubric(*, role=None, dimensions: int = 2, scale_min: int = 1, scale_max: int = 5):
+def _rubric(*, role=None, dimensions: int = 2, scale_min: int = 1, scale_max: int = 5, **words):
     return RubricVersionFactory(
         role=role or RoleFactory(),
+        **words,
         dimensions=dimensions,
         signals=True,
         scale_min=scale_min,
@@ -113,7 +114,7 @@ def two_loops(db):
     Normalised ((s-1)/4):   loop 1: D1 a 1.00 b .50 c .50 · D2 a .75 b n/a c .25
                             loop 2: D1 a .75 b .25 c .50 · D2 a 1.00 b .50 c n/a
     """
-    rubric = _rubric(role=RoleFactory(slug="data-engineer", title="Data engineer"))
+    rubric = _rubric(role=RoleFactory(slug="data-engineer"), title="Data engineer")
     a, b, c = (UserFactory(username=name, groups=("Interviewers",)) for name in ("alice", "bob", "carol"))
     one, two = LoopFactory(rubric=rubric), LoopFactory(rubric=rubric)
     _card(one, a, [5, 4], recommendation="yes", hours=1)  # on time; hire: match

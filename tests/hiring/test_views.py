@@ -177,12 +177,12 @@ def _section(response, heading_id: str) -> str:
 
 
 def _fixture(slug: str) -> dict:
-    return json.loads((settings.ROLE_FIXTURES_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+    return json.loads((settings.ROLE_FIXTURES_DIR / slug / "v1.json").read_text(encoding="utf-8"))
 
 
 def _load_roles(*slugs: str) -> None:
     """Load some of the real role fixtures: what the conftest `role_fixtures` does for all five, but faster."""
-    roles_load(paths=[settings.ROLE_FIXTURES_DIR / f"{slug}.json" for slug in slugs])
+    roles_load(paths=[settings.ROLE_FIXTURES_DIR / slug / "v1.json" for slug in slugs])
 
 
 # Signing in -------------------------------------------------------------------------------------------------------

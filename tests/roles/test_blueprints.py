@@ -50,7 +50,6 @@ def _document() -> dict[str, Any]:
                     "slug": "statistics",
                     "name": "Statistics",
                     "description": "Uses statistics correctly.",
-                    "weight": 1,
                     "anchors": [
                         {"level": 3, "text": "Chooses the right test and explains why", "source": "verbatim"},
                         {"level": 2, "text": "Knows the common tests", "source": "derived"},
@@ -310,28 +309,18 @@ def test_an_anchor_that_is_not_an_object_is_named_by_position():
     assert (DIMENSION, "anchors[3]", "must be an object") in _problems(document)
 
 
-@pytest.mark.parametrize("weight", [0, -1, 100, True, "1", None])
-def test_dimension_weight_must_be_above_0_and_below_100(weight):
+@pytest.mark.parametrize("weight", [1, 0.5, 2])
+def test_a_dimension_weight_is_not_part_of_the_format(weight):
+    """Every mean is a plain mean (docs/ROLE_FIXTURES.md), so a weight would be a promise the app does not keep."""
     document = _document()
     _dimension(document)["weight"] = weight
-    problems = _problems(document)
-    assert (DIMENSION, "weight", f"must be a number above 0 and below 100, not {weight!r}") in problems
-    assert {p for p in problems if p[0] == DIMENSION} == {
-        (DIMENSION, "weight", f"must be a number above 0 and below 100, not {weight!r}")
-    }
+    assert _problems(document) == {(DIMENSION, "weight", "is not a known field")}
 
 
 def test_a_dimension_with_a_bad_field_is_still_known_to_the_exercises_naming_it():
     document = _document()
     _dimension(document)["description"] = ""
     assert _problems(document) == {(DIMENSION, "description", "is required and must not be blank")}
-
-
-@pytest.mark.parametrize("weight", [0.5, 1, 2.25, 99])
-def test_fractional_and_large_weights_are_allowed(weight):
-    document = _document()
-    _dimension(document)["weight"] = weight
-    assert _problems(document) == set()
 
 
 def test_a_second_dimension_with_the_same_name_ignoring_case_and_spaces_is_refused():

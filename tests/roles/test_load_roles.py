@@ -95,8 +95,8 @@ def _wrong_format(document: dict) -> None:
     document["format"] = "role-blueprint/0"
 
 
-def _zero_weight(document: dict) -> None:
-    dimension_named(document, "Modeling depth")["weight"] = 0
+def _weight_given(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["weight"] = 2
 
 
 def _version_as_text(document: dict) -> None:
@@ -141,7 +141,7 @@ BAD_FIXTURES: list[tuple[str, Callable[[dict], None], str]] = [
         'names "astrology", which is not a dimension of this rubric',
     ),
     ("wrong-format", _wrong_format, "document: format: must be \"role-blueprint/1\", not 'role-blueprint/0'"),
-    ("zero-weight", _zero_weight, f"{MODELING}: weight: must be a number above 0 and below 100, not 0"),
+    ("weight-given", _weight_given, f"{MODELING}: weight: is not a known field"),
     ("version-as-text", _version_as_text, "rubric: version: must be a whole number from 1, not '2'"),
 ]
 
@@ -218,19 +218,85 @@ def test_loading_reports_each_file_then_unchanged_on_the_second_run():
     assert Role.objects.count() == 1
 
 
-def test_without_arguments_every_fixture_under_the_fixtures_folder_is_loaded(tmp_path, settings):
-    for slug in ("principal-research-scientist", SLUG):
-        shutil.copy(real_path(slug), tmp_path / f"{slug}.json")
-    (tmp_path / "notes.txt").write_text("not a fixture", encoding="utf-8")
+def _version(slug: str, number: int, **role: str) -> dict:
+    document = real_document(slug)
+    document["rubric"]["version"] = number
+    document["role"].update(role)
+    dimension_named(document, "Modeling depth")["description"] = f"Modeling depth as version {number} words it."
+    return document
+
+
+def test_without_arguments_every_version_of_every_role_in_the_fixtures_folder_loads_in_order(tmp_path, settings):
+    """The layout of docs/ROLE_FIXTURES.md: fixtures/<role-slug>/v1.json, v2.json, … (v10 after v9)."""
+    other = "principal-research-scientist"
+    (tmp_path / SLUG).mkdir()
+    (tmp_path / other).mkdir()
+    shutil.copy(real_path(other), tmp_path / other / "v1.json")
+    for number in (1, 2, 10):
+        write_document(tmp_path / SLUG, _version(SLUG, number), f"v{number}.json")
+    (tmp_path / SLUG / "notes.txt").write_text("not a fixture", encoding="utf-8")
     settings.ROLE_FIXTURES_DIR = tmp_path
 
     out = _load()
 
     assert out.splitlines() == [
-        f"{tmp_path / SLUG}.json: {SLUG} rubric v1 created",
-        f"{tmp_path / 'principal-research-scientist'}.json: principal-research-scientist rubric v1 created",
+        f"{tmp_path / SLUG / 'v1.json'}: {SLUG} rubric v1 created",
+        f"{tmp_path / SLUG / 'v2.json'}: {SLUG} rubric v2 created",
+        f"{tmp_path / SLUG / 'v10.json'}: {SLUG} rubric v10 created",
+        f"{tmp_path / other / 'v1.json'}: {other} rubric v1 created",
     ]
-    assert sorted(Role.objects.values_list("slug", flat=True)) == [SLUG, "principal-research-scientist"]
+    assert sorted(RubricVersion.objects.values_list("role__slug", "number")) == [
+        (SLUG, 1),
+        (SLUG, 2),
+        (SLUG, 10),
+        (other, 1),
+    ]
+    assert _load().count(" unchanged") == 4
+
+
+def test_two_files_with_the_same_version_of_a_role_are_refused_naming_both_and_load_nothing(tmp_path, settings):
+    (tmp_path / SLUG).mkdir()
+    first = write_document(tmp_path / SLUG, _version(SLUG, 2), "v2.json")
+    second = write_document(tmp_path / SLUG, _version(SLUG, 2), "v2-copy.json")
+    write_document(tmp_path / SLUG, _version(SLUG, 1), "v1.json")
+    settings.ROLE_FIXTURES_DIR = tmp_path
+
+    with pytest.raises(CommandError) as raised:
+        call_command("load_roles", stdout=StringIO())
+
+    [line] = [line for line in str(raised.value).splitlines() if "version 2 is also in" in line]
+    assert str(first) in line
+    assert str(second) in line
+    assert line.endswith(f"{SLUG} version 2 is also in {first}; each version of a role needs its own number") or (
+        line.endswith(f"{SLUG} version 2 is also in {second}; each version of a role needs its own number")
+    )
+    assert Role.objects.count() == 0
+
+
+def test_a_new_title_for_a_loaded_role_is_refused_until_confirmed_with_retitle(tmp_path):
+    _load(real_path(SLUG))
+    rubric_lock(rubric=RubricVersion.objects.get(role__slug=SLUG, number=1))
+    before = roles_snapshot()
+    path = write_document(tmp_path, _version(SLUG, 2, title="Principal Applied Scientist"), "v2.json")
+
+    message = _refused(path)
+
+    assert message.splitlines()[0] == HEADER
+    assert message.splitlines()[1] == (
+        f'{path}: role: title: "Principal Applied Scientist" differs from "Principal Machine Learning Scientist", '
+        f"the title of {SLUG} (version 1). If this is another role, give it its own slug; "
+        f"to retitle {SLUG} from this version on, load it with --retitle"
+    )
+    assert roles_snapshot() == before
+
+    out = StringIO()
+    call_command("load_roles", "--retitle", str(path), stdout=out)
+
+    assert out.getvalue() == f"{path}: {SLUG} rubric v2 created\n"
+    assert list(RubricVersion.objects.order_by("number").values_list("number", "title")) == [
+        (1, "Principal Machine Learning Scientist"),
+        (2, "Principal Applied Scientist"),
+    ]
 
 
 def test_without_arguments_and_no_fixtures_the_command_says_so(tmp_path, settings):

@@ -22,7 +22,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _rubric_row(role: Role, **overrides: Any) -> RubricVersion:
-    values = {"number": 1, "scale_min": 1, "scale_max": 5, "scale_rationale": "Why.", "content_hash": "0" * 64}
+    values = {
+        "number": 1,
+        "title": "Data Scientist",
+        "level": "Senior",
+        "purpose": "Why.",
+        "source": "x.txt",
+        "scale_min": 1,
+        "scale_max": 5,
+        "scale_rationale": "Why.",
+        "content_hash": "0" * 64,
+    }
     return RubricVersion.objects.create(role=role, **{**values, **overrides})
 
 
@@ -39,8 +49,10 @@ def _refused(create: Callable[[], Any]) -> None:
         {"scale_min": -1, "scale_max": 3},
         {"scale_min": 0, "scale_max": 11},
         {"number": 0},
+        {"title": ""},
+        {"purpose": ""},
     ],
-    ids=["min-equals-max", "min-above-max", "negative-min", "twelve-levels", "version-0"],
+    ids=["min-equals-max", "min-above-max", "negative-min", "twelve-levels", "version-0", "no-title", "no-purpose"],
 )
 def test_an_impossible_rubric_version_is_refused_by_the_database(scale):
     role = RoleFactory()
@@ -115,8 +127,8 @@ def test_two_signals_at_the_same_position_are_refused():
 
 @pytest.mark.parametrize(
     "fields",
-    [{"name": ""}, {"description": ""}, {"weight": 0}, {"weight": -1}],
-    ids=["blank-name", "blank-description", "weight-0", "negative-weight"],
+    [{"name": ""}, {"description": ""}],
+    ids=["blank-name", "blank-description"],
 )
 def test_an_invalid_dimension_is_refused_by_the_database(fields):
     rubric = RubricVersionFactory()
@@ -139,16 +151,14 @@ def test_dimensions_of_different_rubrics_may_share_slug_and_name():
     assert first.rubric_id != second.rubric_id
 
 
-@pytest.mark.parametrize("field", ["title", "purpose", "slug"])
-def test_a_role_without_title_purpose_or_slug_is_refused(field):
-    values = {"slug": "data-scientist", "title": "Data Scientist", "level": "Senior", "purpose": "Why.", "source": "x"}
-    _refused(lambda: Role.objects.create(**{**values, field: ""}))
+def test_a_role_without_a_slug_is_refused():
+    _refused(lambda: Role.objects.create(slug=""))
     assert not Role.objects.exists()
 
 
 def test_two_roles_cannot_share_a_slug():
     RoleFactory(slug="data-scientist")
-    _refused(lambda: Role.objects.create(slug="data-scientist", title="Other", level="x", purpose="y", source="z"))
+    _refused(lambda: Role.objects.create(slug="data-scientist"))
 
 
 @pytest.mark.parametrize("fields", [{"title": ""}, {"brief": ""}], ids=["blank-title", "blank-brief"])
@@ -200,7 +210,7 @@ def test_a_rubric_is_locked_once_it_has_a_locked_at():
     assert not rubric.is_locked
     locked = RubricVersionFactory(locked_at="2024-01-01T00:00Z")
     assert locked.is_locked
-    assert str(locked) == f"{locked.role.title} v1"
+    assert str(locked) == f"{locked.title} v1"
 
 
 def test_question_and_ask_for_lists_skip_blank_lines():

@@ -52,16 +52,12 @@ def _load_principal() -> RubricVersion:
 # --- the real fixtures ---------------------------------------------------------------------------
 
 
-def test_default_fixture_paths_are_the_five_real_fixtures():
-    assert [path.stem for path in default_fixture_paths()] == list(REAL_SLUGS)
-
-
-def test_every_real_fixture_loads_as_a_role_with_an_eight_dimension_anchored_rubric(role_fixtures):
+def test_every_real_fixture_loads_as_a_role_with_a_fully_anchored_rubric(role_fixtures):
     assert sorted((o.role, o.version, o.action) for o in role_fixtures) == [(s, 1, "created") for s in REAL_SLUGS]
     assert sorted(Role.objects.values_list("slug", flat=True)) == list(REAL_SLUGS)
-    assert RubricVersion.objects.count() == 5
-    for rubric in RubricVersion.objects.all():
-        assert rubric.dimensions.count() == 8, rubric
+    assert RubricVersion.objects.count() == len(REAL_SLUGS)
+    for rubric in RubricVersion.objects.select_related("role"):
+        assert rubric.dimensions.count() == len(real_document(rubric.role.slug)["rubric"]["dimensions"]), rubric
         assert list(rubric.scale_levels.values_list("value", flat=True)) == list(rubric.scale_values)
     for dimension in Dimension.objects.select_related("rubric"):
         rubric = dimension.rubric
@@ -131,7 +127,7 @@ def test_reloading_unchanged_fixtures_reports_unchanged_and_touches_no_row(role_
     outcomes = roles_load(paths=default_fixture_paths())
 
     assert {o.action for o in outcomes} == {"unchanged"}
-    assert len(outcomes) == 5
+    assert len(outcomes) == len(default_fixture_paths())
     after = roles_snapshot()
     assert {t: len(r) for t, r in after.items()} == {t: len(r) for t, r in before.items()}
     assert list(Dimension.objects.order_by("pk").values_list("pk", flat=True)) == dimension_pks
@@ -153,15 +149,117 @@ def test_changed_fixture_of_an_unlocked_version_is_updated_in_place(tmp_path):
     assert roles_counts() == counts
 
 
-def test_changing_only_the_role_text_updates_the_role_but_keeps_the_rubric(tmp_path):
+def test_changing_only_the_words_of_an_unlocked_version_updates_them_and_keeps_its_rubric_rows(tmp_path):
     _load_principal()
+    rows = roles_snapshot()["roles_anchor"]
     document = real_document("principal-ml-scientist")
-    document["role"]["title"] = "Principal ML Scientist (renamed)"
+    document["role"]["level"] = "Principal (IC6)"
+    document["role"]["purpose"] = "Reworded purpose."
 
-    roles_load(paths=[write_document(tmp_path, document)])
+    [outcome] = roles_load(paths=[write_document(tmp_path, document)])
 
-    assert Role.objects.get(slug="principal-ml-scientist").title == "Principal ML Scientist (renamed)"
-    assert RubricVersion.objects.filter(role__slug="principal-ml-scientist").count() == 1
+    assert outcome.action == "updated"
+    rubric = RubricVersion.objects.get(role__slug="principal-ml-scientist")
+    assert (rubric.number, rubric.level, rubric.purpose) == (1, "Principal (IC6)", "Reworded purpose.")
+    assert roles_snapshot()["roles_anchor"] == rows
+
+
+def test_the_words_of_a_locked_version_cannot_change(tmp_path):
+    rubric_lock(rubric=_load_principal())
+    before = roles_snapshot()
+    document = real_document("principal-ml-scientist")
+    document["role"]["purpose"] = "Reworded after the first scorecard."
+
+    with pytest.raises(BlueprintError, match=r"is used by scorecards .* load the changed rubric as version 2"):
+        roles_load(paths=[write_document(tmp_path, document)])
+
+    assert roles_snapshot() == before
+
+
+# --- versions carry the role's words -------------------------------------------------------------
+
+
+def _retitled_principal(version: int) -> dict:
+    document = _changed_principal(version=version)
+    document["role"].update(title="Principal Applied Scientist", level="Principal II", purpose="A new purpose.")
+    return document
+
+
+def test_each_version_keeps_the_title_level_and_purpose_it_was_loaded_with(tmp_path):
+    version_1 = _load_principal()
+    rubric_lock(rubric=version_1)
+    original = real_document("principal-ml-scientist")["role"]
+
+    roles_load(paths=[write_document(tmp_path, _retitled_principal(2))], retitle=True)
+
+    words = {
+        number: (title, level, purpose, source)
+        for number, title, level, purpose, source in RubricVersion.objects.filter(
+            role__slug="principal-ml-scientist"
+        ).values_list("number", "title", "level", "purpose", "source")
+    }
+    assert words == {
+        1: (original["title"], original["level"], original["purpose"], original["source"]),
+        2: ("Principal Applied Scientist", "Principal II", "A new purpose.", original["source"]),
+    }
+    assert Role.objects.filter(slug="principal-ml-scientist").count() == 1
+
+
+def test_a_new_title_for_a_stored_role_is_refused_naming_both_titles_and_changes_nothing(tmp_path):
+    _load_principal()
+    before = roles_snapshot()
+    path = write_document(tmp_path, _retitled_principal(2), "v2.json")
+
+    with pytest.raises(BlueprintError) as raised:
+        roles_load(paths=[path])
+
+    [problem] = raised.value.problems
+    assert (problem.file, problem.obj, problem.field) == (str(path), "role", "title")
+    assert problem.message.startswith(
+        '"Principal Applied Scientist" differs from "Principal Machine Learning Scientist", '
+        "the title of principal-ml-scientist (version 1)."
+    )
+    assert "give it its own slug" in problem.message
+    assert "--retitle" in problem.message
+    assert roles_snapshot() == before
+
+
+def test_a_copied_fixture_with_its_slug_left_unchanged_is_refused_even_as_the_same_version(tmp_path):
+    _load_principal()
+    before = roles_snapshot()
+    copied = real_document("principal-ml-scientist")
+    copied["role"]["title"] = "Staff Data Scientist"
+
+    with pytest.raises(BlueprintError, match='"Staff Data Scientist" differs from "Principal Machine Learning'):
+        roles_load(paths=[write_document(tmp_path, copied, "staff-data-scientist.json")])
+
+    assert roles_snapshot() == before
+
+
+def test_reloading_every_version_after_a_confirmed_retitle_needs_no_confirmation(tmp_path):
+    first = write_document(tmp_path, real_document("principal-ml-scientist"), "v1.json")
+    second = write_document(tmp_path, _retitled_principal(2), "v2.json")
+    roles_load(paths=[first])
+    roles_load(paths=[second], retitle=True)
+
+    outcomes = roles_load(paths=[second, first])
+
+    assert [(o.version, o.action) for o in outcomes] == [(1, "unchanged"), (2, "unchanged")]
+
+
+def test_a_fresh_library_loads_a_role_history_with_a_retitled_version_without_confirmation(tmp_path):
+    """The fixtures folder holds the role's history as it was confirmed; a new database takes it as it is."""
+    first = write_document(tmp_path, real_document("principal-ml-scientist"), "v1.json")
+    second = write_document(tmp_path, _retitled_principal(2), "v2.json")
+
+    outcomes = roles_load(paths=[second, first])
+
+    assert [(o.version, o.action) for o in outcomes] == [(1, "created"), (2, "created")]
+    titles = RubricVersion.objects.filter(role__slug="principal-ml-scientist").order_by("number")
+    assert list(titles.values_list("title", flat=True)) == [
+        "Principal Machine Learning Scientist",
+        "Principal Applied Scientist",
+    ]
 
 
 # --- locked versions -----------------------------------------------------------------------------
@@ -228,7 +326,7 @@ def test_changed_rubric_loaded_as_version_2_leaves_the_locked_version_1_as_it_wa
     version_2 = RubricVersion.objects.get(role__slug="principal-ml-scientist", number=2)
     assert not version_2.is_locked
     assert NEW_TEXT in _anchor_texts("principal-ml-scientist", 2)
-    assert version_2.dimensions.count() == 8
+    assert version_2.dimensions.count() == version_1.dimensions.count()
 
 
 def test_locked_refusal_suggests_the_version_after_the_newest_one(tmp_path):
@@ -309,7 +407,7 @@ def test_a_locked_conflict_in_one_file_rolls_back_the_other_files(tmp_path):
     assert roles_snapshot() == before
 
 
-def test_two_files_with_the_same_role_slug_are_refused(tmp_path):
+def test_two_files_with_the_same_role_and_version_are_refused_naming_both(tmp_path):
     first = write_document(tmp_path, real_document("principal-ml-scientist"), "first.json")
     second_document = real_document("senior-ml-scientist")
     second_document["role"]["slug"] = "principal-ml-scientist"
@@ -318,8 +416,33 @@ def test_two_files_with_the_same_role_slug_are_refused(tmp_path):
     with pytest.raises(BlueprintError) as raised:
         roles_load(paths=[first, second])
 
-    assert str(raised.value) == f'{second}: role: slug: "principal-ml-scientist" is also the slug of {first}'
+    assert str(raised.value) == (
+        f"{second}: rubric: version: principal-ml-scientist version 1 is also in {first}; "
+        "each version of a role needs its own number"
+    )
     assert Role.objects.count() == 0
+
+
+def test_versions_of_a_role_in_several_files_load_in_version_order_whatever_the_file_order(tmp_path):
+    files = {}
+    for version in (3, 1, 2):
+        document = _changed_principal(version=version)
+        dimension_named(document, "Modeling depth")["description"] = f"Wording of version {version}."
+        files[version] = write_document(tmp_path, document, f"v{version}.json")
+
+    outcomes = roles_load(paths=list(files.values()))
+
+    assert [(o.file, o.version, o.action) for o in outcomes] == [
+        (str(files[1]), 1, "created"),
+        (str(files[2]), 2, "created"),
+        (str(files[3]), 3, "created"),
+    ]
+    descriptions = Dimension.objects.filter(rubric__role__slug="principal-ml-scientist", slug="modeling-depth")
+    assert sorted(descriptions.values_list("rubric__number", "description")) == [
+        (1, "Wording of version 1."),
+        (2, "Wording of version 2."),
+        (3, "Wording of version 3."),
+    ]
 
 
 def test_every_problem_of_every_file_is_reported_at_once(tmp_path):

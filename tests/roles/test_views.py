@@ -17,7 +17,6 @@ from tests.factories import (
     AssessmentAreaFactory,
     DimensionFactory,
     ExerciseFactory,
-    RoleFactory,
     RubricVersionFactory,
     SignalFactory,
     UserFactory,
@@ -82,12 +81,14 @@ def test_anonymous_visitor_is_sent_to_login(url):
 def test_role_list_shows_every_loaded_role_with_a_link_to_its_kit(signed_in, role_fixtures):
     html = _page(signed_in, "/roles/")
 
-    assert html.count("<tr>") == 1 + 5  # the header row and one row per role
+    assert html.count("<tr>") == 1 + len(REAL_SLUGS)  # the header row and one row per role
+    scales = []
     for slug in REAL_SLUGS:
-        title = real_document(slug)["role"]["title"]
-        assert f'<a href="{_kit_url(slug)}">{escape(title)}</a>' in html
-    assert "<td>0–4</td>" in html
-    assert html.count("<td>1–5</td>") == 4
+        document = real_document(slug)
+        assert f'<a href="{_kit_url(slug)}">{escape(document["role"]["title"])}</a>' in html
+        scales.append(f"<td>{document['rubric']['scale']['min']}–{document['rubric']['scale']['max']}</td>")
+    for scale in set(scales):
+        assert html.count(scale) == scales.count(scale)
     assert "No roles loaded yet" not in html
 
 
@@ -235,6 +236,34 @@ def test_kit_shows_the_newest_version_and_the_older_one_on_request(signed_in, tm
     assert '<a href="?version=2">v2</a>' in older
 
 
+def test_a_new_title_shows_on_the_list_and_newest_kit_while_the_older_kit_keeps_its_own_words(signed_in, tmp_path):
+    roles_load(paths=[real_path("principal-ml-scientist")])
+    rubric_lock(rubric=RubricVersion.objects.get(role__slug="principal-ml-scientist", number=1))
+    original = real_document("principal-ml-scientist")["role"]
+    document = real_document("principal-ml-scientist")
+    document["rubric"]["version"] = 2
+    document["role"].update(title="Principal Applied Scientist", level="Principal II", purpose="Own the model roadmap.")
+    roles_load(paths=[write_document(tmp_path, document)], retitle=True)
+    url = _kit_url("principal-ml-scientist")
+
+    listing = _page(signed_in, "/roles/")
+    newest = _page(signed_in, url)
+    older = _page(signed_in, url, version="1")
+
+    assert f'<a href="{url}">Principal Applied Scientist</a>' in listing
+    assert "<td>Principal II</td>" in listing
+    assert escape(original["title"]) not in listing
+    assert '<h1 class="h2">Principal Applied Scientist</h1>' in newest
+    assert "Interview kit · Principal II" in newest
+    assert "Own the model roadmap." in newest
+    assert f'<h1 class="h2">{escape(original["title"])}</h1>' in older
+    assert f"<title>{escape(original['title'])} – interview kit" in older
+    assert f"Interview kit · {escape(original['level'])}" in older
+    assert escape(original["purpose"]) in older
+    assert "Principal Applied Scientist" not in older
+    assert "Own the model roadmap." not in older
+
+
 def test_kit_of_a_role_with_one_version_offers_no_version_links(principal_kit):
     assert "?version=" not in principal_kit
     assert "Rubric version 1 ·" in principal_kit
@@ -315,8 +344,9 @@ def test_role_list_issues_the_same_number_of_queries_for_one_role_and_many(signe
 
 
 def test_html_in_role_and_rubric_text_is_shown_as_text_not_run(signed_in):
-    role = RoleFactory(slug="xss", title="<script>alert(1)</script>", purpose="<b>bold</b> claims")
-    rubric = RubricVersionFactory(role=role, signals=True)
+    rubric = RubricVersionFactory(
+        role__slug="xss", title="<script>alert(1)</script>", purpose="<b>bold</b> claims", signals=True
+    )
     DimensionFactory(rubric=rubric, name='<img src=x onerror="alert(2)">', anchors=False).anchors.create(
         level=3, text="<iframe src=evil>", source="derived"
     )

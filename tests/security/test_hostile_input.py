@@ -436,14 +436,14 @@ def test_stored_markup_is_escaped_on_every_page(scenario: Scenario) -> None:
     from django.contrib.auth.models import User
 
     from hiring.models import Amendment, Candidate, Interview, Rating
-    from roles.models import Dimension, Exercise, Role, Signal
+    from roles.models import Dimension, Exercise, RubricVersion, Signal
     from tests.security.test_access_matrix import MATRIX, route_url
 
     Candidate.objects.filter(pk=scenario.loop.candidate_id).update(name=XSS, notes=IMG)
     User.objects.filter(pk__in=[scenario.interviewer.pk, scenario.colleague.pk]).update(
         first_name=IMG, last_name=f"{PROBE_TAG}1>"
     )
-    Role.objects.filter(pk=scenario.rubric.role_id).update(title=XSS)
+    RubricVersion.objects.filter(pk=scenario.rubric.pk).update(title=XSS, level=IMG, purpose=XSS)
     for model, fields, objects in (
         (Dimension, ("name", "description"), Dimension.objects.filter(rubric=scenario.rubric)),
         (Signal, ("text",), Signal.objects.filter(rubric=scenario.rubric)),
@@ -499,7 +499,7 @@ JSON_VALUES = st.recursive(
 
 
 def _real_blueprint() -> dict:
-    path = next(Path(django_settings.ROLE_FIXTURES_DIR).glob("*.json"))
+    path = next(Path(django_settings.ROLE_FIXTURES_DIR).glob("*/v1.json"))
     return json.loads(path.read_text(encoding="utf-8"))
 
 
