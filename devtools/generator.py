@@ -29,7 +29,17 @@ from django.db.models import DateTimeField
 from django.utils import timezone
 
 from hiring import policy
-from hiring.models import Amendment, Candidate, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import (
+    Amendment,
+    Candidate,
+    Decision,
+    DecisionBasis,
+    Interview,
+    Loop,
+    ObservedSignal,
+    Rating,
+    Scorecard,
+)
 from hiring.scoring import normalise
 from hiring.services.loop_status import dimension_spreads_rebuild
 from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
@@ -202,6 +212,7 @@ class _Rows:
             (Amendment, self.amendments),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH)
+        self._decision_basis_write()
         _insert_many(
             Interview.focus_dimensions.through,
             ["interview", "dimension"],
@@ -224,6 +235,26 @@ class _Rows:
         report.signals += len(self.signals)
         report.decisions += len(self.decisions)
         report.amendments += len(self.amendments)
+
+    def _decision_basis_write(self) -> None:
+        """Point each decided loop at its decision, made on its scorecards as they were before later amendments."""
+        for decision in self.decisions:
+            decision.loop.decision = decision
+        Loop.objects.bulk_update([d.loop for d in self.decisions], ["decision"], batch_size=BATCH)
+        later = {a.scorecard.pk for a in self.amendments if a.after_decision}
+        decided = {d.loop.pk: d for d in self.decisions}
+        DecisionBasis.objects.bulk_create(
+            (
+                DecisionBasis(
+                    decision=decided[card.interview.loop.pk],
+                    scorecard=card,
+                    revision=card.revision - (card.pk in later),
+                )
+                for card in self.scorecards
+                if card.interview.loop.pk in decided and card.status == Scorecard.Status.SUBMITTED
+            ),
+            batch_size=BATCH,
+        )
 
 
 def _insert_many(model, fields: list[str], values: list[tuple]) -> None:
@@ -602,5 +633,6 @@ def _amend(
             reason=rng.choice(AMEND_REASONS),
             changes=changes,
             after_decision=decided_at is not None and at > decided_at,
+            revision=scorecard.revision,
         )
     )

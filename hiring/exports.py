@@ -16,8 +16,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from hiring.models import Amendment, AuditEvent, ExportRecord, Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.scoring import normalise
-from hiring.selectors.pipeline import RECOMMENDATIONS, SIGNAL_KINDS, DimensionColumn, normalised
+from hiring.scoring import loop_normalised_mean_sql, normalise
+from hiring.selectors.decisions import changed_since_decided
+from hiring.selectors.pipeline import RECOMMENDATIONS, SIGNAL_KINDS, DimensionColumn
 from hiring.services.audit import audit_record
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,7 +46,7 @@ def summary_header(columns: list[DimensionColumn]) -> list[str]:
         "scorecards_submitted", "scorecards_expected", "overdue", "normalised_mean",
         *[f"normalised_{c.slug}" for c in columns],
         "strong_signals", "weak_signals", "red_flags", *[f"rec_{r}" for r in RECOMMENDATIONS],
-        "decision", "decided_at", "decision_rationale",
+        "decision", "decided_at", "decision_rationale", "decision_changed_since_decided",
     ]  # fmt: skip
 
 
@@ -64,13 +65,14 @@ def summary_rows(loops: QuerySet[Loop], columns: list[DimensionColumn]) -> Itera
             loop.submitted,
             loop.expected,
             loop.overdue,
-            _rounded(normalised(loop, loop.mean_score)),
-            *[_rounded(normalised(loop, getattr(loop, c.annotation))) for c in columns],
+            _rounded(loop.normalised_mean),
+            *[_rounded(getattr(loop, c.annotation)) for c in columns],
             *[getattr(loop, f"signals_{kind}") for kind in SIGNAL_KINDS],
             *[getattr(loop, f"rec_{value}") for value in RECOMMENDATIONS],
             decision.outcome if decision else "",
             timezone.localtime(decision.at).isoformat(timespec="seconds") if decision else "",
             decision.rationale if decision else "",
+            ("yes" if loop.decision_changed else "no") if decision else "",
         ]
 
 
@@ -149,8 +151,10 @@ def json_stream(loops: QuerySet[Loop], filters: dict, on_done: Callable[[int], N
 
 
 def _loop_documents(ids: list[int]) -> list[dict]:
-    loops = Loop.objects.filter(pk__in=ids).select_related(
-        "candidate", "rubric__role", "hiring_manager", "recruiter", "decision__by"
+    loops = (
+        Loop.objects.filter(pk__in=ids)
+        .select_related("candidate", "rubric__role", "hiring_manager", "recruiter", "decision__by")
+        .annotate(normalised_mean=loop_normalised_mean_sql(), decision_changed=changed_since_decided())
     )
     by_id = {loop.pk: loop for loop in loops}
     cards: dict[int, list[dict]] = {pk: [] for pk in ids}
@@ -213,11 +217,14 @@ def _loop_documents(ids: list[int]) -> list[dict]:
                 "scale": {"min": loop.rubric.scale_min, "max": loop.rubric.scale_max},
                 "status": loop.status,
                 "created_at": loop.created_at.isoformat(),
+                "normalised_mean": None if loop.normalised_mean is None else round(loop.normalised_mean, 3),
                 "hiring_manager": loop.hiring_manager.username,
                 "recruiter": loop.recruiter.username,
                 "decision": {
                     "outcome": decision.outcome,
+                    "kind": decision.kind,
                     "rationale": decision.rationale,
+                    "changed_since_decided": loop.decision_changed,
                     "by": decision.by.username,
                     "at": decision.at.isoformat(),
                 }

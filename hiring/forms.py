@@ -100,6 +100,9 @@ class ScorecardForm(forms.Form):
     """One scorecard: a score (or 'not assessed') and evidence per dimension, signals, recommendation."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    tab = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64, help_text="This browser tab's id (scorecard.js)."
+    )
     recommendation = forms.ChoiceField(
         choices=Scorecard.Recommendation.choices,
         widget=forms.RadioSelect,
@@ -264,6 +267,24 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Rationale",
         help_text="Required. Recorded with your name and the time; shown on the loop summary.",
+    )
+    without_scorecards = forms.BooleanField(
+        required=False,
+        label="Decide without interviews",
+        help_text="Only when no scorecard is submitted; say why in the rationale.",
+    )
+
+
+class DecisionRevisitForm(forms.Form):
+    """Confirm the current decision (same outcome) or record a new one, after the scorecards changed."""
+
+    supersedes = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision")
+    rationale = forms.CharField(
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Rationale",
+        help_text="Required: why the decision still holds, or why it changes. Kept in the decision history.",
     )
 
 

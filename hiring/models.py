@@ -45,6 +45,14 @@ class Loop(models.Model):
     recruiter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="recruited_loops")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
     created_at = models.DateTimeField(auto_now_add=True)
+    decision = models.ForeignKey(
+        "Decision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The current decision: the latest of the loop's decisions and confirmations (see Decision).",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -93,6 +101,11 @@ class Scorecard(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    last_writer_tab = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The browser tab that saved last, so that a tab's own earlier save is never a conflict.",
+    )
 
     class Meta:
         constraints = [
@@ -182,6 +195,7 @@ class Amendment(models.Model):
     reason = models.TextField()
     changes = models.JSONField(default=list)
     after_decision = models.BooleanField(default=False)
+    revision = models.PositiveIntegerField(help_text="The scorecard's revision this amendment produced.")
 
     class Meta:
         ordering = ["at", "id"]
@@ -192,25 +206,60 @@ class Amendment(models.Model):
 
 
 class Decision(models.Model):
+    """One entry of a loop's decision history; never changed once written. The current one is `Loop.decision`.
+
+    A decision rests on the exact scorecard revisions in its basis (DecisionBasis). When a
+    scorecard moves on from its basis revision (an amendment), the decision is "changed since
+    decided" until the hiring manager confirms it or records a new one: each is a new entry
+    with its own basis.
+    """
+
     class Outcome(models.TextChoices):
         HIRE = "hire", "Hire"
         NO_HIRE = "no_hire", "No hire"
         HOLD = "hold", "Hold"
 
-    loop = models.OneToOneField(Loop, on_delete=models.CASCADE, related_name="decision")
+    class Kind(models.TextChoices):
+        DECIDED = "decided", "Decision"
+        CONFIRMED = "confirmed", "Confirmed after changes"
+        REVISED = "revised", "New decision"
+
+    loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DECIDED)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     rationale = models.TextField()
+    without_scorecards = models.BooleanField(
+        default=False, help_text="Decided with no submitted scorecard; the rationale says why."
+    )
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(outcome__in=["hire", "no_hire", "hold"]), name="decision_outcome_known"),
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_not_blank"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["decided", "confirmed", "revised"]), name="decision_kind_known"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.loop})"
+
+
+class DecisionBasis(models.Model):
+    """A scorecard revision a decision was made on."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="basis")
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "scorecard"], name="decision_basis_unique")]
+
+    def __str__(self) -> str:
+        return f"Decision {self.decision_id} on scorecard {self.scorecard_id} r{self.revision}"
 
 
 class ExportRecord(models.Model):

@@ -8,7 +8,7 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from hiring.models import Amendment, Candidate, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import Amendment, Candidate, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
 from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, RubricVersion, ScaleLevel, Signal
 
 PASSWORD = "correct-horse-battery"
@@ -225,3 +225,23 @@ class AmendmentFactory(factory.django.DjangoModelFactory):
     by = factory.LazyAttribute(lambda a: a.scorecard.interview.interviewer)
     reason = "Typo in evidence."
     changes = factory.LazyFunction(list)
+    revision = factory.LazyAttribute(lambda a: a.scorecard.revision)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A decision written directly (no basis), made the loop's current one; the services write real ones."""
+
+    class Meta:
+        model = Decision
+        skip_postgeneration_save = True
+
+    loop = factory.SubFactory(LoopFactory)
+    outcome = Decision.Outcome.HIRE
+    rationale = "Discussed."
+    by = factory.LazyAttribute(lambda d: d.loop.hiring_manager)
+
+    @factory.post_generation
+    def current(self, create: bool, extracted, **kwargs) -> None:
+        if create:
+            Loop.objects.filter(pk=self.loop_id).update(decision=self, status=Loop.Status.DECIDED)
+            self.loop.decision = self

@@ -38,8 +38,9 @@ from functools import cached_property
 from django.db.models import Avg, Count
 
 from hiring.models import Amendment, Decision, DimensionSpread, Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.scoring import normalise
+from hiring.scoring import loop_normalised_mean, normalise
 from hiring.selectors.calibration import leniency_elsewhere
+from hiring.selectors.decisions import DecisionState, decision_state
 from roles.models import Dimension, RubricVersion, Signal
 
 STRONG_AT = 0.75
@@ -122,6 +123,7 @@ class PanelRow:
     cells: list[Cell]
     amended: bool = False
     amended_after_decision: bool = False
+    changed_since_decision: bool = False
 
 
 @dataclass
@@ -182,8 +184,12 @@ class Debrief:
     observations: dict[str, list[Observation]]
     recommendation_tally: list[tuple[str, str, int]]
     suggestion: Suggestion
-    decision: Decision | None
-    amendments_after_decision: list[Amendment]
+    decisions: DecisionState
+    normalised_mean: float | None  # the loop's, as defined in hiring.scoring
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.decisions.current
 
     @property
     def expected(self) -> int:
@@ -284,7 +290,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
         (r.scorecard_id, r.dimension_id): r for r in Rating.objects.filter(scorecard_id__in=submitted_ids)
     }
     amendments = list(Amendment.objects.filter(scorecard_id__in=submitted_ids).select_related("by"))
-    decision = Decision.objects.filter(loop=loop).select_related("by").first()
+    decisions = decision_state(loop=loop)
 
     scores: dict[int, list[int]] = {d.pk: [] for d in dimensions}
     for rating in ratings.values():
@@ -299,6 +305,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
         mark_unusual(summary, usual=usual[summary.dimension.slug], span=rubric.scale_max - rubric.scale_min)
     amended = {a.scorecard_id for a in amendments}
     amended_late = {a.scorecard_id for a in amendments if a.after_decision}
+    changed = {a.scorecard_id for a in decisions.changes}
     rows = [
         PanelRow(
             interview=i,
@@ -306,6 +313,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
             cells=[Cell(d, ratings.get((i.scorecard.pk, d.pk))) for d in dimensions],
             amended=i.scorecard.pk in amended,
             amended_after_decision=i.scorecard.pk in amended_late,
+            changed_since_decision=i.scorecard.pk in changed,
         )
         for i in submitted
     ]
@@ -344,8 +352,8 @@ def loop_debrief(*, loop: Loop) -> Debrief:
             tally=tally_counts,
             classifications=[s.stats.classification for s in summaries],
         ),
-        decision=decision,
-        amendments_after_decision=[a for a in amendments if a.after_decision],
+        decisions=decisions,
+        normalised_mean=loop_normalised_mean(s.stats.normalised for s in summaries),
     )
 
 

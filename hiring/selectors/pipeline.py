@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Avg, Count, Exists, F, FloatField, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hiring import policy
-from hiring.models import Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.scoring import normalise
+from hiring.models import Interview, Loop, ObservedSignal, Scorecard
+from hiring.scoring import dimension_normalised_mean_sql, loop_normalised_mean_sql
+from hiring.selectors.decisions import changed_since_decided
 from roles.models import Dimension, RubricVersion
 from roles.selectors import newest_rubrics
 
@@ -42,6 +43,7 @@ class PipelineFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     red_flag: bool = False
+    changed: bool = False
     sort: str = "newest"
 
     def as_dict(self) -> dict:
@@ -74,17 +76,6 @@ def _count(queryset: QuerySet, loop_path: str) -> Coalesce:
     return Coalesce(Subquery(per_loop, output_field=IntegerField()), Value(0))
 
 
-def _mean_score(ratings: QuerySet) -> Subquery:
-    per_loop = (
-        ratings.filter(scorecard__interview__loop=OuterRef("pk"))
-        .order_by()
-        .values("scorecard__interview__loop")
-        .annotate(mean=Avg(Cast("score", FloatField())))
-        .values("mean")[:1]
-    )
-    return Subquery(per_loop, output_field=FloatField())
-
-
 def dimension_columns(role_slug: str) -> list[DimensionColumn]:
     """The role's dimensions (newest rubric's names and order) as export/page columns, by slug."""
     newest = Dimension.objects.filter(rubric__role__slug=role_slug).order_by("-rubric__number", "position")
@@ -97,9 +88,6 @@ def dimension_columns(role_slug: str) -> list[DimensionColumn]:
 def pipeline_loops(*, user: User, filters: PipelineFilter, now: dt.datetime | None = None) -> QuerySet[Loop]:
     """Loops the user may see through the pipeline, filtered, sorted and annotated with their figures."""
     now = now or timezone.now()
-    submitted_ratings = Rating.objects.filter(
-        scorecard__status=Scorecard.Status.SUBMITTED, score__isnull=False, not_assessed=False
-    )
     observed = ObservedSignal.objects.filter(scorecard__status=Scorecard.Status.SUBMITTED)
     submitted_cards = Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED)
     overdue = Interview.objects.filter(
@@ -110,7 +98,8 @@ def pipeline_loops(*, user: User, filters: PipelineFilter, now: dt.datetime | No
         "expected": _count(Interview.objects.all(), "loop"),
         "submitted": _count(submitted_cards, "interview__loop"),
         "overdue": _count(overdue, "loop"),
-        "mean_score": _mean_score(submitted_ratings),
+        "normalised_mean": loop_normalised_mean_sql(),
+        "decision_changed": changed_since_decided(),
         **{
             f"signals_{kind}": _count(observed.filter(signal__kind=kind), "scorecard__interview__loop")
             for kind in SIGNAL_KINDS
@@ -122,7 +111,7 @@ def pipeline_loops(*, user: User, filters: PipelineFilter, now: dt.datetime | No
     }
     if filters.role:
         for column in dimension_columns(filters.role):
-            annotations[column.annotation] = _mean_score(submitted_ratings.filter(dimension__slug=column.slug))
+            annotations[column.annotation] = dimension_normalised_mean_sql(slug=column.slug)
     loops = (
         policy.loops_managed_by(user)
         .select_related("candidate", "rubric__role", "hiring_manager", "recruiter", "decision")
@@ -143,18 +132,15 @@ def pipeline_loops(*, user: User, filters: PipelineFilter, now: dt.datetime | No
         loops = loops.filter(
             Exists(observed.filter(signal__kind="red_flag", scorecard__interview__loop=OuterRef("pk")))
         )
+    if filters.changed:
+        loops = loops.filter(decision_changed=True)
     return loops.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
-
-
-def normalised(loop: Loop, mean: float | None) -> float | None:
-    """A raw mean on the loop's own scale, as 0–1."""
-    if mean is None:
-        return None
-    return normalise(mean, scale_min=loop.rubric.scale_min, scale_max=loop.rubric.scale_max)
 
 
 @dataclass
 class PipelineRow:
+    """A pipeline loop with its figures: normalised means on 0–1 (hiring.scoring), computed in the database."""
+
     loop: Loop
     normalised_mean: float | None
     dimension_means: list[float | None] = field(default_factory=list)
@@ -167,8 +153,8 @@ class PipelineRow:
 def pipeline_row(loop: Loop, columns: list[DimensionColumn]) -> PipelineRow:
     return PipelineRow(
         loop=loop,
-        normalised_mean=normalised(loop, loop.mean_score),
-        dimension_means=[normalised(loop, getattr(loop, column.annotation)) for column in columns],
+        normalised_mean=loop.normalised_mean,
+        dimension_means=[getattr(loop, column.annotation) for column in columns],
     )
 
 

@@ -20,6 +20,7 @@ from hiring.models import (
     Scorecard,
 )
 from hiring.services.audit import audit_record
+from hiring.services.decisions import decision_changed_notify
 from hiring.services.loop_status import loop_status_refresh
 from roles.models import Dimension, RubricVersion, Signal
 
@@ -138,12 +139,20 @@ def _refuse_incomplete(
         refusals.add("recommendation", "Give your overall recommendation.")
 
 
-def _locked_for_writing(scorecard: Scorecard, by: User, revision: int) -> Scorecard:
+def _locked_for_writing(scorecard: Scorecard, by: User, revision: int, tab: str) -> Scorecard:
+    """The scorecard, locked, if the caller's revision is current, or behind only its own tab's saves.
+
+    A form posts everything it holds, so a tab whose revision is behind only because its own
+    earlier save landed meanwhile (an autosave in flight) loses nothing by writing: only a save
+    from another tab or window in between is a conflict.
+    """
     if not policy.can_edit_scorecard(by, scorecard):
         raise PermissionDenied("Only the interviewer who ran this interview can change its scorecard.")
     current = Scorecard.objects.select_for_update().select_related("interview__loop__rubric").get(pk=scorecard.pk)
-    if current.revision != revision:
+    own_save_landed = bool(tab) and current.last_writer_tab == tab and revision < current.revision
+    if current.revision != revision and not own_save_landed:
         raise ScorecardConflict(current)
+    current.last_writer_tab = tab[:64]
     return current
 
 
@@ -170,12 +179,14 @@ def _write(scorecard: Scorecard, data: ScorecardInput) -> None:
 
 
 @transaction.atomic
-def scorecard_save_draft(*, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput) -> Scorecard:
-    current = _locked_for_writing(scorecard, by, revision)
+def scorecard_save_draft(
+    *, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput, tab: str = ""
+) -> Scorecard:
+    current = _locked_for_writing(scorecard, by, revision, tab)
     if current.is_submitted:
-        raise ValidationError("This scorecard is submitted and locked. To change it, amend it and give a reason.")
+        raise ValidationError("This scorecard is submitted. To change it, amend it and give a reason.")
     if current.interview.loop.status == Loop.Status.DECIDED:
-        raise ValidationError("This loop is decided; its scorecards are locked.")
+        raise ValidationError("This loop is decided: a draft can no longer be saved or submitted.")
     _validate(current, data, final=False)
     _write(current, data)
     current.full_clean()
@@ -185,8 +196,10 @@ def scorecard_save_draft(*, scorecard: Scorecard, by: User, revision: int, data:
 
 
 @transaction.atomic
-def scorecard_submit(*, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput) -> Scorecard:
-    current = _locked_for_writing(scorecard, by, revision)
+def scorecard_submit(
+    *, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput, tab: str = ""
+) -> Scorecard:
+    current = _locked_for_writing(scorecard, by, revision, tab)
     if current.is_submitted:
         raise ValidationError("This scorecard is already submitted. To change it, amend it and give a reason.")
     if current.interview.loop.status == Loop.Status.DECIDED:
@@ -227,7 +240,8 @@ def scorecard_snapshot(scorecard: Scorecard) -> dict[str, str]:
 
 @transaction.atomic
 def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput, reason: str) -> Amendment:
-    current = _locked_for_writing(scorecard, by, revision)
+    """Change a submitted scorecard, with a reason; after the decision, the hiring manager is emailed."""
+    current = _locked_for_writing(scorecard, by, revision, "")
     if not current.is_submitted:
         raise ValidationError("Only a submitted scorecard is amended; a draft can simply be edited.")
     if not reason.strip():
@@ -253,6 +267,7 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
         reason=reason.strip(),
         changes=changes,
         after_decision=current.interview.loop.status == Loop.Status.DECIDED,
+        revision=current.revision,
     )
     amendment.full_clean()
     amendment.save()
@@ -265,4 +280,6 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
         + (" after the decision" if amendment.after_decision else ""),
     )
     signals.scorecard_amended.send(sender=Scorecard, loop=current.interview.loop, scorecard=current)
+    if amendment.after_decision:
+        transaction.on_commit(lambda: decision_changed_notify(amendment_id=amendment.pk))
     return amendment

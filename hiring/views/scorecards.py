@@ -111,7 +111,7 @@ def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
 
 
 def _kept_for_amendment(request: HttpRequest, page, data: QueryDict) -> HttpResponse:
-    """Text typed for a scorecard that was meanwhile submitted or locked: keep it on screen and say what to do."""
+    """Text typed for a scorecard submitted (or whose loop was decided) meanwhile: keep it on screen, say what to do."""
     kept = data.copy()
     kept["revision"] = str(page.scorecard.revision)
     if page.scorecard.is_submitted:
@@ -124,7 +124,9 @@ def _kept_for_amendment(request: HttpRequest, page, data: QueryDict) -> HttpResp
         return render(request, "hiring/scorecard_amend.html", {"page": page, "form": form}, status=409)
     form = ScorecardForm(kept, page=page)
     form.is_valid()
-    form.kept_message = "Not saved: this loop is decided and its scorecards are locked. Your text is shown below."
+    form.kept_message = (
+        "Not saved: this loop is decided, so drafts can no longer be saved or submitted. Your text is shown below."
+    )
     return render(
         request,
         "hiring/scorecard.html",
@@ -140,12 +142,20 @@ def _scorecard_post(request, page, data, *, action: str, restored: bool = False)
     try:
         if action == "submit":
             scorecard_services.scorecard_submit(
-                scorecard=page.scorecard, by=request.user, revision=form.cleaned_data["revision"], data=form.to_input()
+                scorecard=page.scorecard,
+                by=request.user,
+                revision=form.cleaned_data["revision"],
+                data=form.to_input(),
+                tab=form.cleaned_data["tab"],
             )
             messages.success(request, "Scorecard submitted. You can now see your colleagues' scorecards for this loop.")
         else:
             saved = scorecard_services.scorecard_save_draft(
-                scorecard=page.scorecard, by=request.user, revision=form.cleaned_data["revision"], data=form.to_input()
+                scorecard=page.scorecard,
+                by=request.user,
+                revision=form.cleaned_data["revision"],
+                data=form.to_input(),
+                tab=form.cleaned_data["tab"],
             )
             when = timezone.localtime(saved.updated_at).strftime("%H:%M:%S")
             if restored:
@@ -181,7 +191,11 @@ def scorecard_autosave(request: HttpRequest, scorecard_id: int) -> JsonResponse:
         return JsonResponse({"error": "invalid", "message": "Not saved: " + _first_errors(form)}, status=400)
     try:
         saved = scorecard_services.scorecard_save_draft(
-            scorecard=page.scorecard, by=request.user, revision=form.cleaned_data["revision"], data=form.to_input()
+            scorecard=page.scorecard,
+            by=request.user,
+            revision=form.cleaned_data["revision"],
+            data=form.to_input(),
+            tab=form.cleaned_data["tab"],
         )
     except scorecard_services.ScorecardConflict as conflict:
         return JsonResponse(

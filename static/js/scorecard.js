@@ -1,17 +1,28 @@
 // Autosave for the scorecard form: drafts go to the server as the interviewer types.
 // Without JavaScript the form still works through its Save draft and Submit buttons.
+//
+// Each page load names itself with a random tab id (the hidden "tab" input), sent with every
+// save and with Submit: the server accepts a save that is only behind this tab's own last save,
+// and reports a conflict only when another tab or window wrote in between.
 (() => {
   const form = document.getElementById("scorecard-form");
   if (!form || !form.dataset.autosaveUrl) return;
   const status = document.getElementById("autosave-status");
   const problem = document.getElementById("autosave-problem");
   const revision = form.querySelector("input[name=revision]");
+  const tab = form.querySelector("input[name=tab]");
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  if (tab && !tab.value) {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    tab.value = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
   let timer = null;
   let dirty = false;
-  let saving = false;
+  let saving = null; // the promise of the save in flight, if any
   let queued = false;
   let blocked = false;
+  let submitting = false;
 
   const showProblem = (message, button) => {
     problem.textContent = message;
@@ -25,16 +36,7 @@
     problem.classList.add("d-none");
   };
 
-  const save = async () => {
-    if (blocked || !dirty) return;
-    if (saving) {
-      queued = true; // typed while a save was in flight: save again when it returns
-      return;
-    }
-    saving = true;
-    queued = false;
-    dirty = false;
-    status.textContent = "Saving…";
+  const send = async () => {
     const body = new FormData(form);
     body.delete("action");
     try {
@@ -78,15 +80,28 @@
     } catch (error) {
       dirty = true;
       status.textContent = "Offline: not saved yet; retrying when you type again.";
-    } finally {
-      saving = false;
-      if (queued && !blocked) {
-        save();
-      }
     }
   };
 
+  const save = () => {
+    if (blocked || !dirty || submitting) return;
+    if (saving) {
+      queued = true; // typed while a save was in flight: save again when it returns
+      return;
+    }
+    queued = false;
+    dirty = false;
+    status.textContent = "Saving…";
+    saving = send().finally(() => {
+      saving = null;
+      if (queued && !blocked && !submitting) {
+        save();
+      }
+    });
+  };
+
   const schedule = () => {
+    if (submitting) return;
     dirty = true;
     status.textContent = "Unsaved changes…";
     clearTimeout(timer);
@@ -94,9 +109,17 @@
   };
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
-  form.addEventListener("submit", () => {
-    dirty = false;
+  form.addEventListener("submit", (event) => {
     clearTimeout(timer);
+    if (submitting) return;
+    submitting = true;
+    dirty = false;
+    if (!saving) return; // nothing in flight: the post carries the whole form and the latest revision
+    // A save is in flight: let it land, then post the whole form with the revision it returned.
+    event.preventDefault();
+    const submitter = event.submitter;
+    status.textContent = "Finishing the save in progress, then submitting…";
+    saving.then(() => form.requestSubmit(submitter));
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) {

@@ -17,12 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring.models import Decision, Loop, Rating, Scorecard
+from hiring.models import Loop, Rating, Scorecard
 from hiring.selectors import calibration, debrief
 from hiring.services.loop_status import dimension_spreads_rebuild
 from roles.models import Dimension
 from tests import factories
-from tests.factories import RoleFactory, RubricVersionFactory, UserFactory
+from tests.factories import DecisionFactory, RoleFactory, RubricVersionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,8 +103,7 @@ def _card(loop: Loop, interviewer, scores: list, *, recommendation: str = "yes",
 
 
 def _decide(loop: Loop, outcome: str) -> None:
-    Decision.objects.create(loop=loop, outcome=outcome, rationale="Discussed.", by=loop.hiring_manager)
-    Loop.objects.filter(pk=loop.pk).update(status=Loop.Status.DECIDED)
+    DecisionFactory(loop=loop, outcome=outcome)
 
 
 @pytest.fixture

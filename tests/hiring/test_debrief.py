@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring.models import Amendment, Decision, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import Amendment, DecisionBasis, Loop, ObservedSignal, Rating, Scorecard
 from hiring.selectors.debrief import (
     SUGGESTION_RULES,
     dimension_stats,
@@ -24,7 +24,7 @@ from hiring.selectors.debrief import (
 )
 from roles.models import Dimension, Signal
 from tests import factories
-from tests.factories import RubricVersionFactory, SignalFactory, UserFactory
+from tests.factories import DecisionFactory, RubricVersionFactory, SignalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -487,6 +487,7 @@ def _grid_loop(interviewers: int, dimensions: int) -> Loop:
     loop = _loop(dimensions=dimensions)
     rubric_dimensions = _dimensions(loop)
     signals = list(loop.rubric.signals.all())
+    cards = []
     for i in range(interviewers):
         scorecard = _submitted(loop, recommendation=("yes", "no", "strong_yes")[i % 3])
         Rating.objects.bulk_create(
@@ -496,12 +497,19 @@ def _grid_loop(interviewers: int, dimensions: int) -> Loop:
         ObservedSignal.objects.bulk_create(
             ObservedSignal(scorecard=scorecard, signal=s, note=f"Note {i}-{s.pk}.") for s in signals
         )
-        Amendment.objects.create(
-            scorecard=scorecard, by=scorecard.interview.interviewer, reason=f"Fix {i}.", after_decision=True
-        )
+        cards.append(scorecard)
     _scorecard(loop)  # one still pending
-    Decision.objects.create(loop=loop, outcome="hire", rationale="Strong panel.", by=loop.hiring_manager)
-    Loop.objects.filter(pk=loop.pk).update(status=Loop.Status.DECIDED)
+    decision = DecisionFactory(loop=loop, outcome="hire", rationale="Strong panel.")
+    DecisionBasis.objects.bulk_create(DecisionBasis(decision=decision, scorecard=c, revision=c.revision) for c in cards)
+    for i, scorecard in enumerate(cards):
+        Scorecard.objects.filter(pk=scorecard.pk).update(revision=scorecard.revision + 1)
+        Amendment.objects.create(
+            scorecard=scorecard,
+            by=scorecard.interview.interviewer,
+            reason=f"Fix {i}.",
+            after_decision=True,
+            revision=scorecard.revision + 1,
+        )
     loop.refresh_from_db()
     return loop
 

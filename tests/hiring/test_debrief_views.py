@@ -241,9 +241,16 @@ def test_a_0_to_4_role_shows_its_mean_and_normalised_mean():
     html = _client(loop.hiring_manager).get(_url(loop)).content.decode()
 
     assert "scale 0–4" in html
-    assert re.search(r'<th scope="row">Mean</th><td class="text-center">3\.00</td>', html)
-    assert re.search(r'<th scope="row">Normalised</th><td class="text-center">0\.75</td>', html)
-    assert re.search(r'<th scope="row">Range</th><td class="text-center">2–4</td>', html)
+    assert re.search(
+        r'<th scope="row" class="sticky-start">Mean \(scale 0–4\)</th><td class="text-center">3\.00</td>', html
+    )
+    assert re.search(
+        r'<th scope="row" class="sticky-start">Normalised mean \(0–1\)</th><td class="text-center normalised-mean">0\.75</td>',
+        html,
+    )
+    assert re.search(
+        r'<th scope="row" class="sticky-start">Range \(scale 0–4\)</th><td class="text-center">2–4</td>', html
+    )
 
 
 # Recording the decision ------------------------------------------------------------------------------------
@@ -253,7 +260,7 @@ def test_the_hiring_manager_records_the_decision(panel):
     response = _decide(panel, rationale=f"  {RATIONALE}  ")
 
     assert response.status_code == 302
-    assert response["Location"] == _url(panel.loop)
+    assert response["Location"] == _url(panel.loop) + "#decision"
     decision = Decision.objects.get(loop=panel.loop)
     assert (decision.by, decision.outcome, decision.rationale) == (panel.loop.hiring_manager, "hire", RATIONALE)
     assert Loop.objects.get(pk=panel.loop.pk).status == Loop.Status.DECIDED
@@ -262,8 +269,9 @@ def test_the_hiring_manager_records_the_decision(panel):
     assert "<strong>Hire</strong>" in decision_section
     assert RATIONALE in decision_section
     assert f"recorded by {panel.loop.hiring_manager.username}" in decision_section
-    assert 'name="rationale"' not in html
+    assert 'value="decide"' not in html
     assert "Record decision" not in html
+    assert "changed since decided" not in html
 
 
 def test_a_blank_rationale_is_refused(panel):
@@ -354,8 +362,8 @@ def test_an_amendment_after_the_decision_is_flagged_on_the_debrief(panel):
     assert amendment.after_decision is True
     html = _client(panel.loop.hiring_manager).get(_url(panel.loop)).content.decode()
     matrix = _section(html, 'id="matrix-heading"', "</table>")
-    assert "amended after the decision" in matrix
-    late = _section(html, "Amended after the decision:", "</div>")
+    assert "changed since the decision" in matrix
+    late = _section(html, 'id="changes-since-decision"', 'id="revisit"')
     assert "Re-read my notes." in late
     assert "Ann Archer" in late
 

@@ -309,7 +309,7 @@ def test_saving_a_draft_on_a_submitted_scorecard_is_refused(scorecard):
 
     error = _refused(lambda: _save(submitted, _complete(submitted, score=4)), submitted)
 
-    assert "submitted and locked" in _messages(error)
+    assert "submitted. To change it, amend it" in _messages(error)
 
 
 def test_saving_a_draft_on_a_decided_loop_is_refused(scorecard):

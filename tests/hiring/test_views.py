@@ -782,7 +782,7 @@ def test_text_posted_to_a_draft_of_a_decided_loop_is_shown_back_not_lost(owner, 
     assert response.status_code == 409
     assert _state(scorecard) == before
     assert "Typed too late." in _text(response)
-    assert "this loop is decided and its scorecards are locked" in _text(response)
+    assert "this loop is decided, so drafts can no longer be saved or submitted" in _text(response)
 
 
 # Signed out while writing -----------------------------------------------------------------------------------------

@@ -458,6 +458,7 @@ def test_stored_markup_is_escaped_on_every_page(scenario: Scenario) -> None:
         by=scenario.colleague,
         reason=XSS,
         changes=[{"field": IMG, "before": XSS, "after": f"{PROBE_TAG}2>"}],
+        revision=scenario.colleague_scorecard.revision,
     )
     pages = [
         (STAFF, route_url(name, scenario))
