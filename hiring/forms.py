@@ -297,6 +297,7 @@ class PipelineFilterForm(forms.Form):
     since = forms.DateField(required=False, label="Created from", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="Created until", widget=forms.DateInput(attrs={"type": "date"}))
     red_flag = forms.BooleanField(required=False, label="Has a red flag")
+    changed = forms.BooleanField(required=False, label="Decision changed since decided")
     sort = forms.ChoiceField(
         required=False,
         choices=[
@@ -331,5 +332,6 @@ class PipelineFilterForm(forms.Form):
             since=data.get("since"),
             until=data.get("until"),
             red_flag=bool(data.get("red_flag")),
+            changed=bool(data.get("changed")),
             sort=data.get("sort") or "newest",
         )

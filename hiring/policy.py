@@ -134,3 +134,8 @@ def can_view_audit(user: AnyUser) -> bool:
 def can_view_calibration(user: AnyUser) -> bool:
     """Hiring managers and staff compare interviewers' scoring (leniency, agreement) across all loops."""
     return is_hiring_manager(user)
+
+
+def can_be_planned_as_interviewer(user: User, loop: Loop) -> bool:
+    """Anyone active in the Interviewers group, and the loop's own hiring manager (many teams put them on the panel)."""
+    return user.is_active and (INTERVIEWERS in _groups(user) or user.pk == loop.hiring_manager_id)

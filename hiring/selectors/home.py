@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from hiring import policy
 from hiring.models import Interview, Loop, Scorecard
+from hiring.selectors.decisions import changed_since_decided
 from hiring.selectors.scorecards import scorecard_due_at
 
 
@@ -21,9 +22,11 @@ class HomeSections:
     submitted: list[Interview] = field(default_factory=list)
     submitted_total: int = 0
     loops: list[Loop] = field(default_factory=list)
+    changed_decisions: list[Loop] = field(default_factory=list)
 
 
 HOME_SUBMITTED = 10  # the latest submitted scorecards shown on the home page; the rest are on their own page
+HOME_CHANGED = 20  # decisions changed since decided shown to their hiring manager; the pipeline filter lists all
 
 
 def _interviews_of(user: User) -> QuerySet[Interview]:
@@ -34,7 +37,8 @@ def _interviews_of(user: User) -> QuerySet[Interview]:
 
 def interviewer_home(*, user: User, now: dt.datetime) -> HomeSections:
     """The user's open interviews split into upcoming, to write and overdue, their latest submitted
-    scorecards, and the loops they run. Fixed queries, and bounded however long the user's history."""
+    scorecards, the loops they run, and the decisions they made that changed since (scorecards amended
+    after the decision). Fixed queries, and bounded however long the user's history."""
     sections = HomeSections()
     pending = (
         _interviews_of(user)
@@ -62,6 +66,12 @@ def interviewer_home(*, user: User, now: dt.datetime) -> HomeSections:
             submitted_count=Count("interviews", filter=Q(interviews__scorecard__status="submitted"), distinct=True),
         )
         .order_by("-created_at")[:20]
+    )
+    sections.changed_decisions = list(
+        Loop.objects.filter(hiring_manager=user, status=Loop.Status.DECIDED)
+        .filter(changed_since_decided())
+        .select_related("candidate", "rubric__role", "decision")
+        .order_by("-decision__at")[:HOME_CHANGED]
     )
     return sections
 

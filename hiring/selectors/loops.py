@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,8 +20,12 @@ def hiring_managers() -> QuerySet[User]:
     return User.objects.filter(groups__name=policy.HIRING_MANAGERS, is_active=True).order_by("username")
 
 
-def interviewers() -> QuerySet[User]:
-    return User.objects.filter(groups__name=policy.INTERVIEWERS, is_active=True).order_by("username")
+def interviewers(*, loop: Loop | None = None) -> QuerySet[User]:
+    """Who can be planned as an interviewer: the Interviewers group, and the loop's hiring manager when given."""
+    panel = Q(groups__name=policy.INTERVIEWERS)
+    if loop is not None:
+        panel |= Q(pk=loop.hiring_manager_id)
+    return User.objects.filter(panel, is_active=True).distinct().order_by("username")
 
 
 def loop_get(*, user: User, loop_id: int) -> Loop:

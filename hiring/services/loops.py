@@ -86,6 +86,13 @@ def loop_plan_save(
             interview = Interview(loop=loop, exercise=row.exercise)
         elif interview.loop_id != loop.pk:
             raise ValidationError("That interview belongs to another loop.")
+        if interview.interviewer_id != row.interviewer.pk and not policy.can_be_planned_as_interviewer(
+            row.interviewer, loop
+        ):
+            raise ValidationError(
+                f"{row.interviewer.get_full_name() or row.interviewer.username} cannot interview: choose someone "
+                "in the Interviewers group, or the loop's hiring manager."
+            )
         touched = interview.pk and (interview.scorecard.revision > 1 or interview.scorecard.is_submitted)
         if touched and interview.interviewer_id != row.interviewer.pk:
             raise ValidationError(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from hiring import policy
 from hiring.forms import LoopCreateForm, PlanRowForm
+from hiring.models import Loop
 from hiring.selectors.loops import (
     dimensions_uncovered,
     hiring_managers,
@@ -65,6 +66,15 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
     if not policy.can_plan(request.user, loop):
         raise PermissionDenied("Only the loop's recruiter can plan its interviews.")
     rows = _plan_rows(request, loop)
+    decided = loop.status == Loop.Status.DECIDED
+    if request.method == "POST" and decided:
+        messages.error(request, "This loop is decided: its plan is kept as it was and can no longer change.")
+        return render(
+            request,
+            "hiring/loop_plan.html",
+            {"loop": loop, "rows": _plan_rows(request, loop, bound=False), "uncovered": [], "decided": True},
+            status=409,
+        )
     if request.method == "POST" and all(row.is_valid() for row in rows):
         plan = [
             PlanRow(
@@ -97,12 +107,12 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
     return render(
         request,
         "hiring/loop_plan.html",
-        {"loop": loop, "rows": rows, "uncovered": uncovered},
+        {"loop": loop, "rows": rows, "uncovered": uncovered, "decided": decided},
         status=400 if request.method == "POST" else 200,
     )
 
 
-def _plan_rows(request: HttpRequest, loop) -> list[PlanRowForm]:
+def _plan_rows(request: HttpRequest, loop: Loop, *, bound: bool = True) -> list[PlanRowForm]:
     """A row per existing interview and one per exercise that has none yet.
 
     The first interview of an exercise keeps the exercise's prefix, so a form opened before the
@@ -112,7 +122,7 @@ def _plan_rows(request: HttpRequest, loop) -> list[PlanRowForm]:
     for interview in sorted(loop.interviews.all(), key=lambda i: i.pk):
         interviews.setdefault(interview.exercise_id, []).append(interview)
     dimensions = loop.rubric.dimensions.all()
-    panel = interviewers()
+    panel = interviewers(loop=loop)
     default_time = plan_default_start(now=timezone.now())
     rows = []
     for index, exercise in enumerate(loop.rubric.exercises.all()):
@@ -132,7 +142,7 @@ def _plan_rows(request: HttpRequest, loop) -> list[PlanRowForm]:
                 }
             rows.append(
                 PlanRowForm(
-                    request.POST if request.method == "POST" else None,
+                    request.POST if bound and request.method == "POST" else None,
                     prefix=f"exercise-{exercise.pk}" if position == 0 else f"interview-{interview.pk}",
                     initial=initial,
                     exercise=exercise,
