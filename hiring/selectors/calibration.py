@@ -4,20 +4,30 @@ The rules are defined here and nowhere else:
 
 - Only submitted scorecards count; "not assessed" is never a score. Scores are compared on
   the normalised scale of hiring.scoring.normalise: 0 is the bottom of the role's scale, 1 the top.
-- Leniency of an interviewer is the mean, over their scored ratings, of (their normalised
-  score - the mean normalised score of the other interviewers on the same loop and
-  dimension), counting only ratings where someone else rated that dimension. Positive is
-  lenient, negative is harsh. Its 95% interval is mean ± 1.96·sd/√n (none with n < 2).
+- One interviewer counts once per loop and dimension: when they scored it in two interviews
+  of the loop, their scores there are averaged first (for agreement and for leniency alike).
+- Leniency of an interviewer is the mean, over the (loop, dimension) cells they scored, of
+  (their normalised score - the mean normalised score of the other interviewers on that
+  cell), counting only cells someone else also scored. Positive is lenient, negative is
+  harsh. Its 95% interval uses Student's t: mean ± t(0.975, n−1)·sd/√n (none with n < 2),
+  hiring.agreement.t_interval.
 - The rating distribution counts scores per normalised bucket: the normalised score rounded
   to the nearest quarter (on 1–5 and 0–4 scales each bucket is exactly one level).
 - On time: submitted no later than the interview's time + settings.SCORECARD_DUE_HOURS.
 - Decision match: yes/strong yes matches hire, no/strong no matches no hire; loops decided
   'hold' (or undecided) are left out, and the count it rests on is reported with it.
 - Agreement is Krippendorff's alpha (ordinal) per role and dimension (by slug, across the
-  role's rubric versions, on normalised scores). Units are (loop, dimension) pairs with at
-  least two scores, raters are panel seats. Alpha is undefined with fewer than
-  MIN_ALPHA_LOOPS loops or without variation; below LOW_AGREEMENT the dimension is a
-  candidate for rewording.
+  role's rubric versions, on normalised scores). Units are (loop, dimension) pairs scored by
+  at least two distinct interviewers; each interviewer gives one value per unit. Alpha is
+  undefined with fewer than MIN_ALPHA_LOOPS such loops or without variation, and is shown
+  with its number of loops and a bootstrap 95% interval (hiring.agreement: loops resampled,
+  fixed seed, a bounded number of resamples).
+- A dimension is flagged as a candidate for rewording only when alpha is below
+  LOW_AGREEMENT (0.667, Krippendorff's floor for tentative conclusions) on at least
+  MIN_FLAG_LOOPS (10) loops. Why ten: with a handful of loops one loop moves alpha by a
+  large amount and its bootstrap interval spans most of the range, so a low value says
+  little about the rubric's wording; ten loops of two or more interviewers give at least
+  twenty pairable scores, the least at which a low alpha is worth a look.
 
 Every selector issues a fixed number of queries and does its arithmetic in one pass over
 one query's rows.
@@ -26,23 +36,22 @@ one query's rows.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import krippendorff
-import numpy as np
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Subquery
 
+from hiring.agreement import bootstrap_interval, t_interval
+from hiring.agreement import ordinal_alpha as agreement_alpha
 from hiring.models import Decision, Interview, Loop, Rating, Scorecard
 from hiring.scoring import normalise
 
 LOW_AGREEMENT = 0.667  # Krippendorff's threshold for tentative conclusions
 MIN_ALPHA_LOOPS = 2
-Z_95 = 1.96
+MIN_FLAG_LOOPS = 10  # loops needed before a low alpha flags a dimension for rewording (see above)
 BUCKETS = (0.0, 0.25, 0.5, 0.75, 1.0)
 YES = ("yes", "strong_yes")
 NO = ("no", "strong_no")
@@ -111,10 +120,16 @@ class DimensionAgreement:
     dimension_name: str
     alpha: float | None
     loops: int
+    interval: tuple[float, float] | None = None
 
     @property
     def low_agreement(self) -> bool:
-        return self.alpha is not None and self.alpha < LOW_AGREEMENT
+        """Flag for rewording: alpha below LOW_AGREEMENT on at least MIN_FLAG_LOOPS loops."""
+        return self.alpha is not None and self.alpha < LOW_AGREEMENT and self.loops >= MIN_FLAG_LOOPS
+
+    @property
+    def too_few_loops_to_flag(self) -> bool:
+        return self.alpha is not None and self.alpha < LOW_AGREEMENT and self.loops < MIN_FLAG_LOOPS
 
 
 @dataclass(frozen=True)
@@ -132,11 +147,8 @@ def _pct(value: float | None) -> float | None:
 
 
 def interval(values: list[float]) -> tuple[float, float] | None:
-    """mean ± 1.96·sd/√n (sample sd); None below two values."""
-    if len(values) < 2:
-        return None
-    mean, half = statistics.fmean(values), Z_95 * statistics.stdev(values) / math.sqrt(len(values))
-    return (mean - half, mean + half)
+    """The leniency interval: Student's t, hiring.agreement.t_interval."""
+    return t_interval(values)
 
 
 def bucket(value: float) -> int:
@@ -145,19 +157,19 @@ def bucket(value: float) -> int:
 
 
 def ordinal_alpha(units: Iterable[list[float]]) -> float | None:
-    """Krippendorff's alpha (ordinal) over units of two or more values; None where it is undefined."""
+    """Krippendorff's alpha (ordinal) over units of two or more values; None below MIN_ALPHA_LOOPS units."""
     units = [values for values in units if len(values) >= 2]
     if len(units) < MIN_ALPHA_LOOPS:
         return None
-    matrix = np.full((max(len(values) for values in units), len(units)), np.nan)
-    for column, values in enumerate(units):
-        matrix[: len(values), column] = values
-    try:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal"))
-    except (ValueError, ZeroDivisionError):
-        return None
-    return value if math.isfinite(value) else None
+    return agreement_alpha(units)
+
+
+def per_interviewer(scores: Iterable[tuple[int, float]]) -> dict[int, float]:
+    """One value per interviewer: the mean of their scores (one interviewer's two interviews count once)."""
+    values: dict[int, list[float]] = defaultdict(list)
+    for interviewer, value in scores:
+        values[interviewer].append(value)
+    return {interviewer: statistics.fmean(items) for interviewer, items in values.items()}
 
 
 @dataclass(frozen=True)
@@ -179,9 +191,10 @@ def leniencies(rows: Iterable[RatingRow]) -> dict[int, Leniency]:
             cells[(row.loop, row.dimension)].append((row.interviewer, row.value))
     deviations: dict[int, list[float]] = defaultdict(list)
     panel: dict[int, list[float]] = defaultdict(list)
-    for scores in cells.values():
-        for interviewer, value in scores:
-            others = [other for who, other in scores if who != interviewer]
+    for cell in cells.values():
+        scores = per_interviewer(cell)
+        for interviewer, value in scores.items():
+            others = [other for who, other in scores.items() if who != interviewer]
             if others:
                 deviations[interviewer].append(value - statistics.fmean(others))
                 panel[interviewer].append(statistics.fmean(others))
@@ -304,7 +317,7 @@ class _Dimension:
     name: str
     position: int
     rubric_number: int
-    per_loop: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+    per_loop: dict[int, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, values: dict, row: RatingRow) -> None:
         if values["rubric_number"] > self.rubric_number:
@@ -312,7 +325,12 @@ class _Dimension:
             self.name, self.position = values["dimension_name"], values["dimension_position"]
             self.rubric_number = values["rubric_number"]
         if row.value is not None:
-            self.per_loop[row.loop].append(row.value)
+            self.per_loop[row.loop].append((row.interviewer, row.value))
+
+    def units(self) -> list[list[float]]:
+        """One unit per loop scored by two or more distinct interviewers, one value per interviewer."""
+        units = [list(per_interviewer(scores).values()) for scores in self.per_loop.values()]
+        return [unit for unit in units if len(unit) >= 2]
 
 
 def calibration_report(*, filters: CalibrationFilter) -> CalibrationReport:
@@ -338,19 +356,26 @@ def calibration_report(*, filters: CalibrationFilter) -> CalibrationReport:
         for figures in _scorecard_figures(loops)
     ]
     agreement = [
-        DimensionAgreement(
-            role=role,
-            role_title=dimension.role_title,
-            dimension=slug,
-            dimension_name=dimension.name,
-            alpha=ordinal_alpha(dimension.per_loop.values()),
-            loops=sum(1 for values in dimension.per_loop.values() if len(values) >= 2),
-        )
+        _agreement(role, slug, dimension)
         for (role, slug), dimension in sorted(
             dimensions.items(), key=lambda item: (item[1].role_title, item[1].position, item[0][1])
         )
     ]
     return CalibrationReport(filters=filters, interviewers=interviewers, agreement=agreement)
+
+
+def _agreement(role: str, slug: str, dimension: _Dimension) -> DimensionAgreement:
+    units = dimension.units()
+    alpha = ordinal_alpha(units)
+    return DimensionAgreement(
+        role=role,
+        role_title=dimension.role_title,
+        dimension=slug,
+        dimension_name=dimension.name,
+        alpha=alpha,
+        loops=len(units),
+        interval=bootstrap_interval(units) if alpha is not None else None,
+    )
 
 
 def _interviewer(figures: dict, tally: _Tally, leniency: Leniency) -> InterviewerCalibration:
@@ -420,6 +445,7 @@ def report_as_dict(report: CalibrationReport) -> dict:
                 "dimension": item.dimension,
                 "dimension_name": item.dimension_name,
                 "alpha": _rounded(item.alpha),
+                "alpha_ci": [_rounded(end) for end in item.interval] if item.interval else None,
                 "loops": item.loops,
                 "low_agreement": item.low_agreement,
             }

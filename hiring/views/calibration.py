@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 
 from hiring import charts, policy
+from hiring.agreement import BOOTSTRAP_RESAMPLES
 from hiring.selectors import calibration, pipeline
 
 
@@ -73,6 +74,8 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "leniency_chart": charts.leniency_chart(chart_id="leniency", dots=dots) if dots else "",
             "low_agreement": calibration.LOW_AGREEMENT,
+            "min_flag_loops": calibration.MIN_FLAG_LOOPS,
+            "resamples": BOOTSTRAP_RESAMPLES,
             "due_hours": settings.SCORECARD_DUE_HOURS,
         },
     )

@@ -135,10 +135,14 @@ def _by_name(report) -> dict[str, calibration.InterviewerCalibration]:
     return {row.username: row for row in report.interviewers}
 
 
+# Student's t quantiles t(0.975, df), from tables: df 2 → 4.303, df 3 → 3.182.
+T_975 = {2: 4.302653, 3: 3.182446}
+
+
 def _ci(values: list[float]) -> tuple[float, float]:
     mean = sum(values) / len(values)
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
-    half = 1.96 * sd / math.sqrt(len(values))
+    half = T_975[len(values) - 1] * sd / math.sqrt(len(values))
     return (mean - half, mean + half)
 
 
@@ -150,16 +154,18 @@ def test_leniency_against_the_other_panel_members(two_loops):
     # alice: 1-.5, .75-.25, .75-mean(.25,.5), 1-.5
     assert rows["alice"].leniency.mean == pytest.approx(0.46875)
     assert rows["alice"].leniency.n == 4
-    assert rows["alice"].leniency.interval == pytest.approx((0.46875 - 0.06125, 0.46875 + 0.06125))
+    assert rows["alice"].leniency.interval == pytest.approx(_ci([0.5, 0.5, 0.375, 0.5]))
     assert rows["alice"].leniency.panel_mean == pytest.approx(0.40625)
     assert rows["alice"].mean == pytest.approx(0.875)
     # bob: .5-mean(1,.5), .25-mean(.75,.5), .5-1 (carol did not assess D2 on loop 2)
     assert rows["bob"].leniency.mean == pytest.approx(-0.375)
     assert rows["bob"].leniency.interval == pytest.approx(_ci([-0.25, -0.375, -0.5]))
-    assert rows["bob"].leniency.interval[1] - rows["bob"].leniency.mean == pytest.approx(1.96 * 0.125 / math.sqrt(3))
+    assert rows["bob"].leniency.interval[1] - rows["bob"].leniency.mean == pytest.approx(
+        T_975[2] * 0.125 / math.sqrt(3), rel=1e-5
+    )
     # carol: .5-mean(1,.5), .25-.75 (bob did not assess), .5-mean(.75,.25)
     assert rows["carol"].leniency.mean == pytest.approx(-0.25)
-    half = 1.96 * 0.25 / math.sqrt(3)
+    half = T_975[2] * 0.25 / math.sqrt(3)
     assert rows["carol"].leniency.interval == pytest.approx((-0.25 - half, -0.25 + half))
 
 
@@ -225,7 +231,9 @@ def test_alpha_matches_krippendorff_on_the_hand_built_matrix(two_loops):
     assert agreement[first.slug].alpha == pytest.approx(expected_d1)
     assert agreement[second.slug].alpha == pytest.approx(expected_d2)
     assert agreement[first.slug].loops == agreement[second.slug].loops == 2
-    assert agreement[first.slug].low_agreement == (expected_d1 < calibration.LOW_AGREEMENT)
+    assert expected_d1 < calibration.LOW_AGREEMENT
+    assert not agreement[first.slug].low_agreement  # low, but two loops are too few to flag it
+    assert agreement[first.slug].too_few_loops_to_flag
 
 
 def test_alpha_of_tiny_cases_worked_out_by_hand():
@@ -250,19 +258,70 @@ def test_undefined_alpha_is_null_in_json_and_a_dash_on_the_page(login, hiring_ma
     [item] = calibration.report_as_dict(_report())["agreement"]
     assert (item["alpha"], item["loops"], item["low_agreement"]) == (None, 1, False)
     page = login(hiring_manager).get(reverse("calibration")).content.decode()
-    assert "<td>—</td>" in page
+    assert '<td class="text-nowrap">—</td>' in page
 
 
-def test_low_agreement_is_flagged_as_a_rubric_candidate(login, hiring_manager):
-    rubric = _rubric(dimensions=1)
-    for scores in ((1, 2), (2, 1)):
+def _disagreeing_loops(rubric, count: int) -> None:
+    for index in range(count):
         loop = LoopFactory(rubric=rubric)
-        for score in scores:
+        for score in ((1, 2), (2, 1))[index % 2]:
             _card(loop, UserFactory(), [score])
+
+
+def test_low_agreement_is_flagged_as_a_rubric_candidate_once_there_are_enough_loops(login, hiring_manager):
+    rubric = _rubric(dimensions=1)
+    _disagreeing_loops(rubric, calibration.MIN_FLAG_LOOPS)
     [item] = _report().agreement
-    assert item.alpha == pytest.approx(-0.5)
+    # every loop holds one 1 and one 2: o12 = o21 = 10, n1 = n2 = 10, alpha = 1 - (n - 1)·20 / 200 = -0.9
+    assert item.alpha == pytest.approx(-0.9)
+    assert item.loops == calibration.MIN_FLAG_LOOPS
     assert item.low_agreement
-    assert "low agreement: reword the rubric?" in login(hiring_manager).get(reverse("calibration")).content.decode()
+    page = login(hiring_manager).get(reverse("calibration")).content.decode()
+    assert "low agreement: reword the rubric?" in page
+    assert f"on at least {calibration.MIN_FLAG_LOOPS} loops" in page
+
+
+def test_low_agreement_on_too_few_loops_is_not_flagged(login, hiring_manager):
+    rubric = _rubric(dimensions=1)
+    _disagreeing_loops(rubric, calibration.MIN_FLAG_LOOPS - 1)
+    [item] = _report().agreement
+    assert item.alpha < calibration.LOW_AGREEMENT
+    assert not item.low_agreement
+    page = login(hiring_manager).get(reverse("calibration")).content.decode()
+    assert "low agreement: reword the rubric?" not in page
+    assert "low, but too few loops to say" in page
+
+
+def test_one_interviewers_two_interviews_on_a_loop_count_once():
+    rubric = _rubric(dimensions=1)
+    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    only_alice = LoopFactory(rubric=rubric)
+    _card(only_alice, alice, [1])
+    _card(only_alice, alice, [5])
+    both = LoopFactory(rubric=rubric)
+    _card(both, alice, [2])
+    _card(both, alice, [4])  # alice's mean there: 3 → 0.5
+    _card(both, bob, [5])  # → 1.0
+    [item] = _report().agreement
+    assert item.loops == 1  # the loop only alice scored is not an agreement unit
+    rows = _by_name(_report())
+    assert rows["alice"].leniency.n == 1  # one cell compared with bob, not two
+    assert rows["alice"].leniency.mean == pytest.approx(0.5 - 1.0)
+
+
+def test_alpha_has_a_reproducible_bootstrap_interval_around_it():
+    rubric = _rubric(dimensions=1)
+    panel = [UserFactory() for _ in range(3)]
+    for index in range(12):
+        loop = LoopFactory(rubric=rubric)
+        for offset, person in enumerate(panel):
+            _card(loop, person, [1 + (index + (offset == 2) * (index % 3)) % 5])
+    first, second = _report().agreement[0], _report().agreement[0]
+    assert first.interval is not None
+    assert first.interval == second.interval
+    low, high = first.interval
+    assert low <= first.alpha <= high
+    assert calibration.report_as_dict(_report())["agreement"][0]["alpha_ci"] == [round(low, 4), round(high, 4)]
 
 
 # Fixed number of queries ----------------------------------------------------------------------------------
@@ -383,8 +442,8 @@ def test_page_renders_seed_like_data_with_accessible_svg(login, staff):
 
 def test_page_shows_the_hand_computed_figures(login, hiring_manager, two_loops):
     page = login(hiring_manager).get(reverse("calibration"), {"role": "data-engineer"}).content.decode()
-    assert "0.47 [0.41, 0.53]" in page  # alice's leniency and interval
-    assert "-0.38 [-0.52, -0.23]" in page  # bob's
+    assert "0.47 [0.37, 0.57]" in page  # alice's leniency and its Student's t interval (df 3)
+    assert "-0.38 [-0.69, -0.06]" in page  # bob's (df 2)
     assert "25%<br>" in page
     assert "50%<br>" in page
     assert "100%<br>" in page
@@ -404,7 +463,7 @@ def test_command_json_matches_the_page(login, hiring_manager, two_loops):
         "mean": 0.875,
         "panel_mean": 0.4062,
         "leniency": 0.4688,
-        "leniency_ci": [0.4075, 0.53],
+        "leniency_ci": [0.3693, 0.5682],
         "leniency_n": 4,
         "distribution": {"0.0": 0, "0.25": 0, "0.5": 0, "0.75": 2, "1.0": 2},
         "not_assessed_share": 0.0,
