@@ -67,9 +67,10 @@ def test_submit_during_an_autosave_is_never_a_conflict_and_keeps_every_character
         page.keyboard.type(text)
         page.wait_for_timeout(round(1500 * n / (SUBMITS - 1)))  # 0 … 1.5 s after the last keystroke
         page.get_by_role("button", name="Submit scorecard").click()
-        expect(page.get_by_text("Scorecard submitted.")).to_be_visible()
-        if page.locator("#conflict").count():
-            conflicts.append(n)
+        outcome = page.locator(".alert-success, #conflict, .alert-danger").first
+        expect(outcome).to_be_visible()
+        if page.locator("#conflict").count() or "Scorecard submitted." not in (outcome.text_content() or ""):
+            conflicts.append((n, outcome.text_content()))
         scorecard.refresh_from_db()
         saved = Rating.objects.get(scorecard=scorecard, dimension=rigor).evidence
         if scorecard.status != Scorecard.Status.SUBMITTED or saved != text:
