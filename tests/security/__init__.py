@@ -22,6 +22,7 @@ from hiring.models import (
     AuditEvent,
     Candidate,
     Decision,
+    DecisionBasis,
     ExportRecord,
     Interview,
     Loop,
@@ -188,7 +189,9 @@ def db_state() -> dict[str, list]:
     """Every row a write could touch (loops, plans, scorecards, decisions, audit): equal means nothing changed."""
     return {
         "candidates": list(Candidate.objects.order_by("pk").values_list("pk", "name", "email", "notes")),
-        "loops": list(Loop.objects.order_by("pk").values_list("pk", "status", "hiring_manager_id", "recruiter_id")),
+        "loops": list(
+            Loop.objects.order_by("pk").values_list("pk", "status", "hiring_manager_id", "recruiter_id", "decision_id")
+        ),
         "interviews": list(
             Interview.objects.order_by("pk").values_list("pk", "loop_id", "interviewer_id", "scheduled_at")
         ),
@@ -205,7 +208,10 @@ def db_state() -> dict[str, list]:
         ),
         "signals": list(ObservedSignal.objects.order_by("pk").values_list("scorecard_id", "signal_id", "note")),
         "amendments": list(Amendment.objects.order_by("pk").values_list("pk", "scorecard_id", "reason")),
-        "decisions": list(Decision.objects.order_by("pk").values_list("pk", "loop_id", "outcome", "rationale")),
+        "decisions": list(Decision.objects.order_by("pk").values_list("pk", "loop_id", "kind", "outcome", "rationale")),
+        "decision_basis": list(
+            DecisionBasis.objects.order_by("pk").values_list("decision_id", "scorecard_id", "revision")
+        ),
         "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", "action", "summary")),
         "exports": list(ExportRecord.objects.order_by("pk").values_list("pk", "kind", "rows")),
     }

@@ -13,6 +13,9 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from hiring.models import Decision, Scorecard
+from hiring.services.decisions import loop_decide
+from hiring.services.scorecards import scorecard_amend
 from tests.security import (
     ANON,
     CANDIDATE_NAME,
@@ -29,6 +32,7 @@ from tests.security import (
     Scenario,
     body,
     db_state,
+    full_input,
     shared_scenario,
 )
 
@@ -236,3 +240,38 @@ def test_own_draft_refuses_an_empty_post_as_a_form_error_and_changes_nothing(sce
         response = client.post(reverse(name, args=[scenario.own_scorecard.pk]), EMPTY_FORM)
         assert response.status_code == 400, name
     assert db_state() == before
+
+
+# Confirming or changing a decision (a POST to the debrief with action=revisit) --------------------------------
+
+#                         anon   off  before after hm_oth hm        rec  rec_oth staff
+REVISIT = row(LOGIN, 404, 403, 403, 404, REDIRECT, 403, 404, REDIRECT)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_hiring_manager_or_staff_confirm_or_change_a_changed_decision(scenario: Scenario, persona: str):
+    client = scenario.client(persona)
+    decision = loop_decide(
+        loop=scenario.loop, by=scenario.hiring_manager, outcome=Decision.Outcome.NO_HIRE, rationale="Below the bar."
+    )
+    card = Scorecard.objects.get(pk=scenario.colleague_scorecard.pk)
+    scorecard_amend(
+        scorecard=card,
+        by=scenario.colleague,
+        revision=card.revision,
+        data=full_input(scenario.rubric, COLLEAGUE_EVIDENCE, score=scenario.rubric.scale_max),
+        reason="Re-read my notes.",
+    )
+    before = db_state()
+    form = {"action": "revisit", "supersedes": decision.pk, "outcome": "hire", "rationale": "The amendment tips it."}
+
+    response = client.post(reverse("loop_debrief", args=[scenario.loop.pk]), form)
+
+    assert outcome_of(response) == REVISIT[persona], persona
+    changed = db_state() != before
+    assert changed == (REVISIT[persona] == REDIRECT), persona
+    if REVISIT[persona] in REFUSED:
+        assert COLLEAGUE_EVIDENCE not in body(response)
+    if persona not in (ANON, HM):
+        assert 'id="changed-decisions"' not in body(client.get(reverse("home"))), persona
