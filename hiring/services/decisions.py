@@ -48,10 +48,14 @@ def _check_rationale(rationale: str) -> str:
 
 
 def _record(*, loop: Loop, by: User, kind: str, outcome: str, rationale: str, without_scorecards: bool) -> Decision:
-    """Write one history entry on the loop's submitted scorecards, locked so no amendment slips in between."""
+    """Write one history entry on the loop's submitted scorecards as they are now.
+
+    The caller holds the loop row's lock; a scorecard write locks the same row (its lock joins the
+    loop), so no amendment is half-way while the basis is read: one committed before is in the
+    basis, one after waits and then shows as a change since the decision.
+    """
     cards = list(
-        Scorecard.objects.select_for_update()
-        .filter(interview__loop=loop, status=Scorecard.Status.SUBMITTED)
+        Scorecard.objects.filter(interview__loop=loop, status=Scorecard.Status.SUBMITTED)
         .order_by("pk")
         .values_list("pk", "revision")
     )

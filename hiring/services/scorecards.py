@@ -148,6 +148,8 @@ def _locked_for_writing(scorecard: Scorecard, by: User, revision: int, tab: str)
     """
     if not policy.can_edit_scorecard(by, scorecard):
         raise PermissionDenied("Only the interviewer who ran this interview can change its scorecard.")
+    # The loop row first, as loop_decide does: a decision reading its basis and an amendment never deadlock.
+    list(Loop.objects.select_for_update(of=("self",)).filter(interviews__scorecard=scorecard.pk).values_list("pk"))
     current = Scorecard.objects.select_for_update().select_related("interview__loop__rubric").get(pk=scorecard.pk)
     own_save_landed = bool(tab) and current.last_writer_tab == tab and revision < current.revision
     if current.revision != revision and not own_save_landed:

@@ -14,7 +14,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from hiring.models import Amendment, AuditEvent, Decision, Loop, Rating, Scorecard
+from hiring.models import Amendment, AuditEvent, Decision, DecisionBasis, Loop, Rating, Scorecard
+from hiring.selectors.decisions import decision_state
 from hiring.services import scorecards as scorecard_services
 from hiring.services.decisions import DecisionConflict, loop_decide
 from hiring.services.scorecards import (
@@ -250,3 +251,36 @@ def test_a_submit_racing_the_decision_leaves_the_loop_decided(monkeypatch) -> No
         assert Scorecard.objects.get(pk=second.scorecard.pk).submitted_at <= Decision.objects.get(loop=loop).at
     else:
         assert isinstance(results[0][1], ValidationError), repr(results[0][1])
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_an_amendment_racing_the_decision_is_either_in_its_basis_or_a_change_since(round_: int) -> None:
+    interview = InterviewFactory()
+    rubric = interview.loop.rubric
+    scorecard = submit(interview.scorecard, "Evidence as first submitted")
+    loop = interview.loop
+
+    def amend():
+        return scorecard_amend(
+            scorecard=fresh(scorecard),
+            by=interview.interviewer,
+            revision=scorecard.revision,
+            data=full_input(rubric, long_text("Amended")),
+            reason="Re-read my notes.",
+        )
+
+    def decide():
+        return loop_decide(loop=Loop.objects.get(pk=loop.pk), by=loop.hiring_manager, outcome="hire", rationale="Yes.")
+
+    wins, losses = split(race(amend, decide))
+
+    assert len(wins) == 2, losses
+    decision = Decision.objects.get(loop=loop)
+    [basis] = DecisionBasis.objects.filter(decision=decision)
+    current = Scorecard.objects.get(pk=scorecard.pk).revision
+    changes = decision_state(loop=loop).changes
+    if basis.revision == current:  # the amendment committed first: the decision rests on it
+        assert changes == []
+    else:  # the decision came first: the amendment is exactly the change since
+        assert [a.revision for a in changes] == [current]
+        assert basis.revision == current - 1
