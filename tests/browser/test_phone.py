@@ -57,7 +57,9 @@ def test_debrief_does_not_scroll_sideways_on_a_phone_but_its_matrix_does(
     assert widths["scroll"] <= widths["inner"], f"page scrolls sideways: {widths}; {wider_than_the_page(page)}"
     sizes = box.evaluate("(el) => ({scroll: el.scrollWidth, client: el.clientWidth})")
     assert sizes["scroll"] > sizes["client"], f"the 8-dimension matrix should scroll inside its box: {sizes}"
-    # The box scrolls for real: moving it sideways brings the last column into view, and the page stays put.
+    # The recommendation column stays in view (sticky) below the panel summary, and the box scrolls for real.
+    box.scroll_into_view_if_needed()
+    expect(box.get_by_role("columnheader", name="Recommendation")).to_be_in_viewport()
     box.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
     assert box.evaluate("(el) => el.scrollLeft") > 0
     expect(box.get_by_role("columnheader", name="Recommendation")).to_be_in_viewport()
