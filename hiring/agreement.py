@@ -64,7 +64,8 @@ def _unit_coincidences(units: Sequence[Sequence[float]]) -> np.ndarray:
     pairable = counts.sum(axis=1)
     outer = counts[:, :, None] * counts[:, None, :]
     diagonal = np.einsum("uv,vw->uvw", counts, np.eye(len(domain)))
-    return (outer - diagonal) / (pairable - 1)[:, None, None]
+    coincidences: np.ndarray = (outer - diagonal) / (pairable - 1)[:, None, None]
+    return coincidences
 
 
 def _alphas(weights: np.ndarray, coincidences: np.ndarray) -> np.ndarray:

@@ -40,7 +40,7 @@ def normalised_score_sql(rubric: str = "scorecard__interview__loop__rubric") -> 
     return Cast(F("score") - low, FloatField()) / Cast(high - low, FloatField())
 
 
-def scored_ratings() -> QuerySet:
+def scored_ratings() -> QuerySet[Rating]:
     """The ratings that count: scored (not "not assessed") on submitted scorecards."""
     return Rating.objects.filter(scorecard__status=Scorecard.Status.SUBMITTED, score__isnull=False, not_assessed=False)
 
