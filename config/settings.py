@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.mail import default_mailer
@@ -214,3 +215,18 @@ ROLE_FIXTURES_DIR = BASE_DIR / "fixtures"
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="scorecards-demo")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SCORECARD_DUE_HOURS = env.int("SCORECARD_DUE_HOURS", default=24)
+if not 1 <= SCORECARD_DUE_HOURS <= 24 * 366:
+    raise ImproperlyConfigured(
+        f"SCORECARD_DUE_HOURS must be between 1 and {24 * 366} (a year), not {SCORECARD_DUE_HOURS}."
+    )
+
+# Hardening (issue 18): blind scoring and the signed-out post stash ------------------------------
+# A draft is private to its author; true lets a loop's recruiter, hiring manager and staff read
+# drafts while they are written (panel members stay blind until their own scorecard is in).
+SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS = env.bool("SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS", default=False)
+# Scorecard posts that arrive after the session expired are kept for the next login: at most this
+# many scorecards, this many bytes each, for this long (hiring/views/pending_posts.py).
+PENDING_POSTS_MAX = 5
+PENDING_POST_MAX_BYTES = 64 * 1024
+PENDING_POST_MAX_AGE = dt.timedelta(hours=24)
+# -------------------------------------------------------------------------------------------------

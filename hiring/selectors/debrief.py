@@ -122,6 +122,7 @@ class PanelRow:
     cells: list[Cell]
     amended: bool = False
     amended_after_decision: bool = False
+    amended_after_viewing: bool = False
 
 
 @dataclass
@@ -299,6 +300,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
         mark_unusual(summary, usual=usual[summary.dimension.slug], span=rubric.scale_max - rubric.scale_min)
     amended = {a.scorecard_id for a in amendments}
     amended_late = {a.scorecard_id for a in amendments if a.after_decision}
+    amended_after_viewing = {a.scorecard_id for a in amendments if a.after_viewing}
     rows = [
         PanelRow(
             interview=i,
@@ -306,6 +308,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
             cells=[Cell(d, ratings.get((i.scorecard.pk, d.pk))) for d in dimensions],
             amended=i.scorecard.pk in amended,
             amended_after_decision=i.scorecard.pk in amended_late,
+            amended_after_viewing=i.scorecard.pk in amended_after_viewing,
         )
         for i in submitted
     ]

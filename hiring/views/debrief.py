@@ -13,6 +13,7 @@ from hiring.forms import DecisionForm
 from hiring.selectors import debrief as debrief_selectors
 from hiring.selectors.loops import loop_get
 from hiring.services.decisions import DecisionConflict, loop_decide
+from hiring.services.scorecard_views import scorecard_views_record
 
 
 def _loop_for_debrief(request: HttpRequest, loop_id: int):
@@ -44,11 +45,13 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Decision recorded. The loop's scorecards are now locked.")
                 return redirect("loop_debrief", loop.pk)
+    debrief = debrief_selectors.loop_debrief(loop=loop)
+    scorecard_views_record(viewer=request.user, scorecards=[row.scorecard for row in debrief.rows])
     return render(
         request,
         "hiring/debrief.html",
         {
-            "debrief": debrief_selectors.loop_debrief(loop=loop),
+            "debrief": debrief,
             "form": form,
             "can_decide": can_decide,
             "can_adjust": can_adjust,
@@ -63,4 +66,6 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
 @login_required
 def loop_summary(request: HttpRequest, loop_id: int) -> HttpResponse:
     loop = _loop_for_debrief(request, loop_id)
-    return render(request, "hiring/summary.html", {"debrief": debrief_selectors.loop_debrief(loop=loop)})
+    debrief = debrief_selectors.loop_debrief(loop=loop)
+    scorecard_views_record(viewer=request.user, scorecards=[row.scorecard for row in debrief.rows])
+    return render(request, "hiring/summary.html", {"debrief": debrief})
