@@ -40,12 +40,13 @@ def username_backoff_seconds(*, username: str | None, now: dt.datetime, since: d
     if failures < settings.LOGIN_USERNAME_FAILURE_LIMIT:
         return 0
     excess = min(failures - settings.LOGIN_USERNAME_FAILURE_LIMIT, 32)
-    wait = min(2**excess, settings.LOGIN_BACKOFF_MAX_SECONDS)
-    remaining = recent["latest"] + dt.timedelta(seconds=wait) - now
+    wait: int = min(2**excess, settings.LOGIN_BACKOFF_MAX_SECONDS)
+    latest: dt.datetime = recent["latest"]
+    remaining = latest + dt.timedelta(seconds=wait) - now
     return max(0, math.ceil(remaining.total_seconds()))
 
 
-class LockoutHandler(AxesDatabaseHandler):
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no type hints
     """Axes' database handler, plus the per-username back-off described in this module."""
 
     def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
@@ -69,7 +70,7 @@ def lockout_response(
         request,
         "registration/locked_out.html",
         {"backoff_seconds": wait},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
     retry_after = wait or int(settings.AXES_COOLOFF_TIME.total_seconds())
     response["Retry-After"] = str(retry_after)

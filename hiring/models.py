@@ -42,7 +42,7 @@ def validate_interview_time(value: dt.datetime) -> None:
         raise interview_time_out_of_range()
 
 
-def bounded_text(*, blank: bool = False, limit: int = MAX_TEXT) -> models.TextField:
+def bounded_text(*, blank: bool = False, limit: int = MAX_TEXT) -> models.TextField[str, str]:
     """A free text of at most ``limit`` characters: checked by model validation (forms, full_clean).
 
     A TextField's max_length alone is not enforced; each model also holds a database check

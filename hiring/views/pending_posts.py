@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -52,12 +54,12 @@ def wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-def _fresh(pending: object, now: dt.datetime) -> dict[str, dict]:
+def _fresh(pending: object, now: dt.datetime) -> dict[str, dict[str, Any]]:
     """The entries still within their age; anything malformed or from an older format is dropped."""
     if not isinstance(pending, dict):
         return {}
     oldest = now - settings.PENDING_POST_MAX_AGE
-    kept = {}
+    kept: dict[str, dict[str, Any]] = {}
     for page, entry in pending.items():
         try:
             at = dt.datetime.fromisoformat(entry["at"])
@@ -97,7 +99,10 @@ def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     return render(request, "413.html", {"message": refusal.message}, status=413)
 
 
-def keeps_post_when_signed_out(view):
+PageView = Callable[..., HttpResponse]
+
+
+def keeps_post_when_signed_out(view: PageView) -> PageView:
     """Like login_required, but a scorecard post made after the session expired is kept (within the bounds above).
 
     The posted text is stored in the (new, anonymous) session under the page it belongs to;
@@ -106,7 +111,7 @@ def keeps_post_when_signed_out(view):
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, scorecard_id: int, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, scorecard_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             return view(request, scorecard_id, *args, **kwargs)
         page = reverse("scorecard", args=[scorecard_id]) if wants_json(request) else request.path
