@@ -18,7 +18,7 @@ ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
 
 class LoopCreateForm(forms.Form):
     candidate_name = forms.CharField(label="Candidate name", max_length=200)
-    candidate_email = forms.EmailField(label="Candidate email", required=False)
+    candidate_email = forms.EmailField(label="Candidate email", required=False, max_length=254)
     candidate_notes = forms.CharField(
         label="Notes", required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
