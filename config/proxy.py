@@ -11,7 +11,7 @@ def client_ip(request: HttpRequest) -> str | None:
     because a client can send anything in it. Behind N proxies that each append the address they
     saw, it is the Nth address from the right of X-Forwarded-For: the one the outermost proxy saw.
     """
-    count: int = settings.TRUSTED_PROXIES
+    count: int = settings.TRUSTED_PROXIES or 0
     if count:
         header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
         forwarded = [part.strip() for part in header.split(",")]

@@ -1,8 +1,9 @@
 """One settings module for every environment, driven by environment variables.
 
 Development defaults are safe to run locally; production sets DJANGO_DEBUG=false,
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and DJANGO_EMAIL_BACKEND
-(an SMTP URL, for scorecard reminders). README.md lists every variable; docs/DEPLOY.md the rest.
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), DJANGO_TRUSTED_PROXIES and
+EMAIL_URL (or EMAIL_HOST and its EMAIL_* variables, for scorecard reminders). README.md lists
+every variable; docs/DEPLOY.md the rest.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config.mail import default_mailer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +41,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "config",
     "roles",
     "hiring",
 ]
@@ -54,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.NoStoreMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -63,11 +69,21 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Hardening (issue 18): login limits and proxies --------------------------------------------------
+# None (unset) behaves as 0 but fails `check --deploy` (config.checks): production must say how
+# many proxies append to X-Forwarded-For (docs/DEPLOY.md).
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=None)
+# Per username across all addresses: a back-off, not a lock (config/lockouts.py explains why).
+AXES_HANDLER = "config.lockouts.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "config.lockouts.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
+LOGIN_BACKOFF_MAX_SECONDS = env.int("LOGIN_BACKOFF_MAX_SECONDS", default=60)
+# -------------------------------------------------------------------------------------------------
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -134,9 +150,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MAILERS = {
-    "default": {"BACKEND": env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")},
-}
+# Hardening (issue 18): mail from EMAIL_URL or EMAIL_HOST/EMAIL_* (config/mail.py) -----------------
+MAILERS = {"default": default_mailer(env)}
+# -------------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="scorecards@localhost")
 
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
@@ -158,6 +174,28 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Hardening (issue 18): headers, CSRF page, plain-HTTP health probe ------------------------------
+# No page uses a device feature; an empty allow-list refuses each to every origin.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+# The load balancer probes /health/ over plain HTTP on the private network; only it is exempt.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# -------------------------------------------------------------------------------------------------
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -177,3 +215,18 @@ ROLE_FIXTURES_DIR = BASE_DIR / "fixtures"
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="scorecards-demo")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SCORECARD_DUE_HOURS = env.int("SCORECARD_DUE_HOURS", default=24)
+if not 1 <= SCORECARD_DUE_HOURS <= 24 * 366:
+    raise ImproperlyConfigured(
+        f"SCORECARD_DUE_HOURS must be between 1 and {24 * 366} (a year), not {SCORECARD_DUE_HOURS}."
+    )
+
+# Hardening (issue 18): blind scoring and the signed-out post stash ------------------------------
+# A draft is private to its author; true lets a loop's recruiter, hiring manager and staff read
+# drafts while they are written (panel members stay blind until their own scorecard is in).
+SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS = env.bool("SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS", default=False)
+# Scorecard posts that arrive after the session expired are kept for the next login: at most this
+# many scorecards, this many bytes each, for this long (hiring/views/pending_posts.py).
+PENDING_POSTS_MAX = 5
+PENDING_POST_MAX_BYTES = 64 * 1024
+PENDING_POST_MAX_AGE = dt.timedelta(hours=24)
+# -------------------------------------------------------------------------------------------------

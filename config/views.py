@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 
@@ -14,3 +15,11 @@ def health(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The app's own page for a refused form (CSRF_FAILURE_VIEW): plain words, no inline style, no debug hints.
+
+    Rendering it sets a fresh CSRF cookie, so going back and sending the form again works.
+    """
+    return render(request, "403_csrf.html", status=403)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.models import User
 
-from hiring.models import MAX_TEXT, Decision, Loop, Scorecard
+from hiring.models import MAX_TEXT, Decision, Loop, Scorecard, interview_time_out_of_range, validate_interview_time
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
 from hiring.services.scorecards import RatingInput, ScorecardInput
@@ -18,8 +18,10 @@ ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
 
 class LoopCreateForm(forms.Form):
     candidate_name = forms.CharField(label="Candidate name", max_length=200)
-    candidate_email = forms.EmailField(label="Candidate email", required=False)
-    candidate_notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    candidate_email = forms.EmailField(label="Candidate email", required=False, max_length=254)
+    candidate_notes = forms.CharField(
+        label="Notes", required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
     rubric = forms.ModelChoiceField(label="Role", queryset=RubricVersion.objects.none(), empty_label="Choose a role")
     hiring_manager = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose a hiring manager")
 
@@ -45,13 +47,28 @@ class DimensionsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class InterviewTimeField(forms.DateTimeField):
+    """A local date and time within the interview bounds; a time that cannot be placed in UTC is refused, not a 500."""
+
+    default_validators = [validate_interview_time]
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise interview_time_out_of_range() from None
+
+
 class PlanRowForm(forms.Form):
     include = forms.BooleanField(required=False, label="Include")
     interviewer = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    scheduled_at = forms.DateTimeField(
+    scheduled_at = InterviewTimeField(
         required=False,
         label="Time",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "min": "2000-01-01T00:00", "max": "2099-12-31T23:59"},
+            format="%Y-%m-%dT%H:%M",
+        ),
     )
     focus = DimensionsField(
         queryset=Dimension.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Focus dimensions"

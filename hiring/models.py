@@ -5,9 +5,15 @@ A loop pins one rubric version; every scorecard of the loop is scored against it
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
 
@@ -15,18 +21,54 @@ User = settings.AUTH_USER_MODEL
 
 MAX_TEXT = 20_000  # characters in any one free text a person writes: evidence, notes, takeaways, reasons
 
+# Interviews take place in [INTERVIEW_TIME_MIN, INTERVIEW_TIME_MAX). Fixed bounds rather than
+# "now + 5 years", because a database check constraint must give the same answer tomorrow: a
+# moving bound would make yesterday's valid rows invalid. Both sit far from datetime's limits,
+# so "scheduled_at + due hours" and SQL interval arithmetic can never overflow.
+INTERVIEW_TIME_MIN = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+INTERVIEW_TIME_MAX = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def interview_time_out_of_range() -> ValidationError:
+    return ValidationError(
+        "Choose a time between the years %(low)s and %(high)s.",
+        code="interview_time_range",
+        params={"low": INTERVIEW_TIME_MIN.year, "high": INTERVIEW_TIME_MAX.year - 1},
+    )
+
+
+def validate_interview_time(value: dt.datetime) -> None:
+    if not INTERVIEW_TIME_MIN <= value < INTERVIEW_TIME_MAX:
+        raise interview_time_out_of_range()
+
+
+def bounded_text(*, blank: bool = False, limit: int = MAX_TEXT) -> models.TextField[str, str]:
+    """A free text of at most ``limit`` characters: checked by model validation (forms, full_clean).
+
+    A TextField's max_length alone is not enforced; each model also holds a database check
+    (``text_within``) so that no write path can store more.
+    """
+    return models.TextField(blank=blank, max_length=limit, validators=[MaxLengthValidator(limit)])
+
+
+def text_within(field: str, *, model: str, limit: int = MAX_TEXT) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=f"{model}_{field}_length")
+
 
 class Candidate(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
-    notes = models.TextField(blank=True)
+    notes = bounded_text(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     forgotten_at = models.DateTimeField(null=True, blank=True, help_text="Personal data removed on request.")
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_blank")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_blank"),
+            text_within("notes", model="candidate"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -72,11 +114,17 @@ class Interview(models.Model):
     interviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="interviews")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     focus_dimensions = models.ManyToManyField(Dimension, related_name="+")
-    scheduled_at = models.DateTimeField()
+    scheduled_at = models.DateTimeField(validators=[validate_interview_time])
 
     class Meta:
         ordering = ["scheduled_at", "id"]
         indexes = [models.Index(fields=["interviewer", "scheduled_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scheduled_at__gte=INTERVIEW_TIME_MIN, scheduled_at__lt=INTERVIEW_TIME_MAX),
+                name="interview_scheduled_in_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.exercise.title} with {self.interviewer}"
@@ -96,7 +144,7 @@ class Scorecard(models.Model):
     interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="scorecard")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     recommendation = models.CharField(max_length=10, choices=Recommendation.choices, blank=True)
-    key_takeaways = models.TextField(blank=True)
+    key_takeaways = bounded_text(blank=True)
     revision = models.PositiveIntegerField(default=1, help_text="Bumped on every save; a stale save is a conflict.")
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -118,6 +166,7 @@ class Scorecard(models.Model):
                 condition=Q(status="draft") | (~Q(recommendation="") & Q(submitted_at__isnull=False)),
                 name="scorecard_submitted_has_recommendation",
             ),
+            text_within("key_takeaways", model="scorecard"),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
@@ -136,7 +185,7 @@ class Rating(models.Model):
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
     score = models.SmallIntegerField(null=True, blank=True)
     not_assessed = models.BooleanField(default=False)
-    evidence = models.TextField(blank=True)
+    evidence = bounded_text(blank=True)
 
     class Meta:
         constraints = [
@@ -145,6 +194,7 @@ class Rating(models.Model):
                 condition=Q(score__isnull=True) | Q(not_assessed=False), name="rating_score_or_not_assessed"
             ),
             models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0), name="rating_score_not_negative"),
+            text_within("evidence", model="rating"),
         ]
 
     def __str__(self) -> str:
@@ -177,10 +227,13 @@ class DimensionSpread(models.Model):
 class ObservedSignal(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="observed_signals")
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True)
+    note = bounded_text(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scorecard", "signal"], name="observed_signal_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "signal"], name="observed_signal_unique"),
+            text_within("note", model="observed_signal"),
+        ]
 
     def __str__(self) -> str:
         return str(self.signal)
@@ -192,17 +245,44 @@ class Amendment(models.Model):
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="amendments")
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField()
+    reason = bounded_text()
     changes = models.JSONField(default=list)
     after_decision = models.BooleanField(default=False)
     revision = models.PositiveIntegerField(help_text="The scorecard's revision this amendment produced.")
+    after_viewing = models.BooleanField(
+        default=False, help_text="Its author had opened a colleague's scorecard on this loop before amending."
+    )
 
     class Meta:
         ordering = ["at", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="amendment_reason_not_blank")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="amendment_reason_not_blank"),
+            text_within("reason", model="amendment"),
+        ]
 
     def __str__(self) -> str:
         return f"Amendment of {self.scorecard_id} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ScorecardView(models.Model):
+    """Someone other than its author opened a scorecard (its page, or the debrief or summary showing it).
+
+    The first time is kept, per person and scorecard: enough to tell that an amendment came
+    after its author had seen a colleague's scores, and to answer "who saw this, since when".
+    """
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="views")
+    viewer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["scorecard", "viewer"], name="scorecard_view_unique")]
+        indexes = [models.Index(fields=["viewer", "loop", "at"], name="scorecard_view_viewer_loop")]
+
+    def __str__(self) -> str:
+        return f"Scorecard {self.scorecard_id} viewed by {self.viewer_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class Decision(models.Model):
@@ -227,7 +307,7 @@ class Decision(models.Model):
     loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DECIDED)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    rationale = models.TextField()
+    rationale = bounded_text()
     without_scorecards = models.BooleanField(
         default=False, help_text="Decided with no submitted scorecard; the rationale says why."
     )
@@ -242,6 +322,7 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["decided", "confirmed", "revised"]), name="decision_kind_known"
             ),
+            text_within("rationale", model="decision"),
         ]
 
     def __str__(self) -> str:

@@ -1,16 +1,23 @@
 """Who may see and do what. Every view and queryset in the app asks this module.
 
-- Staff see everything.
-- Recruiters plan loops and see the loops they own, with every scorecard.
-- Hiring managers see every scorecard of the loops they manage, and decide them. They
-  (and staff) also see interviewer calibration, aggregated over all loops.
+- Staff see every loop.
+- Recruiters plan loops and see the loops they own, with every submitted scorecard.
+- Hiring managers see every submitted scorecard of the loops they manage, and decide them.
+  They (and staff) also see interviewer calibration, aggregated over all loops.
 - Interviewers see their own interviews; other scorecards of a loop only once their
   own scorecard on that loop is submitted (blind scoring, to avoid anchoring).
+- Blind scoring holds for everyone on a loop's panel: a hiring manager, recruiter or staff
+  member who interviews on the loop sees colleagues' scorecards, the debrief and the summary
+  only once their own scorecard there is submitted (``_sees_colleagues_on``, the one place
+  this rule is written).
+- A draft is private to its author, whoever asks, unless ``SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS``
+  lets the loop's recruiter, hiring manager and staff read drafts as they are being written.
 - Only the interviewer edits, submits or amends their own scorecard.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -43,12 +50,30 @@ def can_plan_loops(user: AnyUser) -> bool:
     return is_recruiter(user)
 
 
-def _submitted_own_on_loop(user: AnyUser, loop_ref: str) -> Exists:
-    return Exists(
-        Scorecard.objects.filter(
-            interview__loop=OuterRef(loop_ref), interview__interviewer=user, status=Scorecard.Status.SUBMITTED
-        )
+def _manages(user: User, loop_ref: str) -> Q:
+    """The loop is one the user runs: as staff, its recruiter or its hiring manager.
+
+    ``loop_ref`` is the path from the queried model to the loop ("pk" when querying loops).
+    """
+    prefix = "" if loop_ref == "pk" else f"{loop_ref}__"
+    if user.is_staff:
+        return Q(**{f"{prefix}pk__isnull": False})
+    return Q(**{f"{prefix}recruiter": user}) | Q(**{f"{prefix}hiring_manager": user})
+
+
+def _sees_colleagues_on(user: User, loop_ref: str) -> Q:
+    """Blind scoring, the one place it is written: who may see colleagues' scorecards on a loop.
+
+    Someone on the loop's panel sees them once their own scorecard there is submitted (a hiring
+    manager, recruiter or staff member on the panel included); someone off the panel sees them
+    when they run the loop.
+    """
+    loop = OuterRef(loop_ref)
+    on_panel = Exists(Interview.objects.filter(loop=loop, interviewer=user))
+    submitted_own = Exists(
+        Scorecard.objects.filter(interview__loop=loop, interview__interviewer=user, status=Scorecard.Status.SUBMITTED)
     )
+    return submitted_own | (_manages(user, loop_ref) & ~on_panel)
 
 
 def loops_visible_to(user: AnyUser) -> QuerySet[Loop]:
@@ -70,28 +95,23 @@ def loops_managed_by(user: AnyUser) -> QuerySet[Loop]:
 
 
 def interviews_visible_to(user: AnyUser) -> QuerySet[Interview]:
+    """Interviews (who, what, when; not their scores): the user's own, and those of the loops they run."""
     if not user.is_authenticated:
         return Interview.objects.none()
     if user.is_staff:
         return Interview.objects.all()
-    return Interview.objects.filter(
-        Q(interviewer=user)
-        | Q(loop__recruiter=user)
-        | Q(loop__hiring_manager=user)
-        | _submitted_own_on_loop(user, "loop")
-    )
+    return Interview.objects.filter(Q(interviewer=user) | _manages(user, "loop") | _sees_colleagues_on(user, "loop"))
 
 
 def scorecards_visible_to(user: AnyUser) -> QuerySet[Scorecard]:
+    """The user's own scorecards, and colleagues' once submitted where blind scoring lets the user see them."""
     if not user.is_authenticated:
         return Scorecard.objects.none()
-    if user.is_staff:
-        return Scorecard.objects.all()
+    colleagues = Q(status=Scorecard.Status.SUBMITTED)
+    if settings.SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS:
+        colleagues |= _manages(user, "interview__loop")
     return Scorecard.objects.filter(
-        Q(interview__interviewer=user)
-        | Q(interview__loop__recruiter=user)
-        | Q(interview__loop__hiring_manager=user)
-        | _submitted_own_on_loop(user, "interview__loop")
+        Q(interview__interviewer=user) | (colleagues & _sees_colleagues_on(user, "interview__loop"))
     )
 
 
@@ -105,13 +125,10 @@ def is_on_panel(user: AnyUser, loop: Loop) -> bool:
 
 
 def can_view_debrief(user: AnyUser, loop: Loop) -> bool:
+    """The debrief and summary show colleagues' scores: the blind-scoring rule decides."""
     if not user.is_authenticated:
         return False
-    if user.is_staff or user.pk in (loop.recruiter_id, loop.hiring_manager_id):
-        return True
-    return Scorecard.objects.filter(
-        interview__loop=loop, interview__interviewer=user, status=Scorecard.Status.SUBMITTED
-    ).exists()
+    return Loop.objects.filter(pk=loop.pk).filter(_sees_colleagues_on(user, "pk")).exists()
 
 
 def can_decide(user: AnyUser, loop: Loop) -> bool:

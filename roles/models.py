@@ -9,8 +9,18 @@ as a new version. This app knows nothing about who uses it.
 
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+
+ROLE_TEXT_MAX = 10_000  # characters in any one rubric text (the five blueprints' longest is under 300)
+
+
+def _rubric_text(*, blank: bool = False, help_text: str = "") -> models.TextField[str, str]:
+    """A rubric text of at most ROLE_TEXT_MAX characters, checked on load (full_clean) and in the admin."""
+    return models.TextField(
+        blank=blank, help_text=help_text, max_length=ROLE_TEXT_MAX, validators=[MaxLengthValidator(ROLE_TEXT_MAX)]
+    )
 
 
 def _not_blank(field: str, model: str) -> models.CheckConstraint:
@@ -50,11 +60,11 @@ class RubricVersion(models.Model):
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     level = models.CharField(max_length=60)
-    purpose = models.TextField()
+    purpose = _rubric_text()
     source = models.CharField(max_length=200, help_text="The blueprint file this version was written from.")
     scale_min = models.SmallIntegerField()
     scale_max = models.SmallIntegerField()
-    scale_rationale = models.TextField()
+    scale_rationale = _rubric_text()
     content_hash = models.CharField(max_length=64, editable=False)
     loaded_at = models.DateTimeField(auto_now=True)
     locked_at = models.DateTimeField(
@@ -120,7 +130,7 @@ class AssessmentArea(models.Model):
     rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="areas")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=300)
-    questions = models.TextField(blank=True)
+    questions = _rubric_text(blank=True)
 
     class Meta:
         ordering = ["rubric", "position"]
@@ -147,7 +157,7 @@ class Dimension(models.Model):
     slug = models.SlugField(max_length=80)
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
-    description = models.TextField()
+    description = _rubric_text()
 
     objects = DimensionManager()
 
@@ -176,7 +186,7 @@ class Anchor(models.Model):
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="anchors")
     level = models.SmallIntegerField()
-    text = models.TextField()
+    text = _rubric_text()
     source = models.CharField(max_length=10, choices=Source.choices)
 
     class Meta:
@@ -205,8 +215,8 @@ class Exercise(models.Model):
     format = models.CharField(max_length=40)
     duration = models.CharField(max_length=200)
     optional = models.BooleanField(default=False)
-    brief = models.TextField()
-    ask_for = models.TextField(blank=True, help_text="What to ask the candidate for, one item per line.")
+    brief = _rubric_text()
+    ask_for = _rubric_text(blank=True, help_text="What to ask the candidate for, one item per line.")
     dimensions = models.ManyToManyField(Dimension, related_name="exercises")
 
     objects = ExerciseManager()
@@ -241,7 +251,7 @@ class Signal(models.Model):
     rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="signals")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     position = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = _rubric_text()
 
     class Meta:
         ordering = ["rubric", "position"]

@@ -124,6 +124,7 @@ class PanelRow:
     amended: bool = False
     amended_after_decision: bool = False
     changed_since_decision: bool = False
+    amended_after_viewing: bool = False
 
 
 @dataclass
@@ -306,6 +307,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
     amended = {a.scorecard_id for a in amendments}
     amended_late = {a.scorecard_id for a in amendments if a.after_decision}
     changed = {a.scorecard_id for a in decisions.changes}
+    amended_after_viewing = {a.scorecard_id for a in amendments if a.after_viewing}
     rows = [
         PanelRow(
             interview=i,
@@ -314,6 +316,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
             amended=i.scorecard.pk in amended,
             amended_after_decision=i.scorecard.pk in amended_late,
             changed_since_decision=i.scorecard.pk in changed,
+            amended_after_viewing=i.scorecard.pk in amended_after_viewing,
         )
         for i in submitted
     ]

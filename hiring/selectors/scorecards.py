@@ -16,7 +16,12 @@ from roles.selectors import level_rows_attach, rubric_with_content, signal_group
 
 
 def scorecard_due_at(interview: Interview) -> dt.datetime:
-    return interview.scheduled_at + dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
+    """When the scorecard counts as overdue. Interview times are bounded (``validate_interview_time``),
+    but a row from before the bound existed may sit near the end of time: it is then due "never"."""
+    try:
+        return interview.scheduled_at + dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
+    except OverflowError:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -79,11 +84,26 @@ def scorecard_page_for(scorecard: Scorecard) -> ScorecardPage:
 
 
 def scorecard_hidden_reason(*, user: User, scorecard_id: int) -> str | None:
-    """Why an interviewer on the same loop cannot open a colleague's scorecard yet, if that is the case."""
-    scorecard = Scorecard.objects.filter(pk=scorecard_id).select_related("interview").first()
-    if scorecard and policy.is_on_panel(user, scorecard.interview.loop):
+    """Why someone with a part in the loop cannot open this scorecard yet (None: they have no part in it, a 404)."""
+    scorecard = (
+        Scorecard.objects.filter(pk=scorecard_id, interview__loop__in=policy.loops_visible_to(user))
+        .select_related("interview__loop")
+        .first()
+    )
+    if scorecard is None:
+        return None
+    if policy.is_on_panel(user, scorecard.interview.loop) and not policy.can_view_debrief(
+        user, scorecard.interview.loop
+    ):
         return (
             "Scores are hidden until your own scorecard for this loop is submitted, "
             "so that nobody anchors on a colleague's scores."
         )
+    if not scorecard.is_submitted:
+        return "This scorecard is still a draft: it stays private to its interviewer until they submit it."
     return None
+
+
+def scorecard_exists(*, scorecard_id: int) -> bool:
+    """Whether the id names a scorecard at all (no visibility implied): ids beyond a database key name none."""
+    return scorecard_id < 2**63 and Scorecard.objects.filter(pk=scorecard_id).exists()

@@ -18,6 +18,7 @@ from hiring.models import (
     ObservedSignal,
     Rating,
     Scorecard,
+    ScorecardView,
 )
 from hiring.services.audit import audit_record
 from hiring.services.decisions import decision_changed_notify
@@ -263,6 +264,11 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
     ]
     if not changes:
         raise ValidationError("Nothing changed: the amendment would leave the scorecard as it is.")
+    viewed = list(
+        ScorecardView.objects.filter(viewer=by, loop=current.interview.loop)
+        .exclude(scorecard=current)
+        .values_list("scorecard_id", flat=True)
+    )
     amendment = Amendment(
         scorecard=current,
         by=by,
@@ -270,6 +276,7 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
         changes=changes,
         after_decision=current.interview.loop.status == Loop.Status.DECIDED,
         revision=current.revision,
+        after_viewing=bool(viewed),
     )
     amendment.full_clean()
     amendment.save()
@@ -279,7 +286,8 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
         action=AuditEvent.Action.AMEND,
         loop=current.interview.loop,
         summary=f"Scorecard {current.pk} amended ({len(changes)} change{'s' if len(changes) != 1 else ''})"
-        + (" after the decision" if amendment.after_decision else ""),
+        + (" after the decision" if amendment.after_decision else "")
+        + (f" after its author viewed colleagues' scorecards {sorted(viewed)}" if viewed else ""),
     )
     signals.scorecard_amended.send(sender=Scorecard, loop=current.interview.loop, scorecard=current)
     if amendment.after_decision:

@@ -15,6 +15,7 @@ from hiring.models import Decision, Loop
 from hiring.selectors import debrief as debrief_selectors
 from hiring.selectors.loops import loop_get
 from hiring.services.decisions import DecisionConflict, loop_decide, loop_decision_revisit
+from hiring.services.scorecard_views import scorecard_views_record
 
 
 def _loop_for_debrief(request: HttpRequest, loop_id: int):
@@ -91,6 +92,7 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
     debrief = debrief_selectors.loop_debrief(loop=loop)
     if debrief.decision and not revisit.is_bound:
         revisit = DecisionRevisitForm(initial={"supersedes": debrief.decision.pk, "outcome": debrief.decision.outcome})
+    scorecard_views_record(viewer=request.user, scorecards=[row.scorecard for row in debrief.rows])
     return render(
         request,
         "hiring/debrief.html",
@@ -111,4 +113,6 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
 @login_required
 def loop_summary(request: HttpRequest, loop_id: int) -> HttpResponse:
     loop = _loop_for_debrief(request, loop_id)
-    return render(request, "hiring/summary.html", {"debrief": debrief_selectors.loop_debrief(loop=loop)})
+    debrief = debrief_selectors.loop_debrief(loop=loop)
+    scorecard_views_record(viewer=request.user, scorecards=[row.scorecard for row in debrief.rows])
+    return render(request, "hiring/summary.html", {"debrief": debrief})

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,57 +14,8 @@ from hiring.forms import AmendForm, ScorecardForm
 from hiring.models import Loop
 from hiring.selectors.scorecards import scorecard_hidden_reason, scorecard_page
 from hiring.services import scorecards as scorecard_services
-
-PENDING_POSTS = "pending_scorecard_posts"
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return request.headers.get("Accept", "").startswith("application/json")
-
-
-def keeps_post_when_signed_out(view):
-    """Like login_required, but a scorecard post made after the session expired is kept on the server.
-
-    The posted text is stored in the (new, anonymous) session under the page it belongs to;
-    Django keeps session data across login, so that page picks it up once the interviewer
-    is back. Autosave posts belong to the scorecard page.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, scorecard_id: int, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
-            return view(request, scorecard_id, *args, **kwargs)
-        page = reverse("scorecard", args=[scorecard_id]) if _wants_json(request) else request.path
-        if request.method == "POST":
-            pending = request.session.get(PENDING_POSTS, {})
-            pending[page] = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
-            request.session[PENDING_POSTS] = pending
-            if _wants_json(request):
-                return JsonResponse(
-                    {
-                        "error": "signed_out",
-                        "message": "You were signed out. What you typed is kept: log in again to continue.",
-                        "login_url": f"{reverse('login')}?next={page}",
-                    },
-                    status=401,
-                )
-        return redirect_to_login(page)
-
-    return wrapper
-
-
-def _pending_post(request: HttpRequest) -> QueryDict | None:
-    """The form this page kept when its post arrived after the session expired, if any (taken once)."""
-    pending = request.session.get(PENDING_POSTS, {})
-    data = pending.pop(request.path, None)
-    if data is None:
-        return None
-    request.session[PENDING_POSTS] = pending
-    query = QueryDict(mutable=True)
-    for key, values in data.items():
-        query.setlist(key, values)
-    return query
-
+from hiring.services.scorecard_views import scorecard_views_record
+from hiring.views.pending_posts import keeps_post_when_signed_out, pending_post_take
 
 # Scorecards --------------------------------------------------------------------------------------
 
@@ -86,10 +33,11 @@ def _scorecard_page_or_hidden(request: HttpRequest, scorecard_id: int):
 @keeps_post_when_signed_out
 def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     page = _scorecard_page_or_hidden(request, scorecard_id)
+    scorecard_views_record(viewer=request.user, scorecards=[page.scorecard])
     can_edit = policy.can_edit_scorecard(request.user, page.scorecard)
     editable = can_edit and not page.scorecard.is_submitted and page.loop.status != Loop.Status.DECIDED
     status = 200
-    data = request.POST if request.method == "POST" else _pending_post(request)
+    data = request.POST if request.method == "POST" else pending_post_take(request)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Only the interviewer who ran this interview can change its scorecard.")
     if data is not None and can_edit:
@@ -223,7 +171,7 @@ def scorecard_amend(request: HttpRequest, scorecard_id: int) -> HttpResponse:
         raise PermissionDenied("Only the interviewer who ran this interview can amend its scorecard.")
     if not page.scorecard.is_submitted:
         return redirect("scorecard", scorecard_id)
-    data = request.POST if request.method == "POST" else _pending_post(request)
+    data = request.POST if request.method == "POST" else pending_post_take(request)
     form = AmendForm(data, page=page)
     status = 200
     if data is not None and request.method != "POST":

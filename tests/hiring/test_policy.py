@@ -76,7 +76,8 @@ def _fresh(user):
 
 def _scorecards(world: World, user) -> set[str]:
     names = world.names()
-    return {names[i] for i in policy.scorecards_visible_to(_fresh(user)).values_list("interview_id", flat=True)}
+    visible = policy.scorecards_visible_to(_fresh(user)).values_list("interview_id", flat=True)
+    return {names.get(i, "own on the panel") for i in visible}
 
 
 def _interviews(world: World, user) -> set[str]:
@@ -100,28 +101,70 @@ def _debriefs(world: World, user) -> set[str]:
 
 # Before anyone submits --------------------------------------------------------------------------------------------
 
+EVERY = {"a", "b", "a_other", "c_other"}
 BEFORE = {
-    # who: (scorecards, loops, debriefs)
-    "A": ({"a", "a_other"}, {"loop", "other_loop"}, set()),
-    "B": ({"b"}, {"loop"}, set()),
-    "outsider": (set(), set(), set()),
-    "hiring manager": ({"a", "b"}, {"loop"}, {"loop"}),
-    "recruiter": ({"a", "b"}, {"loop"}, {"loop"}),
-    "other recruiter": (set(), set(), set()),
-    "staff": ({"a", "b", "a_other", "c_other"}, {"loop", "other_loop"}, {"loop", "other_loop"}),
-    "anonymous": (set(), set(), set()),
+    # who: (scorecards, interviews, loops, debriefs). Drafts are private to their author, whoever asks.
+    "A": ({"a", "a_other"}, {"a", "a_other"}, {"loop", "other_loop"}, set()),
+    "B": ({"b"}, {"b"}, {"loop"}, set()),
+    "outsider": (set(), set(), set(), set()),
+    "hiring manager": (set(), {"a", "b"}, {"loop"}, {"loop"}),
+    "recruiter": (set(), {"a", "b"}, {"loop"}, {"loop"}),
+    "other recruiter": (set(), set(), set(), set()),
+    "staff": (set(), EVERY, {"loop", "other_loop"}, {"loop", "other_loop"}),
+    "anonymous": (set(), set(), set(), set()),
 }
 
 
 @pytest.mark.parametrize("who", list(BEFORE))
 def test_what_each_person_sees_before_any_scorecard_is_submitted(world, who):
-    scorecards, loops, debriefs = BEFORE[who]
+    scorecards, interviews, loops, debriefs = BEFORE[who]
     user = world.user(who)
 
     assert _scorecards(world, user) == scorecards
-    assert _interviews(world, user) == scorecards
+    assert _interviews(world, user) == interviews
     assert _loops(world, user) == loops
     assert _debriefs(world, user) == debriefs
+
+
+@pytest.mark.parametrize("who", ["A", "hiring manager", "recruiter", "staff"])
+def test_a_colleagues_draft_stays_private_after_ones_own_is_submitted(world, who):
+    """ "Submit a placeholder, read the others, amend" finds nothing to read while the others are drafts."""
+    _submit(world.a)
+
+    assert "b" not in _scorecards(world, world.user(who))
+
+
+def test_a_setting_lets_those_who_run_the_loop_read_drafts_but_never_a_blind_colleague(world, settings):
+    settings.SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS = True
+    _submit(world.a)
+
+    assert _scorecards(world, world.loop.hiring_manager) == {"a", "b"}
+    assert _scorecards(world, world.staff) == EVERY
+    assert _scorecards(world, world.a.interviewer) == {"a", "a_other"}
+
+
+def test_a_hiring_manager_on_the_panel_is_blind_until_their_own_scorecard_is_in(world):
+    manager = world.loop.hiring_manager
+    own = InterviewFactory(loop=world.loop, interviewer=manager)
+    _submit(world.a)
+    _submit(world.b)
+
+    assert _scorecards(world, manager) == {"own on the panel"}
+    assert _debriefs(world, manager) == set()
+
+    _submit(own)
+
+    assert _scorecards(world, manager) == {"a", "b", "own on the panel"}
+    assert _debriefs(world, manager) == {"loop"}
+
+
+def test_staff_on_a_panel_are_blind_like_everyone_on_it(world):
+    InterviewFactory(loop=world.loop, interviewer=world.staff)
+    _submit(world.a)
+    _submit(world.c_other)
+
+    assert _scorecards(world, world.staff) == {"c_other", "own on the panel"}
+    assert _debriefs(world, world.staff) == {"other_loop"}
 
 
 def test_an_interviewer_sees_only_their_own_scorecard_until_they_submit(world):
@@ -134,6 +177,8 @@ def test_an_interviewer_sees_only_their_own_scorecard_until_they_submit(world):
 
 def test_after_submitting_an_interviewer_sees_every_scorecard_of_that_loop_only(world):
     _submit(world.a)
+    _submit(world.b)
+    _submit(world.c_other)
     a = world.a.interviewer
 
     assert _scorecards(world, a) == {"a", "b", "a_other"}
@@ -152,6 +197,8 @@ def test_a_colleague_who_has_not_submitted_still_sees_only_their_own(world):
 
 def test_a_submitted_scorecard_on_another_loop_does_not_open_this_one(world):
     _submit(world.c_other)
+    _submit(world.a_other)
+    _submit(world.a)
     c = world.c_other.interviewer
 
     assert _scorecards(world, c) == {"a_other", "c_other"}
@@ -180,6 +227,8 @@ def test_people_with_no_part_in_a_loop_see_nothing_even_after_submissions(world,
 
 def test_the_hiring_manager_sees_their_loop_but_not_another(world):
     other_manager = world.other_loop.hiring_manager
+    for interview in (world.a, world.b, world.a_other, world.c_other):
+        _submit(interview)
 
     assert _scorecards(world, world.loop.hiring_manager) == {"a", "b"}
     assert _scorecards(world, other_manager) == {"a_other", "c_other"}

@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hiring.models import Decision, Scorecard
 from hiring.services.decisions import loop_decide
-from hiring.services.scorecards import scorecard_amend
+from hiring.services.scorecards import scorecard_amend, scorecard_save_draft
+from tests.factories import InterviewFactory
 from tests.security import (
     ANON,
     CANDIDATE_NAME,
@@ -34,6 +35,7 @@ from tests.security import (
     db_state,
     full_input,
     shared_scenario,
+    submit,
 )
 
 LOGIN = "login"  # a 302 to the login page
@@ -275,3 +277,51 @@ def test_only_the_hiring_manager_or_staff_confirm_or_change_a_changed_decision(s
         assert COLLEAGUE_EVIDENCE not in body(response)
     if persona not in (ANON, HM):
         assert 'id="changed-decisions"' not in body(client.get(reverse("home"))), persona
+
+
+DRAFT_EVIDENCE = "Draft evidence: still thinking about the cache design"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != ANON])
+def test_a_colleagues_draft_is_private_to_its_author_whoever_asks(scenario: Scenario, persona: str) -> None:
+    """Drafts are private, always: not the hiring manager's, the recruiter's or staff's to read (issue 18)."""
+    draft = InterviewFactory(loop=scenario.loop).scorecard
+    scorecard_save_draft(
+        scorecard=draft,
+        by=draft.interview.interviewer,
+        revision=draft.revision,
+        data=full_input(scenario.rubric, DRAFT_EVIDENCE),
+    )
+    client = scenario.client(persona)
+
+    page = client.get(reverse("scorecard", args=[draft.pk]))
+    debrief = client.get(reverse("loop_debrief", args=[scenario.loop.pk]))
+    summary = client.get(reverse("loop_summary", args=[scenario.loop.pk]))
+
+    assert page.status_code in (403, 404)
+    for response in (page, debrief, summary):
+        assert DRAFT_EVIDENCE not in body(response)
+
+
+@pytest.mark.django_db
+def test_a_hiring_manager_on_the_panel_is_blind_until_their_own_scorecard_is_in(scenario: Scenario) -> None:
+    own = InterviewFactory(loop=scenario.loop, interviewer=scenario.hiring_manager).scorecard
+    client = scenario.client(HM)
+
+    before = [client.get(reverse(name, args=[arg])) for name, arg in _blind_pages(scenario)]
+    submit(own, "The hiring manager's own evidence")
+    after = [client.get(reverse(name, args=[arg])) for name, arg in _blind_pages(scenario)]
+
+    assert [r.status_code for r in before] == [403, 403, 403]
+    assert all(COLLEAGUE_EVIDENCE not in body(r) for r in before)
+    assert [r.status_code for r in after] == [200, 200, 200]
+    assert COLLEAGUE_EVIDENCE in body(after[0])
+
+
+def _blind_pages(scenario: Scenario) -> list[tuple[str, int]]:
+    return [
+        ("scorecard", scenario.colleague_scorecard.pk),
+        ("loop_debrief", scenario.loop.pk),
+        ("loop_summary", scenario.loop.pk),
+    ]

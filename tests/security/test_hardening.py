@@ -290,7 +290,7 @@ def _manage(tmp_path: Path, *args: str, **overrides: str) -> subprocess.Complete
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "AXES_", "PYTEST", "SITE_URL"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "AXES_", "PYTEST", "SITE_URL", "EMAIL_"))
     }
     env.update(
         DJANGO_DEBUG="false",
@@ -310,11 +310,17 @@ def test_deploy_check_flags_production_without_a_mail_backend(tmp_path: Path) ->
 
 
 def test_deploy_check_passes_with_the_production_environment(tmp_path: Path) -> None:
-    """DJANGO_DEBUG=false, a long secret key, the host, the database and (docs/DEPLOY.md) the mail backend.
+    """DJANGO_DEBUG=false, a long secret key, the host, the database, the proxy count and (docs/DEPLOY.md) mail.
 
     check --deploy then finds HTTPS redirect, HSTS, secure cookies, the secret key and DEBUG all right.
     """
-    result = _manage(tmp_path, "check", "--deploy", DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend")
+    result = _manage(
+        tmp_path,
+        "check",
+        "--deploy",
+        DJANGO_TRUSTED_PROXIES="1",
+        EMAIL_URL="smtp+tls://mailer:s3cret@smtp.example.com:587",
+    )
     assert "System check identified no issues" in result.stdout + result.stderr, result.stdout + result.stderr
     assert result.returncode == 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
@@ -15,21 +16,45 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
-from django.db import transaction
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError, models, transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hiring.exports import FORMULA_STARTS, neutralise
-from hiring.models import Loop, Scorecard
+from hiring.models import (
+    INTERVIEW_TIME_MAX,
+    INTERVIEW_TIME_MIN,
+    MAX_TEXT,
+    Candidate,
+    Decision,
+    Interview,
+    Loop,
+    Rating,
+    Scorecard,
+)
+from hiring.selectors.scorecards import scorecard_due_at
 from hiring.services.decisions import loop_decide
 from roles.blueprints import BlueprintError, Problem, blueprint_problems, blueprint_read
-from tests.factories import DimensionFactory, InterviewFactory, UserFactory
+from tests.factories import (
+    AmendmentFactory,
+    DimensionFactory,
+    InterviewFactory,
+    LoopFactory,
+    ObservedSignalFactory,
+    RatingFactory,
+    UserFactory,
+)
 from tests.security import (
     HM,
     ON_LOOP_BEFORE,
+    OWN_EVIDENCE,
     RECRUITER,
     STAFF,
     Scenario,
@@ -435,7 +460,7 @@ def test_stored_markup_is_escaped_on_every_page(scenario: Scenario) -> None:
     """Names, rubric texts and scorecard texts holding markup, rendered on every page (charts included)."""
     from django.contrib.auth.models import User
 
-    from hiring.models import Amendment, Candidate, Interview, Rating
+    from hiring.models import Amendment
     from roles.models import Dimension, Exercise, RubricVersion, Signal
     from tests.security.test_access_matrix import MATRIX, route_url
 
@@ -618,3 +643,205 @@ def test_both_csv_exports_neutralise_formulas() -> None:
     for row in summary + ratings:
         for cell in row.values():
             assert not cell.startswith(FORMULA_STARTS), cell
+
+
+# Dates and times (issue 18, point 2) --------------------------------------------------------------------------
+
+EDGE_TIMES = [
+    dt.datetime(1, 1, 1),
+    dt.datetime(1999, 12, 31, 23, 59),
+    dt.datetime(2000, 1, 1),
+    dt.datetime(2099, 12, 31, 23, 59),
+    dt.datetime(2100, 1, 1),
+    dt.datetime(9999, 12, 31, 23, 59),
+]
+LOCAL_TIMES = st.one_of(st.sampled_from(EDGE_TIMES), st.datetimes(max_value=dt.datetime(9999, 12, 31, 23, 59)))
+ANY_DATES = st.one_of(st.dates(), st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31)]))
+
+
+def _local(value: dt.datetime) -> str:
+    """What a datetime-local input sends, with the year padded to four digits."""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}"
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(when=LOCAL_TIMES)
+def test_any_interview_time_is_refused_or_planned_and_no_page_breaks(scenario: Scenario, when: dt.datetime) -> None:
+    """The finding: 9999-12-31T23:59 was accepted, then the loop page and the interviewer's home answered 500."""
+    with rolled_back():
+        loop = LoopFactory(rubric=scenario.rubric, recruiter=scenario.recruiter, hiring_manager=scenario.hiring_manager)
+        exercise = scenario.rubric.exercises.order_by("position").first()
+        prefix = f"exercise-{exercise.pk}-"
+        payload = {
+            prefix + "include": "on",
+            prefix + "interviewer": str(scenario.interviewer.pk),
+            prefix + "scheduled_at": _local(when),
+            prefix + "focus": [str(pk) for pk in scenario.rubric.dimensions.values_list("pk", flat=True)],
+        }
+        before = db_state()
+        response = scenario.client(RECRUITER).post(reverse("loop_plan", args=[loop.pk]), payload)
+        assert_safe(response, before)
+        planned = Interview.objects.filter(loop=loop).first()
+        within = INTERVIEW_TIME_MIN.replace(tzinfo=None) <= when < INTERVIEW_TIME_MAX.replace(tzinfo=None)
+        assert (planned is not None) == within, (_local(when), response.status_code)
+        if not within:
+            assert "Choose a time between the years 2000 and 2099" in body(response)
+        for client, url in (
+            (scenario.client(RECRUITER), reverse("loop_detail", args=[loop.pk])),
+            (scenario.client(ON_LOOP_BEFORE), reverse("home")),
+            (scenario.client(HM), reverse("calibration")),
+        ):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "when", [dt.datetime(1999, 12, 31, 23, 59, tzinfo=dt.UTC), dt.datetime(9999, 12, 31, tzinfo=dt.UTC)]
+)
+def test_the_database_refuses_an_interview_time_out_of_range_whatever_writes_it(scenario: Scenario, when) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Interview.objects.filter(pk=scenario.own_scorecard.interview_id).update(scheduled_at=when)
+
+
+def test_a_due_time_past_the_end_of_time_is_never_rather_than_an_error() -> None:
+    """Guards rows planned before the bounds existed: the due time caps instead of raising OverflowError."""
+    interview = Interview(scheduled_at=dt.datetime.max.replace(tzinfo=dt.UTC) - dt.timedelta(hours=1))
+    assert scorecard_due_at(interview) == dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+DATE_FILTERS = [
+    ("loop_pipeline", RECRUITER, ["since", "until"]),
+    ("loop_export", RECRUITER, ["since", "until"]),
+    ("calibration", HM, ["since", "until"]),
+    ("audit_log", STAFF, ["since", "until"]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "persona", "keys"), DATE_FILTERS, ids=[f[0] for f in DATE_FILTERS])
+@FUZZ
+@given(since=st.one_of(st.none(), ANY_DATES), until=st.one_of(st.none(), ANY_DATES))
+def test_every_date_filter_takes_any_date(scenario: Scenario, route: str, persona: str, keys: list[str], since, until):
+    params = {key: value.isoformat() for key, value in zip(keys, (since, until), strict=True) if value is not None}
+    with rolled_back():
+        before = db_state()
+        response = scenario.client(persona).get(reverse(route), params)
+        assert_safe(response, before)
+        backwards = since is not None and until is not None and since > until
+        if not backwards:
+            assert response.status_code == 200, params
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(data=st.data())
+def test_calibration_filters(scenario: Scenario, data) -> None:
+    params = _params(data.draw, ["role", "since", "until"])
+    if data.draw(st.booleans()):
+        params["role"] = scenario.role_slug
+    with rolled_back():
+        before = db_state()
+        assert_safe(scenario.client(HM).get(reverse("calibration"), params), before)
+
+
+# Free-text limits (issue 18, point 4) -----------------------------------------------------------------------------
+
+
+def _free_texts() -> list[models.Field]:
+    return [
+        field
+        for app in ("hiring", "roles")
+        for model in apps.get_app_config(app).get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.TextField | models.CharField)
+    ]
+
+
+@pytest.mark.parametrize("field", _free_texts(), ids=lambda f: f"{f.model.__name__}.{f.name}")
+def test_every_free_text_in_the_models_has_a_length_limit_that_model_validation_enforces(field: models.Field) -> None:
+    assert field.max_length, field
+    assert any(isinstance(v, MaxLengthValidator) and v.limit_value == field.max_length for v in field.validators)
+
+
+def _decision() -> Decision:
+    loop = LoopFactory()
+    return Decision.objects.create(loop=loop, outcome="hold", rationale="Waiting.", by=loop.hiring_manager)
+
+
+DB_LIMITED = {
+    "Candidate.notes": (lambda: InterviewFactory().loop.candidate, "notes"),
+    "Scorecard.key_takeaways": (lambda: InterviewFactory().scorecard, "key_takeaways"),
+    "Rating.evidence": (RatingFactory, "evidence"),
+    "ObservedSignal.note": (ObservedSignalFactory, "note"),
+    "Amendment.reason": (AmendmentFactory, "reason"),
+    "Decision.rationale": (_decision, "rationale"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", list(DB_LIMITED))
+def test_the_database_refuses_a_free_text_over_the_limit_whatever_writes_it(text: str) -> None:
+    make, name = DB_LIMITED[text]
+    row = make()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # A queryset update skips model validation: only the check constraint stands in the way.
+        type(row).objects.filter(pk=row.pk).update(**{name: "x" * (MAX_TEXT + 1)})
+
+
+@pytest.mark.django_db
+def test_candidate_notes_of_a_megabyte_are_refused_with_a_message_and_nothing_is_created(scenario: Scenario) -> None:
+    """The finding: 1 MB of candidate notes was accepted; every other text was capped."""
+    before = db_state()
+    response = scenario.client(RECRUITER).post(
+        reverse("loop_new"),
+        {
+            "candidate_name": "Noted Person",
+            "candidate_notes": "n" * 1_000_000,
+            "rubric": str(scenario.rubric.pk),
+            "hiring_manager": str(scenario.hiring_manager.pk),
+        },
+    )
+    assert response.status_code == 400
+    assert f"at most {MAX_TEXT:,}" in body(response) or f"at most {MAX_TEXT}" in body(response)
+    assert db_state() == before
+
+
+@pytest.mark.django_db
+def test_model_validation_refuses_over_long_notes_for_any_write_path() -> None:
+    with pytest.raises(ValidationError, match="notes"):
+        Candidate(name="Someone", notes="n" * (MAX_TEXT + 1)).full_clean()
+
+
+# The signed-out post stash (issue 18, point 1) ---------------------------------------------------------------------
+
+SIZES = st.one_of(st.integers(0, 70 * 1024), st.sampled_from([64 * 1024 - 100, 64 * 1024 + 1, 2 * 1024 * 1024]))
+
+
+@pytest.mark.django_db
+@settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(
+    posts=st.lists(
+        st.tuples(st.integers(0, 8), st.sampled_from(["scorecard", "scorecard_autosave"]), SIZES, TEXTS),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_no_sequence_of_signed_out_posts_grows_a_session_past_the_cap(scenario: Scenario, posts) -> None:
+    """Whatever is posted (any size, any id, real or not, form or autosave), the stored session stays bounded."""
+    ids = [scenario.own_scorecard.pk, scenario.colleague_scorecard.pk, 10**9, 2**62]
+    dimension = scenario.rubric.dimensions.order_by("position").first()
+    bound = django_settings.PENDING_POSTS_MAX * django_settings.PENDING_POST_MAX_BYTES * 4 // 3 + 4096
+    with rolled_back():
+        client = new_client()
+        for pick, route, size, text in posts:
+            payload = {"revision": "1", f"evidence_{dimension.pk}": (text + OWN_EVIDENCE) * (size // 40 + 1)}
+            response = client.post(
+                reverse(route, args=[ids[pick % len(ids)]]),
+                payload,
+                headers={"accept": "application/json"} if route.endswith("autosave") else {},
+            )
+            assert response.status_code in (302, 401, 413), response.status_code
+        cookie = client.cookies.get(django_settings.SESSION_COOKIE_NAME)
+        stored = Session.objects.filter(session_key=cookie.value).first() if cookie else None
+        assert stored is None or len(stored.session_data) <= bound

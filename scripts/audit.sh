@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Dependency audit of the pinned Python packages (pip-audit) and the npm assets (npm audit).
+# Both need an advisory service on the network; scripts/audit.py says which packages could not
+# be audited rather than calling them clean.
+#
+#   scripts/audit.sh    exit 0: every package audited, no known vulnerability
+#                       exit 1: known vulnerabilities (listed)
+#                       exit 3: some or all packages could not be audited from this machine (listed)
+#
+# pip-audit runs from its own virtualenv (.venv-audit, pinned in requirements-audit.txt), so its
+# dependencies never mix with the app's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stamp=.venv-audit/.installed-$(sha256sum requirements-audit.txt | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  rm -rf .venv-audit
+  python3 -m venv .venv-audit
+  .venv-audit/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt 2>/dev/null
+  touch "$stamp"
+fi
+exec .venv-audit/bin/python scripts/audit.py "$@"
