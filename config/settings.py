@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
@@ -197,6 +198,9 @@ OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # the id_token_hint of RP-initiated logout
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+if OIDC_ENABLED and OIDC_ISSUER:
+    # Sign-out is a form post that ends at the provider's end-session endpoint: let the form go there.
+    SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], urlsplit(OIDC_ISSUER)._replace(path="").geturl()]
 LOCAL_LOGIN = env.bool("DJANGO_LOCAL_LOGIN", default=True)
 BREAK_GLASS_USERS = env.list("DJANGO_BREAK_GLASS_USERS", default=[])
 

@@ -76,6 +76,7 @@ class TestProvider:
             "OIDC_GROUPS_CLAIM": "groups",
             "OIDC_GROUP_MAP": GROUP_MAP,
             "OIDC_CREATE_USERS": True,
+            "SECURE_CSP": {**settings.SECURE_CSP, "form-action": [*settings.SECURE_CSP["form-action"], self.issuer]},
         }
 
 

@@ -7,6 +7,7 @@
 //   {"client": {"client_id", "client_secret", "redirect_uris", "post_logout_redirect_uris"},
 //    "users": {"<login, also the subject>": {"password", "email", "given_name", "family_name", "groups": []}},
 //    "id_token_ttl": 3600,
+//    "hold_redirect": false,  (true: a page with a link back to the app instead of the redirect)
 //    "mode": "normal" | "expired" | "foreign-key" | "unknown-issuer"}
 // The client is read once, at start. The modes other than "normal" rewrite the ID token the token
 // endpoint issues: already expired, signed by a key not in the provider's JWKS (same kid), or naming
@@ -126,6 +127,15 @@ server.listen(0, '127.0.0.1', async () => {
     const match = ctx.path.match(/^\/interaction\/([^/]+)(\/login)?$/);
     if (!match) {
       await next();
+      const location = ctx.response.get('Location') || '';
+      if (readState().hold_redirect && location.startsWith(client.redirect_uris[0])) {
+        // The test reads (and may tamper with) the link the provider would have redirected to.
+        ctx.status = 200;
+        ctx.remove('Location');
+        ctx.type = 'html';
+        ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Back to the app</title></head>
+<body><a id="back-to-app" href="${escape(location)}">Continue to the app</a></body></html>`;
+      }
       if (ctx.path === '/token' && ctx.status === 200 && ctx.body?.id_token) {
         const { mode } = readState();
         if (mode && mode !== 'normal') ctx.body = { ...ctx.body, id_token: await resign(ctx.body.id_token, mode, key, issuer) };
