@@ -22,12 +22,22 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from hiring import policy
 
 SCRIPT = Path(__file__).with_name("provider.mjs")
 CLIENT_ID = "scorecards"
 CLIENT_SECRET = "test-client-secret-0123456789"
 PASSWORD = "provider-password"
 GROUP_MAP = "idp-interviewers=Interviewers,idp-managers=Hiring managers,idp-recruiters=Recruiters"
+PROVIDER_GROUP = {
+    policy.INTERVIEWERS: "idp-interviewers",
+    policy.HIRING_MANAGERS: "idp-managers",
+    policy.RECRUITERS: "idp-recruiters",
+}
 USERS = {
     "ada": {"given_name": "Ada", "family_name": "Lovelace", "email": "ada@example.com", "groups": ["idp-interviewers"]},
     "grace": {
@@ -148,3 +158,36 @@ def sign_in_at_provider(authorize_url: str, *, app_url: str, login: str, passwor
             timeout=10,
         )
     raise AssertionError("the provider never sent the browser back to the app")
+
+
+class ProviderAccounts:
+    """Accounts made by signing in through the provider (the test client as browser), one new person a call.
+
+    Each account is created by the callback from the provider's claims, its role group from the group map;
+    `sessions` keeps the session each sign-in opened (user id -> session key).
+    """
+
+    def __init__(self, provider: TestProvider, *, app_url: str = "http://testserver") -> None:
+        self.provider = provider
+        self.app_url = app_url
+        self.sessions: dict[int, str] = {}
+
+    def __call__(self, group: str) -> User:
+        users = self.provider.state()["users"]
+        login = f"person-{len(users) + 1}"
+        users[login] = {
+            "given_name": "Person",
+            "family_name": str(len(users) + 1),
+            "email": f"{login}@example.com",
+            "groups": [PROVIDER_GROUP[group]],
+            "password": PASSWORD,
+        }
+        self.provider.update(users=users)
+        client = Client()
+        start = client.get(reverse("oidc_authentication_init"))
+        response = client.get(sign_in_at_provider(start["Location"], app_url=self.app_url, login=login))
+        assert response.status_code == 302, response.content.decode()
+        user = User.objects.get(pk=client.session["_auth_user_id"])
+        assert set(user.groups.values_list("name", flat=True)) == {group}
+        self.sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        return user
