@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,8 +44,12 @@ class LoginView(auth_views.LoginView):
 
 
 def sign_in_refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
-    """The app's own page for a refused sign-in; whatever session the browser had is ended."""
-    auth.logout(request)
+    """The app's own page for a refused sign-in; a signed-in session is ended.
+
+    An anonymous session is kept: it may hold a scorecard posted after the last sign-in ran out.
+    """
+    if request.user.is_authenticated:
+        auth.logout(request)
     return render(
         request,
         "accounts/sign_in_failed.html",
@@ -98,6 +103,9 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
             return super().get(request)
         except SignInRefused as refusal:
             return sign_in_refused(request, str(refusal), status=403)
+        except IntegrityError:
+            # Two first sign-ins of one person at once (two tabs): the other one created the account.
+            return sign_in_refused(request, "This sign-in crossed another one in progress. Start again.", status=409)
         except TokenRefused as refusal:
             logger.warning("OIDC sign-in refused: %s", refusal)
             return sign_in_refused(request, f"The sign-in was refused: {refusal}.")

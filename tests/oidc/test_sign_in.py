@@ -18,7 +18,8 @@ from django.urls import reverse
 
 from accounts.models import ExternalIdentity
 from hiring import policy
-from tests.factories import PASSWORD, UserFactory
+from hiring.models import Rating
+from tests.factories import PASSWORD, InterviewFactory, UserFactory
 from tests.oidc import TestProvider, running_provider, sign_in_at_provider
 
 APP = "http://testserver"
@@ -227,6 +228,29 @@ def test_an_expired_id_token_sends_the_next_page_to_the_provider_and_its_refusal
 
 def parse_exp(id_token: str) -> int:
     return jwt.decode(id_token, options={"verify_signature": False})["exp"]
+
+
+@pytest.mark.django_db
+def test_a_scorecard_posted_after_the_session_ran_out_is_saved_once_signed_in_through_the_provider(
+    idp: TestProvider,
+) -> None:
+    sign_in(Client(), "ada")
+    interview = InterviewFactory(interviewer=User.objects.get(username="ada"))
+    url = reverse("scorecard", args=[interview.scorecard.pk])
+    dimension = interview.loop.rubric.dimensions.order_by("position").first()
+    text = "Typed after the session ran out; kept through a refused sign-in and a good one."
+    client = Client()
+
+    form = {"revision": str(interview.scorecard.revision), f"evidence_{dimension.pk}": text, "action": "save"}
+    posted = client.post(url, form)
+    assert posted["Location"] == f"{reverse('login')}?next={url}"
+    assert_refused(client.get(reverse("oidc_authentication_callback") + "?code=x&state=forged"), "Start again", client)
+    start = client.get(reverse("oidc_authentication_init") + f"?next={url}")
+    landed = client.get(sign_in_at_provider(start["Location"], app_url=APP, login="ada"))
+
+    assert landed["Location"] == url
+    assert "Restored what you typed before you were signed out" in client.get(url, follow=True).content.decode()
+    assert Rating.objects.filter(scorecard=interview.scorecard, evidence=text).exists()
 
 
 @pytest.mark.django_db
