@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from mozilla_django_oidc.middleware import SessionRefresh
@@ -27,12 +28,29 @@ class OIDCSessionRefresh(SessionRefresh):
     def get_settings(attr: str, *args: Any) -> Any:
         return provider.setting(attr, *args)
 
-    def __getattr__(self, name: str) -> Any:
-        # The parent reads OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_RP_CLIENT_ID, … as attributes.
-        if name.startswith("OIDC_"):
-            defaults = {"OIDC_STATE_SIZE": 32, "OIDC_NONCE_SIZE": 32, "OIDC_USE_NONCE": True}
-            return provider.setting(name, defaults.get(name))
-        raise AttributeError(name)
+    # The parent reads these as attributes, set once in its __init__; here they follow the settings.
+    @property
+    def OIDC_OP_AUTHORIZATION_ENDPOINT(self) -> str:
+        return provider.setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+
+    @property
+    def OIDC_RP_CLIENT_ID(self) -> str:
+        return settings.OIDC_RP_CLIENT_ID
+
+    @property
+    def OIDC_RP_SCOPES(self) -> str:
+        return settings.OIDC_RP_SCOPES
+
+    @property
+    def OIDC_AUTHENTICATION_CALLBACK_URL(self) -> str:
+        return settings.OIDC_AUTHENTICATION_CALLBACK_URL
+
+    @property
+    def OIDC_USE_NONCE(self) -> bool:
+        return settings.OIDC_USE_NONCE
+
+    OIDC_STATE_SIZE = 32
+    OIDC_NONCE_SIZE = 32
 
     @property
     def exempt_urls(self) -> set[str]:
