@@ -39,7 +39,7 @@ def display_name() -> str:
 
 
 def discovery_url() -> str:
-    return settings.OIDC_DISCOVERY_URL or settings.OIDC_ISSUER.rstrip("/") + "/.well-known/openid-configuration"
+    return str(settings.OIDC_DISCOVERY_URL or settings.OIDC_ISSUER.rstrip("/") + "/.well-known/openid-configuration")
 
 
 def metadata() -> dict[str, Any]:

@@ -166,7 +166,7 @@ def provider_logout_url(request: HttpRequest) -> str | None:
 class LogoutView(auth_views.LogoutView):
     """Ends the session here, then (for a single sign-on session) at the provider too."""
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         at_provider = provider_logout_url(request)
         response = super().post(request, *args, **kwargs)
         return HttpResponseRedirect(at_provider) if at_provider else response

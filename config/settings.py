@@ -200,7 +200,7 @@ OIDC_STORE_ID_TOKEN = True  # the id_token_hint of RP-initiated logout
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 if OIDC_ENABLED and OIDC_ISSUER:
     # Sign-out is a form post that ends at the provider's end-session endpoint: let the form go there.
-    SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], urlsplit(OIDC_ISSUER)._replace(path="").geturl()]
+    SECURE_CSP["form-action"] = [CSP.SELF, urlsplit(OIDC_ISSUER)._replace(path="").geturl()]
 LOCAL_LOGIN = env.bool("DJANGO_LOCAL_LOGIN", default=True)
 BREAK_GLASS_USERS = env.list("DJANGO_BREAK_GLASS_USERS", default=[])
 
