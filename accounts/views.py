@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 # Answers of a silent re-check (prompt=none) meaning "the session at the provider is over".
 SESSION_OVER = {"login_required", "interaction_required", "consent_required"}
+ERROR_CODE = re.compile(r"[a-z_]{1,40}")
 
 
 class LoginView(auth_views.LoginView):
@@ -131,7 +133,7 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
             auth.logout(self.request)
             messages.info(self.request, f"Your session at {provider.display_name()} has ended. Sign in again.")
             return redirect("login")
-        if error:
+        if ERROR_CODE.fullmatch(error):  # a provider's error code; anything else in the link is not shown
             return sign_in_refused(self.request, f"{provider.display_name()} did not sign you in ({error}).")
         return sign_in_refused(self.request, "The sign-in did not complete. Start again.")
 

@@ -201,6 +201,9 @@ def test_the_provider_refusing_is_shown_and_ends_the_session(idp: TestProvider) 
     response = client.get(reverse("oidc_authentication_callback") + f"?error=access_denied&state={state}")
 
     assert_refused(response, "Test IdP did not sign you in (access_denied)", client)
+    spoofed = client.get(reverse("oidc_authentication_callback") + "?error=Call+0800+to+restore+your+account")
+    assert_refused(spoofed, "The sign-in did not complete. Start again.", client)
+    assert "0800" not in spoofed.content.decode()
 
 
 @pytest.mark.django_db
