@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "config",
     "roles",
     "hiring",
+    "accounts",
 ]
 if DEBUG:
     INSTALLED_APPS.append("devtools")
@@ -61,11 +63,13 @@ MIDDLEWARE = [
     "config.middleware.NoStoreMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.middleware.OIDCSessionRefresh",
 ]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.LocalPasswordBackend",
+    "accounts.backends.OIDCBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -211,6 +215,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+# Single sign-on (OpenID Connect, app accounts/, mozilla-django-oidc) -------------------------------
+# Off unless OIDC_ENABLED=true. Endpoints come from the provider's discovery document; docs/DEPLOY.md
+# has the values for Okta, Microsoft Entra ID, Google Workspace and Keycloak.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your company account")
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="")  # default: OIDC_ISSUER/.well-known/openid-configuration
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")  # empty: roles are managed here, not synced
+OIDC_GROUP_MAP = env.str("OIDC_GROUP_MAP", default="")  # "provider-value=Interviewers,other-value=Recruiters"
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=True)
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env.int("OIDC_RENEW_SECONDS", default=15 * 60)
+OIDC_CLOCK_SKEW_SECONDS = 60
+OIDC_TIMEOUT = 10
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of RP-initiated logout
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+if OIDC_ENABLED and OIDC_ISSUER:
+    # Sign-out is a form post that ends at the provider's end-session endpoint: let the form go there.
+    SECURE_CSP["form-action"] = [CSP.SELF, urlsplit(OIDC_ISSUER)._replace(path="").geturl()]
+LOCAL_LOGIN = env.bool("DJANGO_LOCAL_LOGIN", default=True)
+BREAK_GLASS_USERS = env.list("DJANGO_BREAK_GLASS_USERS", default=[])
+
 ROLE_FIXTURES_DIR = BASE_DIR / "fixtures"
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="scorecards-demo")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

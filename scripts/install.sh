@@ -26,7 +26,8 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -r requirements-dev.txt
   rm -f .venv/.installed-* && touch "$stamp"
 fi
-if [ ! -d node_modules/bootstrap ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm packages: Bootstrap (served by the app) and oidc-provider (the tests' identity provider).
+if [ ! -d node_modules/bootstrap ] || [ ! -d node_modules/oidc-provider ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).

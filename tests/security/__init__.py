@@ -8,15 +8,17 @@ hiring manager and another recruiter, and has the "interviewer not on the loop" 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client, override_settings
 from django.test.client import ClientHandler
 
+from hiring import policy
 from hiring.models import (
     Amendment,
     AuditEvent,
@@ -74,6 +76,7 @@ class Scenario:
     other_recruiter: User
     outsider: User
     staff: User
+    sessions: dict[int, str] = field(default_factory=dict)  # user id -> session key of a real sign-in
 
     @property
     def role_slug(self) -> str:
@@ -96,7 +99,12 @@ class Scenario:
         """A client signed in as the persona; for "after submitting", the interviewer's scorecard is submitted."""
         if persona == ON_LOOP_AFTER and not Scorecard.objects.get(pk=self.own_scorecard.pk).is_submitted:
             submit(self.own_scorecard, OWN_EVIDENCE)
-        return signed_in(self.user(persona))
+        user = self.user(persona)
+        if user is not None and user.pk in self.sessions:
+            client = new_client()
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[user.pk]
+            return client
+        return signed_in(user)
 
 
 _HANDLERS: dict[bool, ClientHandler] = {}
@@ -144,23 +152,36 @@ def submit(scorecard: Scorecard, evidence: str | list[str], **kwargs) -> Scoreca
     )
 
 
-def build_scenario(*, candidate_name: str = CANDIDATE_NAME) -> Scenario:
-    hiring_manager = HiringManagerFactory()
-    recruiter = RecruiterFactory()
+# A new user in a role group (the personas' accounts): made by the factories, or signed in through a provider.
+MakeUser = Callable[[str], User]
+_FACTORIES = {
+    policy.INTERVIEWERS: InterviewerFactory,
+    policy.HIRING_MANAGERS: HiringManagerFactory,
+    policy.RECRUITERS: RecruiterFactory,
+}
+
+
+def factory_user(group: str) -> User:
+    return _FACTORIES[group]()
+
+
+def build_scenario(*, candidate_name: str = CANDIDATE_NAME, make_user: MakeUser = factory_user) -> Scenario:
+    hiring_manager = make_user(policy.HIRING_MANAGERS)
+    recruiter = make_user(policy.RECRUITERS)
     loop = LoopFactory(
         candidate=CandidateFactory(name=candidate_name),
         hiring_manager=hiring_manager,
         recruiter=recruiter,
     )
-    interviewer = InterviewerFactory()
-    colleague = InterviewerFactory()
+    interviewer = make_user(policy.INTERVIEWERS)
+    colleague = make_user(policy.INTERVIEWERS)
     own = InterviewFactory(loop=loop, interviewer=interviewer)
     theirs = InterviewFactory(loop=loop, interviewer=colleague)
     colleague_scorecard = submit(theirs.scorecard, COLLEAGUE_EVIDENCE)
 
-    other_hiring_manager = HiringManagerFactory()
-    other_recruiter = RecruiterFactory()
-    outsider = InterviewerFactory()
+    other_hiring_manager = make_user(policy.HIRING_MANAGERS)
+    other_recruiter = make_user(policy.RECRUITERS)
+    outsider = make_user(policy.INTERVIEWERS)
     other_loop = LoopFactory(
         candidate=CandidateFactory(name=OTHER_CANDIDATE_NAME),
         rubric=loop.rubric,
@@ -224,11 +245,14 @@ def body(response) -> str:
 
 
 @contextmanager
-def shared_scenario(django_db_blocker) -> Iterator[Scenario]:
+def shared_scenario(
+    django_db_blocker, *, make_user: MakeUser = factory_user, sessions: dict[int, str] | None = None
+) -> Iterator[Scenario]:
     """Build the scenario once for a module, in a transaction rolled back at the end.
 
     Each test's own `db` transaction nests inside it (as a savepoint), so whatever a test writes is undone
-    before the next one, and the scenario is back as it was built.
+    before the next one, and the scenario is back as it was built. `make_user` may sign the personas in
+    for real, filling `sessions` (user id -> session key), which their clients then use.
     """
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -236,7 +260,8 @@ def shared_scenario(django_db_blocker) -> Iterator[Scenario]:
         try:
             # The fast hasher of tests/conftest.py is not yet in place for a module-scoped fixture.
             with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-                built = build_scenario()
+                built = build_scenario(make_user=make_user)
+            built.sessions = sessions if sessions is not None else {}
             yield built
         finally:
             transaction.set_rollback(True)

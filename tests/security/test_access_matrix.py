@@ -11,12 +11,14 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hiring.models import Decision, Scorecard
 from hiring.services.decisions import loop_decide
 from hiring.services.scorecards import scorecard_amend, scorecard_save_draft
 from tests.factories import InterviewFactory
+from tests.oidc import ProviderAccounts, running_provider
 from tests.security import (
     ANON,
     CANDIDATE_NAME,
@@ -67,6 +69,9 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "POST": row(200, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     },
     "logout": {"GET": same(405), "POST": same(LOGIN)},
+    # Single sign-on is off unless configured: its two routes do not exist.
+    "oidc_authentication_init": {"GET": same(404)},
+    "oidc_authentication_callback": {"GET": same(404)},
     "health": {"GET": same(200)},
     "home": {"GET": signed_in_only(200)},
     "my_scorecards": {"GET": signed_in_only(200)},
@@ -102,6 +107,14 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     },
     "roles:list": {"GET": signed_in_only(200)},
     "roles:kit": {"GET": signed_in_only(200)},
+}
+
+# Where the matrix differs with single sign-on on and the personas signed in through the provider: sign-in
+# starts at the provider, a callback without its code is refused (400), and sign-out ends at the provider.
+SINGLE_SIGN_ON: dict[str, dict[str, dict[str, object]]] = {
+    "oidc_authentication_init": {"GET": same(REDIRECT)},
+    "oidc_authentication_callback": {"GET": same(400)},
+    "logout": {"POST": {**same(REDIRECT), ANON: LOGIN, STAFF: LOGIN}},  # staff: a local (break-glass) account
 }
 
 REFUSED = {LOGIN, 403, 404, 405}
@@ -159,10 +172,28 @@ def outcome_of(response) -> object:
     return response.status_code
 
 
-@pytest.fixture(scope="module")
-def scenario(django_db_setup, django_db_blocker):
-    with shared_scenario(django_db_blocker) as built:
-        yield built
+@pytest.fixture(scope="module", params=["password", "provider"])
+def scenario(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """Every test runs twice: personas signed in locally, then personas whose accounts, role groups and
+    sessions a real provider's sign-in created (tests/oidc), with single sign-on on. Staff stays a local
+    account, as the break-glass administrator is."""
+    if request.param == "password":
+        with shared_scenario(django_db_blocker) as built:
+            yield built
+        return
+    with (
+        running_provider(tmp_path_factory.mktemp("idp"), app_url="http://testserver") as provider,
+        override_settings(**provider.django_settings()),
+    ):
+        accounts = ProviderAccounts(provider)
+        with shared_scenario(django_db_blocker, make_user=accounts, sessions=accounts.sessions) as built:
+            yield built
+
+
+def expected_outcome(scenario: Scenario, name: str, method: str, persona: str) -> object:
+    if scenario.sessions and method in SINGLE_SIGN_ON.get(name, {}):
+        return SINGLE_SIGN_ON[name][method][persona]
+    return MATRIX[name][method][persona]
 
 
 CASES = [
@@ -194,7 +225,7 @@ def test_access_matrix(scenario: Scenario, name: str, method: str, persona: str)
 
     response = client.get(url) if method == "GET" else client.post(url, EMPTY_FORM)
 
-    expected = MATRIX[name][method][persona]
+    expected = expected_outcome(scenario, name, method, persona)
     assert outcome_of(response) == expected, f"{method} {url} as {persona}"
     assert response.status_code < 500
     text = body(response)
