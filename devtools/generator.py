@@ -42,7 +42,7 @@ from hiring.models import (
 )
 from hiring.scoring import normalise
 from hiring.services.loop_status import dimension_spreads_rebuild
-from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
+from roles.models import Dimension, Exercise, RubricVersion, Signal
 from roles.selectors import current_rubrics
 from roles.services import default_fixture_paths, roles_load
 
@@ -271,9 +271,9 @@ def _insert_many(model, fields: list[str], values: list[tuple]) -> None:
 
 
 def roles_ensure() -> None:
-    """Load the role fixtures if any of them is missing (load_roles has not run)."""
+    """Load the role fixtures if any version of them is missing (load_roles has not run)."""
     paths = default_fixture_paths()
-    if Role.objects.count() < len(paths):
+    if RubricVersion.objects.count() < len(paths):
         roles_load(paths=paths)
 
 

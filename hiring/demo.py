@@ -1,7 +1,9 @@
 """Demo accounts and loops for the README's first command (idempotent).
 
-Every role gets loops in the states a person would meet: planned, in progress, all
-submitted and decided, assigned to the demo accounts.
+Every role, however many there are, gets loops in the states a person would meet:
+planned, in progress, all submitted and decided, assigned to the demo accounts. A
+role that already has its demo loops is left alone, so a role added later gets its
+own on the next run.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import random
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from hiring.models import Candidate, Loop, Scorecard
 from hiring.services.decisions import loop_decide
@@ -23,8 +26,8 @@ from hiring.services.scorecards import (
     scorecard_save_draft,
     scorecard_submit,
 )
-from roles.models import RubricVersion, Signal
-from roles.selectors import current_rubrics
+from roles.models import Role, RubricVersion, Signal
+from roles.selectors import newest_rubrics
 
 DEMO_ACCOUNTS = {
     "recruiter": {"groups": ["Recruiters"], "first_name": "Riley", "last_name": "Recruiter"},
@@ -34,12 +37,22 @@ DEMO_ACCOUNTS = {
     "admin": {"groups": [], "first_name": "Ada", "last_name": "Admin", "is_staff": True, "is_superuser": True},
 }
 DEMO_EMAIL_DOMAIN = "candidates.demo.example"
-CANDIDATES = [
-    "Amara Okafor", "Bao Nguyen", "Carmen Ruiz", "Dmitri Volkov", "Elif Yilmaz", "Farah Haddad", "Goran Petrov",
-    "Hana Sato", "Isabel Costa", "Jonas Berg", "Kavya Iyer", "Liam O'Brien", "Mei Lin", "Nia Mensah", "Oskar Lund",
-    "Priya Raman", "Quinn Harper", "Rafael Souza", "Sofia Rossi", "Tomas Novak",
+FIRST_NAMES = [
+    "Amara", "Bao", "Carmen", "Dmitri", "Elif", "Farah", "Goran", "Hana", "Isabel", "Jonas",
+    "Kavya", "Liam", "Mei", "Nia", "Oskar", "Priya", "Quinn", "Rafael", "Sofia", "Tomas",
+]  # fmt: skip
+LAST_NAMES = [
+    "Okafor", "Nguyen", "Ruiz", "Volkov", "Yilmaz", "Haddad", "Petrov", "Sato", "Costa", "Berg",
+    "Iyer", "O'Brien", "Lin", "Mensah", "Lund", "Raman", "Harper", "Souza", "Rossi", "Novak",
 ]  # fmt: skip
 STATES = ("planned", "in_progress", "complete", "decided")
+
+
+def demo_candidate_name(number: int) -> str:
+    """The number-th demo candidate: every first × last pairing once (400 names) before any repeats."""
+    first = number % len(FIRST_NAMES)
+    last = (first + number // len(FIRST_NAMES)) % len(LAST_NAMES)
+    return f"{FIRST_NAMES[first]} {LAST_NAMES[last]}"
 
 
 @transaction.atomic
@@ -60,35 +73,47 @@ def demo_accounts_create(*, password: str) -> dict[str, User]:
 
 @transaction.atomic
 def demo_loops_create(*, users: dict[str, User]) -> int:
-    """Create the demo loops once; a second run finds them and creates nothing."""
-    if Candidate.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists():
-        return 0
+    """Create the demo loops of every role that has none yet; returns how many were created.
+
+    A role's candidates follow from its place in the order roles were first loaded, so a
+    rerun, or a role added later, never renames anyone.
+    """
+    demo_candidates = Candidate.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    done = set(Loop.objects.filter(candidate__in=demo_candidates).values_list("rubric__role_id", flat=True))
+    places = {pk: place for place, pk in enumerate(Role.objects.order_by("pk").values_list("pk", flat=True))}
     now = timezone.now()
-    names = iter(CANDIDATES)
     created = 0
-    for rubric in current_rubrics():
-        for state in STATES:
-            _demo_loop(rubric, state, next(names), users, now)
+    for rubric in newest_rubrics().select_related("role").order_by("role_id"):
+        if rubric.role_id in done:
+            continue
+        place = places[rubric.role_id]
+        for index, state in enumerate(STATES):
+            number = place * len(STATES) + index
+            _demo_loop(rubric, state, number, users, now, overdue=place == 0)
             created += 1
     return created
 
 
-def _demo_loop(rubric: RubricVersion, state: str, name: str, users: dict[str, User], now: dt.datetime) -> Loop:
+def _demo_loop(
+    rubric: RubricVersion, state: str, number: int, users: dict[str, User], now: dt.datetime, *, overdue: bool
+) -> Loop:
     rng = random.Random(f"{rubric.role.slug}-{state}")
+    name = demo_candidate_name(number)
     loop = loop_create(
         candidate_name=name,
-        candidate_email=f"{name.split()[0].lower()}@{DEMO_EMAIL_DOMAIN}",
+        candidate_email=f"{slugify(name)}-{number}@{DEMO_EMAIL_DOMAIN}",
         candidate_notes="Demo candidate.",
         rubric=rubric,
         hiring_manager=users["hiring-manager"],
         by=users["recruiter"],
     )
     panel = [users["interviewer"], users["interviewer2"]]
-    exercises = [e for e in rubric.exercises.prefetch_related("dimensions") if not e.optional]
+    exercises = list(rubric.exercises.prefetch_related("dimensions"))
+    exercises = [e for e in exercises if not e.optional] or exercises
     if state == "planned":
         start = now + dt.timedelta(days=2)
-    elif state == "in_progress" and rubric.role.slug == "principal-ai-research-scientist":
-        start = now - dt.timedelta(days=2)  # an overdue scorecard to chase
+    elif state == "in_progress" and overdue:
+        start = now - dt.timedelta(days=2)  # an overdue scorecard to chase (first role only)
     elif state == "in_progress":
         start = now - dt.timedelta(hours=3 + 2 * len(exercises))
     else:
@@ -154,10 +179,10 @@ def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool)
         )
     signals = list(Signal.objects.filter(rubric=rubric))
     observed = {}
-    for signal in rng.sample(signals, 2):
+    for signal in rng.sample(signals, min(2, len(signals))):
         observed[signal.pk] = f"Seen during {interview.exercise.title}." if signal.is_red_flag else ""
-    if split:
-        red_flag = next(s for s in signals if s.is_red_flag)
+    red_flag = next((s for s in signals if s.is_red_flag), None)
+    if split and red_flag is not None:
         observed[red_flag.pk] = "Came up twice when I probed; details in my evidence."
     recommendation = "no" if split else rng.choice(["yes", "strong_yes"])
     return ScorecardInput(
