@@ -1,5 +1,5 @@
-# The two commands of the README: `make run` and `make test`.
-.PHONY: install run test lint format
+# The README's commands: `make run`, `make test` and `make screenshots`.
+.PHONY: install run test screenshots lint format
 
 install:
 	@scripts/install.sh
@@ -12,6 +12,11 @@ run: install
 
 test: install
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser journeys; `make test`
+# writes its screenshots to the ignored artifacts/screenshots/ instead.
+screenshots: install
+	SCREENSHOT_DIR=docs/screenshots REQUIRE_BROWSER=1 .venv/bin/python -m pytest -m browser -q tests/browser
 
 lint: install
 	.venv/bin/ruff check .
