@@ -54,11 +54,17 @@ class AnchorInline(admin.TabularInline):
 
 
 class RubricVersionInline(admin.TabularInline):
+    """A role's versions, listed; each is changed (while unlocked) on its own page, never from here."""
+
     model = RubricVersion
     extra = 0
     fields = ("number", "title", "level", "scale_min", "scale_max", "locked_at")
-    readonly_fields = ("locked_at",)
+    readonly_fields = fields
+    can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Role)
