@@ -87,15 +87,14 @@ class Parsed:
 
 def blueprint_parse(document: Document) -> Parsed:
     file = document.file
-    section = _section(document)
-    parsed = Parsed(title=_role_title(document), purpose=_role_purpose(document))
-    parts = _subsections(section)
-    for line in parts.pop("before", []):
-        parsed.notes.append(("unplaced", f'Not placed (before the first part of the section): "{line.text}"'))
+    parts = _subsections(_section(document))
     if not parts.get("dimensions"):
         raise ImportRefused(
             file, 'its hiring-evaluation section has no scorecard dimensions part ("Scorecard dimensions")'
         )
+    parsed = Parsed(title=_role_title(document), purpose=_role_purpose(document))
+    for line in parts.pop("before", []):
+        parsed.notes.append(("unplaced", f'Not placed (before the first part of the section): "{line.text}"'))
     parsed.areas = [_area(line) for line in _entries(parts.get("areas", []))]
     parsed.exercises = _exercises(parts.get("exercises", []), parsed.notes)
     for kind in ("strong", "weak", "red_flag"):
