@@ -106,12 +106,12 @@ def _json_type(value: Any) -> str:
 
 
 def _unknown_field(key: str, known: Any) -> str:
-    """'is not a known field', with the nearest known field when there is a close one, else the known fields."""
+    """'is not a known field', with the nearest known field when there is a close one."""
     names = sorted(str(name) for name in known)
     close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
     if close:
         return f'is not a known field; did you mean "{close[0]}"?'
-    return f"is not a known field (known fields: {', '.join(names)})"
+    return "is not a known field"
 
 
 def _choice(choices: tuple[str, ...]) -> Checker:
@@ -369,7 +369,7 @@ def _unknown_dimension(slug: str, known: _KnownDimensions) -> str:
         message = f'names "{slug}", which is a dimension\'s name; use its slug "{by_name}"'
     elif close := difflib.get_close_matches(slug, known.slugs, n=1, cutoff=0.6):
         message += f'; did you mean "{close[0]}"?'
-    return f"{message} (dimension slugs: {', '.join(known.slugs) or 'none'})"
+    return f"{message}\n    dimension slugs of this rubric: {', '.join(known.slugs) or 'none'}"
 
 
 def rubric_hash(document: dict) -> str:

@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from roles.blueprints import EXERCISE_FORMATS, FORMAT, blueprint_problems
 from roles.importing.parsing import (
@@ -212,7 +213,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(shared_stems(a, b)) + 0.5 * len(a & b)
 
 
-def fixture_build(parsed: Parsed, *, file: str, slug: str | None = None, version: int = 1) -> dict:
+def fixture_build(parsed: Parsed, *, file: str, slug: str | None = None, version: int = 1) -> dict[str, Any]:
     """The fixture document, with its review list under "review"."""
     review: list[ReviewItem] = [ReviewItem(topic, message) for topic, message in parsed.notes]
     role = _role(parsed, source=Path(file).name, slug=slug, review=review)
@@ -370,7 +371,7 @@ def _matched_area(name: str, areas: list[Area]) -> Area | None:
     return areas[best[1]] if best[0] < 0 else None
 
 
-def _dimensions(parsed: Parsed, scale: Scale, file: str, review: list[ReviewItem]) -> list[dict]:
+def _dimensions(parsed: Parsed, scale: Scale, file: str, review: list[ReviewItem]) -> list[dict[str, Any]]:
     strong = [("strong signal", text) for text in parsed.signals["strong"]]
     low_pool = [("red flag", text) for text in parsed.signals["red_flag"]]
     low_pool += [("weak signal", text) for text in parsed.signals["weak"]]
@@ -440,7 +441,9 @@ def _exercise_format(exercise: ExerciseItem) -> str:
     return EXERCISE_FORMATS[0]
 
 
-def _exercises(items: list[ExerciseItem], dimensions: list[dict], review: list[ReviewItem]) -> list[dict]:
+def _exercises(
+    items: list[ExerciseItem], dimensions: list[dict[str, Any]], review: list[ReviewItem]
+) -> list[dict[str, Any]]:
     slugs: set[str] = set()
     exercises = []
     for item in items:
@@ -482,7 +485,7 @@ def _exercises(items: list[ExerciseItem], dimensions: list[dict], review: list[R
     return exercises
 
 
-def fixture_import(document: Document, *, slug: str | None = None, version: int = 1) -> dict:
+def fixture_import(document: Document, *, slug: str | None = None, version: int = 1) -> dict[str, Any]:
     """Parse a read document and build its fixture; refuse it if the fixture would not load."""
     fixture = fixture_build(blueprint_parse(document), file=document.file, slug=slug, version=version)
     problems = blueprint_problems(fixture, file=document.file)

@@ -264,7 +264,9 @@ def _exercise(title: str, brief: list[str], ask_for: list[str]) -> ExerciseItem:
 
 def _list_items(text: str) -> list[str]:
     """Split "a, b (c, d), and e." at the commas outside parentheses."""
-    items, depth, current = [], 0, []
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text.strip().rstrip("."):
         depth += 1 if char in "([" else -1 if char in ")]" else 0
         if char in ",;" and depth == 0:

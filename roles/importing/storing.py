@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from roles.importing.building import fixture_import
 from roles.importing.reading import Document
@@ -31,14 +32,15 @@ class Planned:
     """One import's outcome before anything is written."""
 
     source: str
-    fixture: dict
+    fixture: dict[str, Any]
     path: Path
     action: str  # "new role", "next version", "unchanged"
     previous: StoredVersion | None
 
     @property
     def review(self) -> list[dict[str, str]]:
-        return self.fixture["review"]
+        review: list[dict[str, str]] = self.fixture["review"]
+        return review
 
     def __str__(self) -> str:
         role = self.fixture["role"]
@@ -68,7 +70,7 @@ def newest_versions(directory: Path) -> dict[str, StoredVersion]:
     return newest
 
 
-def _content(fixture: dict) -> dict:
+def _content(fixture: dict[str, Any]) -> dict[str, Any]:
     rubric = {key: value for key, value in fixture["rubric"].items() if key != "version"}
     return {**{key: value for key, value in fixture.items() if key != "review"}, "rubric": rubric}
 
