@@ -101,8 +101,10 @@ def role_import_publish(request: HttpRequest) -> HttpResponse:
     retitle = form.cleaned_data["retitle"]
     publication = publishing.publication_plan(upload, target=form.cleaned_data["target"])
     if not publishing.publication_publish(publication, retitle=retitle):
-        publishing.publication_preview(publication, retitle=retitle)
-        return _preview(request, publication, retitle=retitle, status=400)
+        shown = publishing.publication_plan(upload, target=publication.target)
+        publishing.publication_preview(shown, retitle=retitle)
+        shown.problems = shown.problems or publication.problems
+        return _preview(request, shown, retitle=retitle, status=400)
     publishing.upload_clear(request.session)
     fixture = publication.fixture
     messages.success(request, f"Published {fixture['role']['title']} version {fixture['rubric']['version']}.")

@@ -34,8 +34,6 @@ from roles.importing.parsing import (
 )
 from roles.importing.reading import Document, ImportRefused
 
-# Until the fixture format drops `weight` (issue 13), imported dimensions carry the neutral weight.
-EMIT_WEIGHT = True
 DEFAULT_SCALE = (1, 5)
 NOT_STATED = "Not stated in the blueprint"
 LEVEL_WORDS = (
@@ -404,7 +402,6 @@ def _dimensions(parsed: Parsed, scale: Scale, file: str, review: list[ReviewItem
                 "slug": slug,
                 "name": item.name,
                 "description": _description(item, area, review),
-                **({"weight": 1} if EMIT_WEIGHT else {}),
                 "anchors": [
                     {"level": level, "text": text, "source": source}
                     for level, (text, source) in sorted(anchors.items(), reverse=True)

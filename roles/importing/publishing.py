@@ -42,7 +42,7 @@ class Publication:
     upload: Upload
     target: str
     fixture: dict[str, Any]
-    role: Role | None
+    latest: RubricVersion | None  # the newest version of the target role, if it has one
     problems: list[str] = field(default_factory=list)
     unchanged: bool = False
     rubric: RubricVersion | None = None  # the kit as published, when it can be
@@ -55,7 +55,7 @@ class Publication:
 
     @property
     def needs_retitle(self) -> bool:
-        return any("retitle" in problem for problem in self.problems)
+        return any("--retitle" in problem for problem in self.problems)
 
 
 def _safe_name(name: str) -> str:
@@ -87,43 +87,41 @@ def upload_clear(session: SessionBase) -> None:
 
 
 def default_target(upload: Upload) -> str:
-    """The role an upload most likely belongs to: the one with its slug, else with its title, else a new one."""
+    """The role an upload most likely belongs to: the one with its slug, else whose newest title it has, else new."""
     fixture = fixture_import(document_parse(file=upload.name, data=upload.text.encode()))
-    role = (
-        Role.objects.filter(slug=fixture["role"]["slug"]).first()
-        or Role.objects.filter(title__iexact=fixture["role"]["title"]).order_by("slug").first()
-    )
-    return role.slug if role is not None else NEW_ROLE
+    if Role.objects.filter(slug=fixture["role"]["slug"]).exists():
+        return str(fixture["role"]["slug"])
+    same_title = selectors.newest_rubrics().filter(title__iexact=fixture["role"]["title"]).select_related("role")
+    rubric = same_title.order_by("role__slug").first()
+    return rubric.role.slug if rubric is not None else NEW_ROLE
+
+
+def _newest(slug: str) -> RubricVersion | None:
+    return RubricVersion.objects.filter(role__slug=slug).order_by("-number").first()
 
 
 def publication_plan(upload: Upload, *, target: str) -> Publication:
     """The fixture the upload gives as a new role or as the next version of the role `target`."""
     document = document_parse(file=upload.name, data=upload.text.encode())
     draft = fixture_import(document)
-    role = Role.objects.filter(slug=target).first() if target else None
-    if target and role is None:
-        return Publication(upload, target, draft, None, problems=[f'There is no role "{target}" to add a version to.'])
-    if role is None:
-        existing = Role.objects.filter(slug=draft["role"]["slug"]).first()
+    if not target:
+        existing = _newest(draft["role"]["slug"])
         problems = []
         if existing is not None:
             problems.append(
-                f'The slug "{existing.slug}" belongs to the role "{existing.title}": '
+                f'The slug "{draft["role"]["slug"]}" belongs to the role "{existing.title}": '
                 "publish the document as its next version instead."
             )
         return Publication(upload, NEW_ROLE, draft, None, problems=problems)
-    latest = role.rubrics.order_by("-number").first()
-    number = latest.number + 1 if latest is not None else 1
-    fixture = fixture_import(document, slug=role.slug, version=number)
-    publication = Publication(upload, role.slug, fixture, role)
-    if latest is not None and latest.content_hash == rubric_hash(fixture) and _same_words(latest, fixture):
+    latest = _newest(target)
+    if latest is None:
+        return Publication(upload, target, draft, None, problems=[f'There is no role "{target}" to add a version to.'])
+    fixture = fixture_import(document, slug=target, version=latest.number + 1)
+    publication = Publication(upload, target, fixture, latest)
+    words = {key: getattr(latest, key) for key in ("title", "level", "purpose", "source")}
+    if latest.content_hash == rubric_hash(fixture) and words == {key: fixture["role"][key] for key in words}:
         publication.unchanged = True
     return publication
-
-
-def _same_words(rubric: RubricVersion, fixture: dict[str, Any]) -> bool:
-    role = fixture["role"]
-    return all(getattr(rubric, key, getattr(rubric.role, key, None)) == role[key] for key in ("title", "purpose"))
 
 
 class _Rollback(Exception):
@@ -145,6 +143,15 @@ def publication_preview(publication: Publication, *, retitle: bool) -> None:
         pass
     except BlueprintError as error:
         publication.problems = _messages(error.problems, publication.upload)
+        if not retitle and all(_is_retitle(problem) for problem in error.problems):
+            problems = publication.problems
+            publication.problems = []
+            publication_preview(publication, retitle=True)
+            publication.problems = problems + publication.problems
+
+
+def _is_retitle(problem: Problem) -> bool:
+    return problem.obj == "role" and problem.field == "title" and "--retitle" in problem.message
 
 
 def publication_publish(publication: Publication, *, retitle: bool) -> bool:
@@ -165,7 +172,7 @@ def _load(publication: Publication, *, retitle: bool) -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / f"{Path(publication.upload.name).stem}.json"
         path.write_text(json.dumps(publication.fixture, ensure_ascii=False), encoding="utf-8")
-        roles_load(paths=[path])
+        roles_load(paths=[path], retitle=retitle)
 
 
 def _messages(problems: list[Problem], upload: Upload) -> list[str]:

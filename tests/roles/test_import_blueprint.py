@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from roles.blueprints import blueprint_read
-from roles.models import Role
+from roles.models import RubricVersion
 from tests.processes import manage
 from tests.roles.helpers import roles_snapshot
 
@@ -285,7 +285,7 @@ def test_the_five_raw_seed_blueprints_import_with_every_item_and_load(tmp_path):
     assert coverage.returncode == 0, coverage.stdout
     assert coverage.stdout.splitlines()[-1] == "seed coverage: 237/237 items present in 5 fixture files"
     call_command("load_roles", *[str(path) for path in sorted(tmp_path.glob("*/v1.json"))], stdout=StringIO())
-    assert Role.objects.filter(source__in=[seed.name for seed in seeds]).count() == 5
+    assert RubricVersion.objects.filter(source__in=[seed.name for seed in seeds]).count() == 5
 
 
 # --- bad documents ---------------------------------------------------------------------------------

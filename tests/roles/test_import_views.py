@@ -119,6 +119,31 @@ def test_a_new_role_cannot_take_the_slug_of_an_existing_one(staff, login):
     assert roles_snapshot() == before
 
 
+def test_publishing_under_another_roles_title_asks_for_a_retitle_first(staff, login):
+    client = login(staff)
+    _upload(client)
+    _publish(client)
+    _upload(client, "product-analyst-meets-exceeds.txt")
+    before = roles_snapshot()
+
+    page = client.get(PREVIEW, {"as": "senior-data-engineer"})
+    refused = _publish(client, target="senior-data-engineer")
+
+    message = '"Product Analyst" differs from "Senior Data Engineer", the title of senior-data-engineer (version 1)'
+    for response in (page, refused):
+        text = html.unescape(response.content.decode())
+        assert message in text
+        assert "Publish anyway as a retitle of this role" in text
+    for response in (page, refused):  # the kit is still shown beside the refusal
+        assert "Ties metrics to the goal and anticipates gaming" in response.content.decode()
+    assert refused.status_code == 400
+    assert roles_snapshot() == before
+
+    assert _publish(client, target="senior-data-engineer", retitle=True).status_code == 302
+    newest = RubricVersion.objects.filter(role__slug="senior-data-engineer").order_by("-number").first()
+    assert (newest.number, newest.title) == (2, "Product Analyst")
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
