@@ -59,7 +59,7 @@ class Publication:
 
 
 def _safe_name(name: str) -> str:
-    return Path(name.replace("\\", "/")).name[:200] or "blueprint"
+    return Path(name.replace("\\", "/")).name[:100] or "blueprint"
 
 
 def upload_store(session: SessionBase, *, name: str, data: bytes) -> Upload:
@@ -170,7 +170,7 @@ def publication_publish(publication: Publication, *, retitle: bool) -> bool:
 def _load(publication: Publication, *, retitle: bool) -> None:
     """The loader's own path: the fixture as a file, validated and loaded by roles_load."""
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / f"{Path(publication.upload.name).stem}.json"
+        path = Path(directory) / "upload.json"  # problems are shown under the upload's own name
         path.write_text(json.dumps(publication.fixture, ensure_ascii=False), encoding="utf-8")
         roles_load(paths=[path], retitle=retitle)
 
