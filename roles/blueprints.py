@@ -6,11 +6,12 @@ without reading code. The format itself is described in docs/ROLE_FIXTURES.md.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,14 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}: {self.obj}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """A validated fixture document and what is worth a look though it loads (e.g. a dimension no exercise assesses)."""
+
+    document: dict
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class BlueprintError(Exception):
@@ -77,10 +86,32 @@ def _text_list(value: Any) -> str | None:
     return None
 
 
+LABELS_SHAPE = 'an object mapping each level to its label, e.g. {"1": "Below the bar", "2": "At the bar"}'
+
+
 def _labels(value: Any) -> str | None:
-    if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
-        return "must map each level to a non-blank label"
+    if not isinstance(value, dict):
+        return f"must be {LABELS_SHAPE}, not {_json_type(value)}"
+    for level, label in value.items():
+        if not isinstance(label, str):
+            return f"the label of level {level} must be text, not {_json_type(label)}"
+        if not label.strip():
+            return f"the label of level {level} is blank"
     return None
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "a list", str: "text", dict: "an object", bool: "true/false", int: "a number", float: "a number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _unknown_field(key: str, known: Any) -> str:
+    """'is not a known field', with the nearest known field when there is a close one."""
+    names = sorted(str(name) for name in known)
+    close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+    if close:
+        return f'is not a known field; did you mean "{close[0]}"?'
+    return "is not a known field"
 
 
 def _choice(choices: tuple[str, ...]) -> Checker:
@@ -106,6 +137,8 @@ EXERCISE = {
 ANCHOR = {"level": _int, "text": _text, "source": _choice(ANCHOR_SOURCES)}
 DIMENSION = {"slug": _slug, "name": _text, "description": _text, "anchors": list}
 SIGNAL = {"kind": _choice(SIGNAL_KINDS), "text": _text}
+REVIEW_ITEM = {"topic": _text, "message": _text}
+DOCUMENT_KEYS = frozenset({"format", "role", "rubric", "review"})
 
 
 @dataclass
@@ -122,8 +155,8 @@ class _Checker:
             self.add(obj, "-", "must be an object")
             return False
         ok = True
-        for key in data.keys() - spec.keys():
-            self.add(obj, key, "is not a known field")
+        for key in sorted(data.keys() - spec.keys(), key=str):
+            self.add(obj, key, _unknown_field(key, spec.keys()))
             ok = False
         for key, check in spec.items():
             if key not in data:
@@ -155,6 +188,11 @@ def _label(kind: str, index: int, item: Any, name_key: str = "name") -> str:
 
 def blueprint_read(path: Path) -> dict:
     """Parse and validate one fixture file; raise BlueprintError listing every problem."""
+    return blueprint_open(path).document
+
+
+def blueprint_open(path: Path) -> Blueprint:
+    """Parse and validate one fixture file, with its warnings; raise BlueprintError listing every problem."""
     file = str(path)
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -165,7 +203,18 @@ def blueprint_read(path: Path) -> dict:
     problems = blueprint_problems(document, file=file)
     if problems:
         raise BlueprintError(problems)
-    return document
+    return Blueprint(document=document, warnings=blueprint_warnings(document, file=file))
+
+
+def blueprint_warnings(document: dict, *, file: str) -> list[Problem]:
+    """What a person should look at in a sound document: dimensions that no exercise assesses."""
+    rubric = document["rubric"]
+    assessed = {slug for exercise in rubric["exercises"] for slug in exercise["dimensions"]}
+    return [
+        Problem(file, _label("dimension", i, dimension), "slug", "no exercise assesses this dimension")
+        for i, dimension in enumerate(rubric["dimensions"])
+        if dimension["slug"] not in assessed
+    ]
 
 
 def blueprint_problems(document: Any, *, file: str) -> list[Problem]:
@@ -175,16 +224,17 @@ def blueprint_problems(document: Any, *, file: str) -> list[Problem]:
         return check.problems
     if document.get("format") != FORMAT:
         check.add("document", "format", f'must be "{FORMAT}", not {document.get("format")!r}')
-    for key in document.keys() - {"format", "role", "rubric"}:
-        check.add("document", key, "is not a known field")
+    for key in sorted(document.keys() - DOCUMENT_KEYS, key=str):
+        check.add("document", key, _unknown_field(key, DOCUMENT_KEYS))
     check.fields(document.get("role"), ROLE, "role")
+    _check_review(check, document.get("review", []))
     rubric = document.get("rubric")
     if not isinstance(rubric, dict):
         check.add("rubric", "-", "is required and must be an object")
         return check.problems
     spec = {"version": _int, "scale": dict, "areas": list, "exercises": list, "dimensions": list, "signals": list}
-    for key in rubric.keys() - spec.keys():
-        check.add("rubric", key, "is not a known field")
+    for key in sorted(rubric.keys() - spec.keys(), key=str):
+        check.add("rubric", key, _unknown_field(key, spec.keys()))
     for key in spec.keys() - rubric.keys():
         check.add("rubric", key, "is required")
     if "version" in rubric and (_int(rubric["version"]) or rubric["version"] < 1):
@@ -192,8 +242,9 @@ def blueprint_problems(document: Any, *, file: str) -> list[Problem]:
     levels = _check_scale(check, rubric.get("scale"))
     for i, area in enumerate(check.items(rubric, "areas", "rubric")):
         check.fields(area, AREA, _label("area", i, area))
-    dimension_slugs = _check_dimensions(check, check.items(rubric, "dimensions", "rubric"), levels)
-    _check_exercises(check, check.items(rubric, "exercises", "rubric"), dimension_slugs)
+    dimensions = check.items(rubric, "dimensions", "rubric")
+    known = _check_dimensions(check, dimensions, levels) if isinstance(rubric.get("dimensions"), list) else None
+    _check_exercises(check, check.items(rubric, "exercises", "rubric"), known)
     seen: set[tuple[str, str]] = set()
     for i, signal in enumerate(check.items(rubric, "signals", "rubric")):
         obj = f"signal {i + 1}"
@@ -203,6 +254,15 @@ def blueprint_problems(document: Any, *, file: str) -> list[Problem]:
                 check.add(obj, "text", f"duplicates an earlier {signal['kind']} signal")
             seen.add(key)
     return check.problems
+
+
+def _check_review(check: _Checker, review: Any) -> None:
+    """The optional review list an import leaves: what a person should check. It is not rubric content."""
+    if not isinstance(review, list):
+        check.add("document", "review", 'must be a list of {"topic": …, "message": …} objects')
+        return
+    for i, item in enumerate(review):
+        check.fields(item, REVIEW_ITEM, f"review item {i + 1}")
 
 
 def _check_scale(check: _Checker, scale: Any) -> range | None:
@@ -227,14 +287,28 @@ def _check_scale(check: _Checker, scale: Any) -> range | None:
     return levels
 
 
-def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -> set[str]:
+@dataclass
+class _KnownDimensions:
+    """Dimension slugs exercises may name; slugs written wrongly are excused so they are reported once."""
+
+    slugs: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # normalised name -> slug
+    excused: set[Any] = field(default_factory=set)
+
+
+def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -> _KnownDimensions:
     slugs: set[str] = set()
-    known: set[str] = set()
+    known = _KnownDimensions()
     names: set[str] = set()
     for i, dimension in enumerate(dimensions):
         obj = _label("dimension", i, dimension)
-        if isinstance(dimension, dict) and _slug(dimension.get("slug")) is None:
-            known.add(dimension["slug"])
+        if isinstance(dimension, dict):
+            if _slug(dimension.get("slug")) is None:
+                known.slugs.append(dimension["slug"])
+                if isinstance(dimension.get("name"), str):
+                    known.names[" ".join(dimension["name"].lower().split())] = dimension["slug"]
+            elif isinstance(dimension.get("slug"), str | int | float | None):
+                known.excused.add(dimension.get("slug"))
         if not check.fields(dimension, DIMENSION, obj):
             continue
         if dimension["slug"] in slugs:
@@ -245,13 +319,14 @@ def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -
         slugs.add(dimension["slug"])
         names.add(name)
         anchor_levels: set[int] = set()
+        unreadable_level = False
         for j, anchor in enumerate(dimension["anchors"]):
             field = f"anchors[{j}]"
             if not isinstance(anchor, dict):
                 check.add(obj, field, "must be an object")
                 continue
-            for key in anchor.keys() - ANCHOR.keys():
-                check.add(obj, f"{field}.{key}", "is not a known field")
+            for key in sorted(anchor.keys() - ANCHOR.keys(), key=str):
+                check.add(obj, f"{field}.{key}", _unknown_field(key, ANCHOR.keys()))
             for key, checker in ANCHOR.items():
                 if key not in anchor:
                     check.add(obj, f"{field}.{key}", "is required")
@@ -259,20 +334,21 @@ def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -
                     check.add(obj, f"{field}.{key}", error)
             level = anchor.get("level")
             if _int(level) is not None:
+                unreadable_level = True
                 continue
             if levels is not None and level not in levels:
                 check.add(obj, f"{field}.level", f"{level} is outside the scale {levels.start}–{levels.stop - 1}")
             if level in anchor_levels:
                 check.add(obj, f"{field}.level", f"level {level} has two anchors")
             anchor_levels.add(level)
-        if levels is not None:
+        if levels is not None and not unreadable_level:
             required = sorted({levels.start, (levels.start + levels.stop - 1) // 2, levels.stop - 1})
             if missing := [str(level) for level in required if level not in anchor_levels]:
                 check.add(obj, "anchors", f"needs an anchor at level {', '.join(missing)} (lowest, middle and highest)")
     return known
 
 
-def _check_exercises(check: _Checker, exercises: list, dimension_slugs: set[str]) -> None:
+def _check_exercises(check: _Checker, exercises: list, known: _KnownDimensions | None) -> None:
     slugs: set[str] = set()
     for i, exercise in enumerate(exercises):
         obj = _label("exercise", i, exercise, "title")
@@ -282,8 +358,18 @@ def _check_exercises(check: _Checker, exercises: list, dimension_slugs: set[str]
             check.add(obj, "slug", f'duplicates exercise slug "{exercise["slug"]}"')
         slugs.add(exercise["slug"])
         for slug in exercise["dimensions"]:
-            if slug not in dimension_slugs:
-                check.add(obj, "dimensions", f'names "{slug}", which is not a dimension of this rubric')
+            if known is not None and slug not in known.slugs and slug not in known.excused:
+                check.add(obj, "dimensions", _unknown_dimension(slug, known))
+
+
+def _unknown_dimension(slug: str, known: _KnownDimensions) -> str:
+    message = f'names "{slug}", which is not a dimension of this rubric'
+    by_name = known.names.get(" ".join(slug.lower().split()))
+    if by_name is not None:
+        message = f'names "{slug}", which is a dimension\'s name; use its slug "{by_name}"'
+    elif close := difflib.get_close_matches(slug, known.slugs, n=1, cutoff=0.6):
+        message += f'; did you mean "{close[0]}"?'
+    return f"{message}\n    dimension slugs of this rubric: {', '.join(known.slugs) or 'none'}"
 
 
 def rubric_hash(document: dict) -> str:

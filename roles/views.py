@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from roles import selectors
+from roles.forms import BlueprintUploadForm, PublishForm
+from roles.importing import publishing
+from roles.importing.reading import ImportRefused
+from roles.policy import can_import_roles
 
 
 @login_required
 def role_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "roles/role_list.html", {"rubrics": selectors.current_rubrics()})
+    context = {"rubrics": selectors.current_rubrics(), "can_import": can_import_roles(request.user)}
+    return render(request, "roles/role_list.html", context)
 
 
 @login_required
@@ -20,3 +28,84 @@ def role_kit(request: HttpRequest, slug: str) -> HttpResponse:
     rubric = selectors.rubric_get(role_slug=slug, number=int(version) if version else None)
     versions = selectors.rubric_versions(role_slug=slug)
     return render(request, "roles/role_kit.html", {"rubric": rubric, "versions": versions})
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not can_import_roles(request.user):
+        raise PermissionDenied("Importing roles is for staff.")
+
+
+@login_required
+def role_import(request: HttpRequest) -> HttpResponse:
+    """Upload a blueprint document; it is kept on the server for the preview."""
+    _staff_only(request)
+    form = BlueprintUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        document = form.cleaned_data["document"]
+        try:
+            publishing.upload_store(request.session, name=document.name, data=document.read())
+        except ImportRefused as error:
+            problems = publishing.refusal_messages(error, name=document.name)
+        else:
+            return redirect("roles:import_preview")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "roles/role_import.html", {"form": form, "problems": problems}, status=status)
+
+
+@login_required
+def role_import_preview(request: HttpRequest) -> HttpResponse:
+    """The uploaded role as interviewers will see it, the review list beside it, and the publish form."""
+    _staff_only(request)
+    upload = publishing.upload_get(request.session)
+    if upload is None:
+        messages.info(request, "Upload a blueprint document first.")
+        return redirect("roles:import")
+    target = request.GET.get("as")
+    target = publishing.default_target(upload) if target is None else target
+    retitle = request.GET.get("retitle") == "1"
+    publication = publishing.publication_plan(upload, target=target)
+    publishing.publication_preview(publication, retitle=retitle)
+    return _preview(request, publication, retitle=retitle)
+
+
+def _preview(
+    request: HttpRequest, publication: publishing.Publication, *, retitle: bool, status: int = 200
+) -> HttpResponse:
+    context = {
+        "publication": publication,
+        "rubric": publication.rubric,
+        "versions": publication.versions,
+        "roles": selectors.current_rubrics(),
+        "form": PublishForm(
+            initial={"token": publication.upload.token, "target": publication.target, "retitle": retitle}
+        ),
+    }
+    return render(request, "roles/role_import_preview.html", context, status=status)
+
+
+@require_POST
+@login_required
+def role_import_publish(request: HttpRequest) -> HttpResponse:
+    """Publish the uploaded document as a new role or the next version of one, in one transaction."""
+    _staff_only(request)
+    upload = publishing.upload_get(request.session)
+    form = PublishForm(request.POST)
+    if upload is None or not form.is_valid() or form.cleaned_data["token"] != upload.token:
+        return render(
+            request,
+            "roles/role_import.html",
+            {"form": BlueprintUploadForm(), "problems": ["No uploaded document to publish: upload it again."]},
+            status=400,
+        )
+    retitle = form.cleaned_data["retitle"]
+    publication = publishing.publication_plan(upload, target=form.cleaned_data["target"])
+    if not publishing.publication_publish(publication, retitle=retitle):
+        shown = publishing.publication_plan(upload, target=publication.target)
+        publishing.publication_preview(shown, retitle=retitle)
+        shown.problems = shown.problems or publication.problems
+        return _preview(request, shown, retitle=retitle, status=400)
+    publishing.upload_clear(request.session)
+    fixture = publication.fixture
+    messages.success(request, f"Published {fixture['role']['title']} version {fixture['rubric']['version']}.")
+    return redirect("roles:kit", slug=fixture["role"]["slug"])

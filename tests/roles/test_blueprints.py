@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from roles.blueprints import BlueprintError, Problem, blueprint_problems, blueprint_read, rubric_hash
+from roles.blueprints import BlueprintError, Problem, blueprint_open, blueprint_problems, blueprint_read, rubric_hash
 from tests.roles.helpers import REAL_SLUGS, real_document, real_path
 
 FILE = "roles/test.json"
@@ -119,7 +120,7 @@ def test_an_unknown_format_is_refused():
     assert _problems(document) == {("document", "format", "must be \"role-blueprint/1\", not 'role-blueprint/2'")}
 
 
-def test_unknown_top_level_and_role_fields_are_refused():
+def test_unknown_fields_are_refused():
     document = _document()
     document["notes"] = "draft"
     document["role"]["salary"] = "secret"
@@ -127,6 +128,25 @@ def test_unknown_top_level_and_role_fields_are_refused():
         ("document", "notes", "is not a known field"),
         ("role", "salary", "is not a known field"),
     }
+
+
+@pytest.mark.parametrize(
+    ("where", "typo", "meant"),
+    [
+        (("role",), "titel", "title"),
+        (("rubric",), "dimension", "dimensions"),
+        (("rubric", "scale"), "lables", "labels"),
+        (("rubric", "exercises", 0), "askfor", "ask_for"),
+    ],
+)
+def test_a_misspelt_field_suggests_the_field_meant(where, typo, meant):
+    document = _document()
+    target = document
+    for key in where:
+        target = target[key]
+    target[typo] = target.pop(meant)
+    messages = {message for _, field, message in _problems(document) if field == typo}
+    assert messages == {f'is not a known field; did you mean "{meant}"?'}
 
 
 @pytest.mark.parametrize(
@@ -201,11 +221,24 @@ def test_scale_labels_outside_the_scale_are_refused():
     assert _problems(document) == {("scale", "labels", "level 4 is outside the scale 1–3")}
 
 
-@pytest.mark.parametrize("labels", [{"1": "Below", "2": "", "3": "Above"}, ["Below", "At", "Above"], "1-3"])
-def test_scale_labels_must_map_levels_to_non_blank_labels(labels):
+def test_a_blank_scale_label_names_its_level():
+    document = _document()
+    document["rubric"]["scale"]["labels"]["2"] = " "
+    assert _problems(document) == {("scale", "labels", "the label of level 2 is blank")}
+
+
+@pytest.mark.parametrize(("labels", "shown"), [(["Below", "At", "Above"], "a list"), ("1-3", "text"), (None, "null")])
+def test_scale_labels_in_the_wrong_shape_say_the_shape_expected(labels, shown):
     document = _document()
     document["rubric"]["scale"]["labels"] = labels
-    assert ("scale", "labels", "must map each level to a non-blank label") in _problems(document)
+    expected = 'must be an object mapping each level to its label, e.g. {"1": "Below the bar", "2": "At the bar"}'
+    assert _problems(document) == {("scale", "labels", f"{expected}, not {shown}")}
+
+
+def test_a_scale_label_that_is_not_text_names_its_level():
+    document = _document()
+    document["rubric"]["scale"]["labels"]["3"] = 3
+    assert _problems(document) == {("scale", "labels", "the label of level 3 must be text, not a number")}
 
 
 @pytest.mark.parametrize(
@@ -245,13 +278,10 @@ def test_an_anchor_outside_the_scale_is_refused_naming_dimension_and_anchor(leve
 
 
 @pytest.mark.parametrize(("level", "shown"), [(True, "True"), (2.0, "2.0"), ("2", "'2'"), (None, "None")])
-def test_an_anchor_level_must_be_a_whole_number(level, shown):
+def test_an_anchor_level_must_be_a_whole_number_and_nothing_else_is_reported_about_it(level, shown):
     document = _document()
     _dimension(document)["anchors"][1]["level"] = level
-    assert _problems(document) == {
-        (DIMENSION, "anchors[1].level", f"must be a whole number, not {shown}"),
-        (DIMENSION, "anchors", "needs an anchor at level 2 (lowest, middle and highest)"),
-    }
+    assert _problems(document) == {(DIMENSION, "anchors[1].level", f"must be a whole number, not {shown}")}
 
 
 def test_two_anchors_at_the_same_level_are_refused():
@@ -295,6 +325,7 @@ def test_the_middle_of_an_even_scale_is_rounded_down():
         ({"source": "invented"}, ("anchors[0].source", "'invented' is not one of verbatim, derived")),
         ({"text": ""}, ("anchors[0].text", "is required and must not be blank")),
         ({"colour": "red"}, ("anchors[0].colour", "is not a known field")),
+        ({"lvl": 3}, ("anchors[0].lvl", 'is not a known field; did you mean "level"?')),
     ],
 )
 def test_anchor_fields_are_checked_and_named(change, problem):
@@ -348,12 +379,80 @@ def test_a_dimension_without_a_name_is_named_by_position():
 # --- exercises, areas and signals -------------------------------------------------------------------
 
 
-def test_an_exercise_naming_an_unknown_dimension_is_refused():
-    document = _document()
+EXERCISE = 'exercise "A/B test review" (1)'
+
+
+def _with_second_dimension(document: dict) -> dict:
+    second = {**_dimension(document), "slug": "experiment-design", "name": "Experiment design"}
+    document["rubric"]["dimensions"].append(second)
+    return document
+
+
+def test_an_exercise_naming_an_unknown_dimension_is_refused_listing_the_slugs():
+    document = _with_second_dimension(_document())
     document["rubric"]["exercises"][0]["dimensions"].append("astrology")
-    assert _problems(document) == {
-        ('exercise "A/B test review" (1)', "dimensions", 'names "astrology", which is not a dimension of this rubric')
-    }
+    message = (
+        'names "astrology", which is not a dimension of this rubric\n'
+        "    dimension slugs of this rubric: statistics, experiment-design"
+    )
+    assert _problems(document) == {(EXERCISE, "dimensions", message)}
+
+
+def test_an_exercise_naming_a_dimension_by_its_name_is_told_the_slug():
+    document = _with_second_dimension(_document())
+    document["rubric"]["exercises"][0]["dimensions"] = ["Experiment  Design"]
+    message = (
+        'names "Experiment  Design", which is a dimension\'s name; use its slug "experiment-design"\n'
+        "    dimension slugs of this rubric: statistics, experiment-design"
+    )
+    assert _problems(document) == {(EXERCISE, "dimensions", message)}
+
+
+def test_an_exercise_naming_a_misspelt_dimension_slug_is_asked_if_it_meant_the_close_one():
+    document = _with_second_dimension(_document())
+    document["rubric"]["exercises"][0]["dimensions"] = ["statistic"]
+    [(_, _, message)] = _problems(document)
+    assert 'did you mean "statistics"?' in message
+
+
+def test_a_dimension_slug_written_wrongly_is_reported_once_not_again_in_the_exercises():
+    document = _document()
+    _dimension(document)["slug"] = "Statistics"
+    document["rubric"]["exercises"][0]["dimensions"] = ["Statistics"]
+    assert _fields(document) == {(DIMENSION, "slug")}
+
+
+def test_dimensions_that_are_not_a_list_give_one_problem_not_one_per_exercise():
+    document = _document()
+    document["rubric"]["dimensions"] = {"statistics": {}}
+    assert _problems(document) == {("rubric", "dimensions", "must be a list")}
+
+
+def test_a_dimension_no_exercise_assesses_is_a_warning_not_a_problem(tmp_path):
+    document = _with_second_dimension(_document())
+    path = tmp_path / "role.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    blueprint = blueprint_open(path)
+    assert blueprint.document == document
+    assert [(w.obj, w.message) for w in blueprint.warnings] == [
+        ('dimension "Experiment design" (2)', "no exercise assesses this dimension")
+    ]
+
+
+def test_the_import_review_list_is_accepted_and_is_not_rubric_content():
+    document = _document()
+    reviewed = {**document, "review": [{"topic": "scale", "message": "No scale stated: chose 1–5."}]}
+    assert blueprint_problems(reviewed, file=FILE) == []
+    assert rubric_hash(reviewed) == rubric_hash(document)
+
+
+@pytest.mark.parametrize(
+    ("review", "field"),
+    [("check it", ("document", "review")), ([{"topic": "scale"}], ("review item 1", "message"))],
+)
+def test_a_review_list_in_the_wrong_shape_is_refused(review, field):
+    document = {**_document(), "review": review}
+    assert _fields(document) == {field}
 
 
 @pytest.mark.parametrize(

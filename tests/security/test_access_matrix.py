@@ -107,6 +107,16 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     },
     "roles:list": {"GET": signed_in_only(200)},
     "roles:kit": {"GET": signed_in_only(200)},
+    # Importing a role is for staff; the preview without an upload sends staff back to the upload page.
+    "roles:import": {
+        "GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 200),
+        "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 400),
+    },
+    "roles:import_preview": {"GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, REDIRECT)},
+    "roles:import_publish": {
+        "GET": same(405),
+        "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 400),
+    },
 }
 
 # Where the matrix differs with single sign-on on and the personas signed in through the provider: sign-in

@@ -452,6 +452,38 @@ def test_out_of_range_ids_in_urls_are_not_found(scenario: Scenario, route: str, 
     assert response.status_code == 404
 
 
+# Blueprint uploads ---------------------------------------------------------------------------------------------
+
+BLUEPRINT = (Path(__file__).parent.parent / "roles" / "blueprints" / "security-engineer-unnumbered.md").read_text(
+    encoding="utf-8"
+)
+DOCUMENTS = st.one_of(
+    st.binary(max_size=3000),
+    TEXTS.map(lambda text: text.encode("utf-8")),
+    TEXTS.map(lambda text: BLUEPRINT.replace("Hides incidents or blames individuals.", text).encode("utf-8")),
+    TEXTS.map(lambda text: BLUEPRINT.replace("Threat modelling", text).encode("utf-8")),
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(document=DOCUMENTS, name=st.one_of(st.sampled_from(["role.md", "../../etc/passwd", "x.html", ""]), TEXTS))
+def test_blueprint_upload_and_preview(scenario: Scenario, document: bytes, name: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.roles.helpers import roles_snapshot
+
+    client = scenario.client(STAFF)
+    with rolled_back():
+        before, roles_before = db_state(), roles_snapshot()
+        upload = SimpleUploadedFile(name.replace("\x00", "") or "blank", document)
+        response = client.post(reverse("roles:import"), {"document": upload})
+        assert_safe(response, before)
+        if response.status_code == 302:
+            assert_safe(client.get(response["Location"]), before)
+        assert roles_snapshot() == roles_before
+
+
 # Stored hostile text ------------------------------------------------------------------------------------------
 
 

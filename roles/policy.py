@@ -1,0 +1,10 @@
+"""Who may change the rubric library from the web. (Everything about loops is hiring/policy.py.)"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def can_import_roles(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Importing and publishing a role blueprint is for staff: it changes every future loop of the role."""
+    return bool(user.is_authenticated and user.is_active and getattr(user, "is_staff", False))
