@@ -302,13 +302,7 @@ def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -
     names: set[str] = set()
     for i, dimension in enumerate(dimensions):
         obj = _label("dimension", i, dimension)
-        if isinstance(dimension, dict):
-            if _slug(dimension.get("slug")) is None:
-                known.slugs.append(dimension["slug"])
-                if isinstance(dimension.get("name"), str):
-                    known.names[" ".join(dimension["name"].lower().split())] = dimension["slug"]
-            elif isinstance(dimension.get("slug"), str | int | float | None):
-                known.excused.add(dimension.get("slug"))
+        _note_known(known, dimension)
         if not check.fields(dimension, DIMENSION, obj):
             continue
         if dimension["slug"] in slugs:
@@ -318,34 +312,50 @@ def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -
             check.add(obj, "name", "duplicates an earlier dimension of this rubric")
         slugs.add(dimension["slug"])
         names.add(name)
-        anchor_levels: set[int] = set()
-        unreadable_level = False
-        for j, anchor in enumerate(dimension["anchors"]):
-            field = f"anchors[{j}]"
-            if not isinstance(anchor, dict):
-                check.add(obj, field, "must be an object")
-                continue
-            for key in sorted(anchor.keys() - ANCHOR.keys(), key=str):
-                check.add(obj, f"{field}.{key}", _unknown_field(key, ANCHOR.keys()))
-            for key, checker in ANCHOR.items():
-                if key not in anchor:
-                    check.add(obj, f"{field}.{key}", "is required")
-                elif (error := checker(anchor[key])) is not None:
-                    check.add(obj, f"{field}.{key}", error)
-            level = anchor.get("level")
-            if _int(level) is not None:
-                unreadable_level = True
-                continue
-            if levels is not None and level not in levels:
-                check.add(obj, f"{field}.level", f"{level} is outside the scale {levels.start}–{levels.stop - 1}")
-            if level in anchor_levels:
-                check.add(obj, f"{field}.level", f"level {level} has two anchors")
-            anchor_levels.add(level)
-        if levels is not None and not unreadable_level:
-            required = sorted({levels.start, (levels.start + levels.stop - 1) // 2, levels.stop - 1})
-            if missing := [str(level) for level in required if level not in anchor_levels]:
-                check.add(obj, "anchors", f"needs an anchor at level {', '.join(missing)} (lowest, middle and highest)")
+        _check_anchors(check, dimension["anchors"], levels, obj)
     return known
+
+
+def _note_known(known: _KnownDimensions, dimension: Any) -> None:
+    """Remember a dimension's slug (and name) for the exercises' references, or excuse a bad slug."""
+    if not isinstance(dimension, dict):
+        return
+    if _slug(dimension.get("slug")) is None:
+        known.slugs.append(dimension["slug"])
+        if isinstance(dimension.get("name"), str):
+            known.names[" ".join(dimension["name"].lower().split())] = dimension["slug"]
+    elif isinstance(dimension.get("slug"), str | int | float | None):
+        known.excused.add(dimension.get("slug"))
+
+
+def _check_anchors(check: _Checker, anchors: list, levels: range | None, obj: str) -> None:
+    anchor_levels: set[int] = set()
+    unreadable_level = False
+    for j, anchor in enumerate(anchors):
+        field = f"anchors[{j}]"
+        if not isinstance(anchor, dict):
+            check.add(obj, field, "must be an object")
+            continue
+        for key in sorted(anchor.keys() - ANCHOR.keys(), key=str):
+            check.add(obj, f"{field}.{key}", _unknown_field(key, ANCHOR.keys()))
+        for key, checker in ANCHOR.items():
+            if key not in anchor:
+                check.add(obj, f"{field}.{key}", "is required")
+            elif (error := checker(anchor[key])) is not None:
+                check.add(obj, f"{field}.{key}", error)
+        level = anchor.get("level")
+        if _int(level) is not None:
+            unreadable_level = True
+            continue
+        if levels is not None and level not in levels:
+            check.add(obj, f"{field}.level", f"{level} is outside the scale {levels.start}–{levels.stop - 1}")
+        if level in anchor_levels:
+            check.add(obj, f"{field}.level", f"level {level} has two anchors")
+        anchor_levels.add(level)
+    if levels is not None and not unreadable_level:
+        required = sorted({levels.start, (levels.start + levels.stop - 1) // 2, levels.stop - 1})
+        if missing := [str(level) for level in required if level not in anchor_levels]:
+            check.add(obj, "anchors", f"needs an anchor at level {', '.join(missing)} (lowest, middle and highest)")
 
 
 def _check_exercises(check: _Checker, exercises: list, known: _KnownDimensions | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from roles.blueprints import BlueprintError, Problem, blueprint_read, rubric_hash
+from roles.blueprints import BlueprintError, Problem, blueprint_read, blueprint_warnings, rubric_hash
 from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, RubricVersion, ScaleLevel, Signal
 
 VERSION_WORDS = ("title", "level", "purpose", "source")
@@ -56,7 +56,10 @@ def roles_load(*, paths: list[Path], retitle: bool = False) -> list[LoadOutcome]
     with transaction.atomic():
         if not retitle and (retitles := _retitle_problems(documents)):
             raise BlueprintError(retitles)
-        return [role_load(document=document, file=file) for file, document in documents]
+        return [
+            replace(role_load(document=document, file=file), warnings=tuple(blueprint_warnings(document, file=file)))
+            for file, document in documents
+        ]
 
 
 def _same_version_problems(documents: list[tuple[str, dict]]) -> list[Problem]:

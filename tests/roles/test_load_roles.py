@@ -239,7 +239,7 @@ def test_without_arguments_every_version_of_every_role_in_the_fixtures_folder_lo
 
     out = _load()
 
-    assert out.splitlines() == [
+    assert [line for line in out.splitlines() if not line.startswith("warning:")] == [
         f"{tmp_path / SLUG / 'v1.json'}: {SLUG} rubric v1 created",
         f"{tmp_path / SLUG / 'v2.json'}: {SLUG} rubric v2 created",
         f"{tmp_path / SLUG / 'v10.json'}: {SLUG} rubric v10 created",
@@ -351,3 +351,21 @@ def test_the_real_command_loads_good_fixtures_and_exits_1_on_a_bad_one_changing_
     assert "Traceback" not in refused.stderr
     assert _rows(database, "SELECT slug FROM roles_role") == [(SLUG,)]
     assert _rows(database, "SELECT id, level, text FROM roles_anchor ORDER BY id") == anchors
+
+
+def test_a_dimension_no_exercise_assesses_is_loaded_with_a_warning_naming_it(tmp_path):
+    document = real_document(SLUG)
+    for exercise in document["rubric"]["exercises"]:
+        exercise["dimensions"] = [slug for slug in exercise["dimensions"] if slug != "modeling-depth"]
+    path = write_document(tmp_path, document)
+
+    output = _load(path)
+
+    assert f"warning: {path}: {MODELING}: slug: no exercise assesses this dimension" in output
+    assert Dimension.objects.filter(rubric__role__slug=SLUG, slug="modeling-depth").exists()
+
+
+def test_a_sound_fixture_loads_without_warnings(tmp_path):
+    output = _load(real_path(SLUG))
+
+    assert "warning:" not in output
