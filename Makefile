@@ -8,6 +8,9 @@ run: install
 	.venv/bin/python manage.py migrate --noinput
 	.venv/bin/python manage.py load_roles
 	.venv/bin/python manage.py setup_demo
+	@# The task worker (reminders, webhook deliveries) in the background, the server in front; Ctrl-C stops both.
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	.venv/bin/python manage.py run_worker & worker=$$!; \
 	.venv/bin/python manage.py runserver 127.0.0.1:8000
 
 test: install

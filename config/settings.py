@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "roles",
     "hiring",
     "accounts",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks_db",
+    "api",
+    "webhooks",
 ]
 if DEBUG:
     INSTALLED_APPS.append("devtools")
@@ -261,3 +267,51 @@ PENDING_POSTS_MAX = 5
 PENDING_POST_MAX_BYTES = 64 * 1024
 PENDING_POST_MAX_AGE = dt.timedelta(hours=24)
 # -------------------------------------------------------------------------------------------------
+
+# The JSON API (api/, docs/API.md): personal access tokens, JSON only, errors as JSON, throttled per token.
+API_RATE = env.str("API_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.SafeJSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # ?format= is the API's own parameter (?format=greenhouse)
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Scorecards API",
+    "DESCRIPTION": "Roles and rubrics, loops, interviews, scorecards, debriefs, decisions, exports (docs/API.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.postprocess"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {
+        "LoopStatusEnum": "hiring.models.Loop.Status",
+        "ScorecardStatusEnum": "hiring.models.Scorecard.Status",
+        "DecisionOutcomeEnum": "hiring.models.Decision.Outcome",
+        "SuggestionOutcomeEnum": ["wait", "discuss", "hire", "no_hire"],
+    },
+}
+
+# Background work (reminders, emails, webhook deliveries) runs as django.tasks on the database:
+# `manage.py run_worker` on any number of machines (README, "Workers").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Webhooks (webhooks/, README "Webhooks"): only hosts listed here are ever called; a name, ".example.com"
+# for its subdomains, or an IP address or network (needed to reach a private or loopback address).
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_RETRY_BASE = env.float("WEBHOOK_RETRY_BASE", default=30.0)  # seconds; doubles after each failure
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)

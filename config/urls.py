@@ -6,12 +6,16 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from config.views import health
 
+handler404 = "config.views.not_found"
+
 urlpatterns = [
     path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts_views.LogoutView.as_view(), name="logout"),
     path("accounts/oidc/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("api/v1/", include("api.urls")),
+    path("settings/tokens/", include("api.web_urls")),
     path("roles/", include("roles.urls")),
     path("", include("hiring.urls")),
 ]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 
@@ -23,3 +24,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     Rendering it sets a fresh CSRF cookie, so going back and sending the form again works.
     """
     return render(request, "403_csrf.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 page; under /api/ the API's JSON error instead (a URL that matches no endpoint)."""
+    if request.path.startswith("/api/"):
+        body = {"error": "not_found", "message": "No such endpoint or object.", "fields": {}}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)

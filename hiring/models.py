@@ -356,7 +356,9 @@ class ExportRecord(models.Model):
     format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("json", "JSON")])
     filters = models.JSONField(default=dict, blank=True)
     rows = models.PositiveIntegerField(null=True, blank=True, help_text="Filled in when the export finishes.")
-    source = models.CharField(max_length=10, default="web", choices=[("web", "Web"), ("command", "Command")])
+    source = models.CharField(
+        max_length=10, default="web", choices=[("web", "Web"), ("command", "Command"), ("api", "API")]
+    )
 
     class Meta:
         ordering = ["-at"]

@@ -49,3 +49,20 @@ def role_fixtures(db):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def work(monkeypatch):
+    """work() runs the task worker in batch mode (everything due now, then it stops), inside the test.
+
+    The worker closes "old" database connections between tasks; inside a test's transaction that would
+    close the test's own connection on PostgreSQL, so that step is skipped here.
+    """
+    from django.core.management import call_command
+
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+    def _work() -> None:
+        call_command("run_worker", batch=True, interval=0)
+
+    return _work

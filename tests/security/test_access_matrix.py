@@ -117,6 +117,45 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": same(405),
         "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 400),
     },
+    # API tokens (settings page) and the JSON API, here with a browser session; tests/api/test_access.py
+    # checks the API with tokens of every scope. The API answers 401 (not a login redirect) and takes JSON only
+    # (a form post is a 415 once access is granted).
+    "api_tokens": {"GET": signed_in_only(200), "POST": signed_in_only(400)},
+    "api_token_revoke": {"GET": signed_in_only(405), "POST": signed_in_only(404)},
+    "api:schema": {"GET": same(200)},
+    "api:docs": {"GET": same(200)},
+    "api:roles": {"GET": signed_in_only(200, anon=401)},
+    "api:role": {"GET": signed_in_only(200, anon=401)},
+    "api:rubric": {"GET": signed_in_only(200, anon=401)},
+    "api:loops": {
+        "GET": signed_in_only(200, anon=401),
+        "POST": row(401, 403, 403, 403, 403, 403, 415, 415, 415),
+    },
+    "api:loop": {"GET": row(401, 404, 200, 200, 404, 200, 200, 404, 200)},
+    "api:loop_plan": {
+        "GET": row(401, 404, 200, 200, 404, 200, 200, 404, 200),
+        "POST": signed_in_only(405, anon=401),
+    },
+    "api:loop_debrief": {"GET": row(401, 404, 403, 200, 404, 200, 200, 404, 200)},
+    "api:loop_decision": {
+        "GET": row(401, 404, 403, 404, 404, 404, 404, 404, 404),  # no decision yet
+        "POST": row(401, 404, 403, 403, 404, 415, 403, 404, 415),
+    },
+    "api:interviews": {"GET": signed_in_only(200, anon=401)},
+    "api:interview": {"GET": row(401, 404, 404, 200, 404, 200, 200, 404, 200)},
+    "api:scorecards": {"GET": signed_in_only(200, anon=401)},
+    "api:scorecard": {"GET": row(401, 404, 403, 200, 404, 200, 200, 404, 200)},
+    "api:scorecard_draft": {"GET": signed_in_only(405, anon=401)},
+    "api:scorecard_submit": {
+        "GET": signed_in_only(405, anon=401),
+        "POST": row(401, 404, 403, 403, 404, 403, 403, 404, 403),
+    },
+    "api:scorecard_amend": {
+        "GET": signed_in_only(405, anon=401),
+        "POST": row(401, 404, 403, 403, 404, 403, 403, 404, 403),
+    },
+    "api:export_summary": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "api:export_ratings": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
 }
 
 # Where the matrix differs with single sign-on on and the personas signed in through the provider: sign-in
@@ -128,6 +167,7 @@ SINGLE_SIGN_ON: dict[str, dict[str, dict[str, object]]] = {
 }
 
 REFUSED = {LOGIN, 403, 404, 405}
+REFUSED = {LOGIN, 401, 403, 404, 405}
 # What a browser sends for an untouched form: only the CSRF token (not checked by the test client).
 EMPTY_FORM = {"csrfmiddlewaretoken": "not-checked-in-tests"}
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -163,6 +203,9 @@ def route_url(name: str, scenario: Scenario) -> str:
         "loop_id": scenario.loop.pk,
         "scorecard_id": scenario.colleague_scorecard.pk,
         "slug": scenario.role_slug,
+        "number": scenario.rubric.number,
+        "interview_id": scenario.colleague_scorecard.interview_id,
+        "token_id": 10**9,  # tests/api/test_tokens.py revokes real ones
     }
     kwargs = {}
     for kwarg in KWARG.findall(url_routes()[name]):

@@ -1,0 +1,31 @@
+"""`Authorization: Bearer <token>` for the API, with personal access tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from api.models import AccessToken
+from api.services import TokenRefused, token_authenticate
+
+
+class TokenAuthentication(BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, AccessToken] | None:
+        header = get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0].lower() != self.keyword.lower():
+            return None
+        if len(header) != 2:
+            raise AuthenticationFailed("Send the token as: Authorization: Bearer <token>.")
+        try:
+            token = token_authenticate(raw=header[1], now=timezone.now())
+        except TokenRefused as refused:
+            raise AuthenticationFailed(str(refused)) from None
+        return token.owner, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{self.keyword} realm="api"'
