@@ -92,7 +92,8 @@ def test_a_submitted_scorecard_reads_as_greenhouses_scorecard_object(submitted):
     ]
 
 
-def test_the_list_in_greenhouse_format_holds_submitted_scorecards_only(submitted):
+def test_the_list_in_greenhouse_format_holds_submitted_scorecards_only(submitted, settings):
+    settings.SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS = True  # so the manager's native list shows the draft
     card, _dimensions, _red_flag = submitted
     InterviewFactory(loop=card.interview.loop)  # a draft on the same loop
     client = ApiClient(card.interview.loop.hiring_manager)

@@ -20,7 +20,8 @@ from tests.security import build_scenario
 
 CONFIG = schemathesis.Config.from_dict(
     {
-        "generation": {"mode": "all", "max-examples": 6},
+        # NUL characters are refused (400) everywhere, as PostgreSQL cannot store them.
+        "generation": {"mode": "all", "max-examples": 6, "allow-x00": False},
         "phases": {"stateful": {"enabled": False}},
         "checks": {
             # A well-formed request may still break a rule of the app (a score outside the role's scale,
