@@ -159,4 +159,4 @@ def test_the_stored_token_text_is_a_hash_and_a_prefix_only():
     token, raw = token_create(owner=UserFactory(), name="t", scope="read", expires_in_days=7)
     stored = " ".join(str(value) for value in AccessToken.objects.filter(pk=token.pk).values().get().values())
     assert raw not in stored
-    assert raw.split("_")[2] not in stored
+    assert raw.split("_", 2)[2] not in stored
