@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Required, TypedDict
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hiring.models import Candidate, Loop, Scorecard
+from hiring.models import Candidate, Interview, Loop, Scorecard
 from hiring.services.decisions import loop_decide
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from hiring.services.scorecards import (
@@ -29,7 +30,16 @@ from hiring.services.scorecards import (
 from roles.models import Role, RubricVersion, Signal
 from roles.selectors import newest_rubrics
 
-DEMO_ACCOUNTS = {
+
+class _DemoAccount(TypedDict, total=False):
+    groups: Required[list[str]]
+    first_name: Required[str]
+    last_name: Required[str]
+    is_staff: bool
+    is_superuser: bool
+
+
+DEMO_ACCOUNTS: dict[str, _DemoAccount] = {
     "recruiter": {"groups": ["Recruiters"], "first_name": "Riley", "last_name": "Recruiter"},
     "hiring-manager": {"groups": ["Hiring managers"], "first_name": "Harper", "last_name": "Manager"},
     "interviewer": {"groups": ["Interviewers"], "first_name": "Ines", "last_name": "Interviewer"},
@@ -157,7 +167,9 @@ def _demo_loop(
     return loop
 
 
-def _demo_scorecard_input(rubric, interview, rng: random.Random, *, split: bool) -> ScorecardInput:
+def _demo_scorecard_input(
+    rubric: RubricVersion, interview: Interview, rng: random.Random, *, split: bool
+) -> ScorecardInput:
     low, high = rubric.scale_min, rubric.scale_max
     ratings = {}
     for position, dimension in enumerate(interview.focus_dimensions.order_by("position")):

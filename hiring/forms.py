@@ -1,19 +1,47 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
-from hiring.models import MAX_TEXT, Decision, Loop, Scorecard, interview_time_out_of_range, validate_interview_time
+from hiring.models import (
+    MAX_TEXT,
+    Decision,
+    Interview,
+    Loop,
+    Scorecard,
+    interview_time_out_of_range,
+    validate_interview_time,
+)
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
 from hiring.services.scorecards import RatingInput, ScorecardInput
-from roles.models import Dimension, RubricVersion
+from roles.models import Dimension, Exercise, RubricVersion, Signal
+from roles.selectors import LevelRow, dimension_levels
 
 NOT_ASSESSED = "na"
 ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
+
+
+class PersonField(forms.ModelChoiceField[User]):
+    """A choice of people, shown by their full name (or username)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class RubricField(forms.ModelChoiceField[RubricVersion]):
+    """A choice of roles, shown with their scale and rubric version."""
+
+    def label_from_instance(self, obj: RubricVersion) -> str:
+        return f"{obj.title} (scale {obj.scale_min}–{obj.scale_max}, rubric v{obj.number})"
 
 
 class LoopCreateForm(forms.Form):
@@ -22,29 +50,28 @@ class LoopCreateForm(forms.Form):
     candidate_notes = forms.CharField(
         label="Notes", required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
-    rubric = forms.ModelChoiceField(label="Role", queryset=RubricVersion.objects.none(), empty_label="Choose a role")
-    hiring_manager = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose a hiring manager")
+    rubric = RubricField(label="Role", queryset=RubricVersion.objects.none(), empty_label="Choose a role")
+    hiring_manager = PersonField(queryset=User.objects.none(), empty_label="Choose a hiring manager")
 
-    def __init__(self, *args, rubrics, hiring_managers, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, rubrics: QuerySet[RubricVersion], hiring_managers: QuerySet[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rubric"].queryset = rubrics
-        self.fields["rubric"].label_from_instance = lambda r: (
-            f"{r.title} (scale {r.scale_min}–{r.scale_max}, rubric v{r.number})"
-        )
-        self.fields["hiring_manager"].queryset = hiring_managers
-        self.fields["hiring_manager"].label_from_instance = lambda u: u.get_full_name() or u.username
+        cast(RubricField, self.fields["rubric"]).queryset = rubrics
+        cast(PersonField, self.fields["hiring_manager"]).queryset = hiring_managers
 
 
-class DimensionsField(forms.ModelMultipleChoiceField):
+class DimensionsField(forms.ModelMultipleChoiceField[Dimension]):
     """Refuses ids that are not whole numbers a database key can hold before they reach a query."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Iterable[Any]) -> QuerySet[Dimension]:
         for pk in value:
             if not str(pk).isdecimal() or int(pk) >= 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        checked: QuerySet[Dimension] = super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
+        return checked
 
 
 class InterviewTimeField(forms.DateTimeField):
@@ -52,7 +79,7 @@ class InterviewTimeField(forms.DateTimeField):
 
     default_validators = [validate_interview_time]
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> dt.datetime | None:
         try:
             return super().to_python(value)
         except OverflowError:
@@ -61,7 +88,7 @@ class InterviewTimeField(forms.DateTimeField):
 
 class PlanRowForm(forms.Form):
     include = forms.BooleanField(required=False, label="Include")
-    interviewer = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    interviewer = PersonField(queryset=User.objects.none(), required=False)
     scheduled_at = InterviewTimeField(
         required=False,
         label="Time",
@@ -74,20 +101,28 @@ class PlanRowForm(forms.Form):
         queryset=Dimension.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Focus dimensions"
     )
 
-    def __init__(self, *args, exercise, interview, interviewers, dimensions, **kwargs) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        exercise: Exercise,
+        interview: Interview | None,
+        interviewers: QuerySet[User],
+        dimensions: QuerySet[Dimension],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.exercise = exercise
         self.interview = interview
-        self.fields["interviewer"].queryset = interviewers
-        self.fields["interviewer"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["focus"].queryset = dimensions
+        cast(PersonField, self.fields["interviewer"]).queryset = interviewers
+        cast(DimensionsField, self.fields["focus"]).queryset = dimensions
         self.locked = bool(interview and (interview.scorecard.revision > 1 or interview.scorecard.is_submitted))
         if self.locked:
             self.fields["interviewer"].disabled = True
             self.fields["include"].disabled = True
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("include") or self.locked:
             if not data.get("interviewer"):
                 self.add_error("interviewer", "Choose who runs this interview.")
@@ -108,7 +143,7 @@ class DimensionRow:
 
 @dataclass
 class SignalRow:
-    signal: object
+    signal: Signal
     observed: forms.BoundField
     note: forms.BoundField
 
@@ -131,14 +166,15 @@ class ScorecardForm(forms.Form):
         required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}), label="Key takeaways"
     )
 
-    def __init__(self, *args, page: ScorecardPage, **kwargs) -> None:
+    def __init__(self, *args: Any, page: ScorecardPage, **kwargs: Any) -> None:
         kwargs.setdefault("initial", self._initial(page))
         super().__init__(*args, **kwargs)
         self.page = page
         rubric = page.rubric
         scale_error = f"Choose a score on this role's scale ({rubric.scale_min}–{rubric.scale_max}) or “not assessed”."
+        levels = dimension_levels(rubric=rubric)
         for dimension in rubric.dimensions.all():
-            choices = [(str(level.value), self._level_label(level)) for level in dimension.levels] + [
+            choices = [(str(level.value), self._level_label(level)) for level in levels[dimension.pk]] + [
                 (NOT_ASSESSED, "Not assessed (does not count as a low score)")
             ]
             self.fields[f"score_{dimension.pk}"] = forms.ChoiceField(
@@ -165,14 +201,14 @@ class ScorecardForm(forms.Form):
             )
 
     @staticmethod
-    def _level_label(level) -> str:
+    def _level_label(level: LevelRow) -> str:
         text = f"{level.value} · {level.label}"
         return f"{text} — {level.anchor.text}" if level.anchor else text
 
     @staticmethod
-    def _initial(page: ScorecardPage) -> dict:
+    def _initial(page: ScorecardPage) -> dict[str, Any]:
         scorecard = page.scorecard
-        initial: dict = {
+        initial: dict[str, Any] = {
             "revision": scorecard.revision,
             "recommendation": scorecard.recommendation,
             "key_takeaways": scorecard.key_takeaways,
@@ -185,8 +221,9 @@ class ScorecardForm(forms.Form):
             initial[f"signal_note_{signal_id}"] = observed.note
         return initial
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for key in self.data:
             match = ROW_KEY.match(key)
             if match and key not in self.fields:
@@ -221,7 +258,7 @@ class ScorecardForm(forms.Form):
             key_takeaways=data.get("key_takeaways", ""),
         )
 
-    def add_service_errors(self, error) -> None:
+    def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ValidationError beside the fields it names."""
         if hasattr(error, "error_dict"):
             for key, errors in error.error_dict.items():
@@ -308,9 +345,7 @@ class DecisionRevisitForm(forms.Form):
 class PipelineFilterForm(forms.Form):
     role = forms.ChoiceField(required=False, choices=())
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Loop.Status.choices])
-    hiring_manager = forms.ModelChoiceField(
-        required=False, queryset=User.objects.none(), empty_label="Any hiring manager"
-    )
+    hiring_manager = PersonField(required=False, queryset=User.objects.none(), empty_label="Any hiring manager")
     since = forms.DateField(required=False, label="Created from", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="Created until", widget=forms.DateInput(attrs={"type": "date"}))
     red_flag = forms.BooleanField(required=False, label="Has a red flag")
@@ -327,14 +362,19 @@ class PipelineFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, roles, hiring_managers, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, roles: Iterable[RubricVersion], hiring_managers: QuerySet[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Any role"), *[(r.role.slug, r.title) for r in roles]]
-        self.fields["hiring_manager"].queryset = hiring_managers
-        self.fields["hiring_manager"].label_from_instance = lambda u: u.get_full_name() or u.username
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            ("", "Any role"),
+            *[(r.role.slug, r.title) for r in roles],
+        ]
+        cast(PersonField, self.fields["hiring_manager"]).queryset = hiring_managers
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", "The end date is before the start date.")
         return data

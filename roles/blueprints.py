@@ -38,7 +38,7 @@ class Problem:
 class Blueprint:
     """A validated fixture document and what is worth a look though it loads (e.g. a dimension no exercise assesses)."""
 
-    document: dict
+    document: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -171,7 +171,7 @@ class _Checker:
                 ok = False
         return ok
 
-    def items(self, data: dict, key: str, obj: str) -> list:
+    def items(self, data: dict[str, Any], key: str, obj: str) -> list[Any]:
         value = data.get(key)
         if not isinstance(value, list):
             self.add(obj, key, "must be a list")
@@ -186,7 +186,7 @@ def _label(kind: str, index: int, item: Any, name_key: str = "name") -> str:
     return f'{kind} "{name}" ({index + 1})' if isinstance(name, str) and name else f"{kind} {index + 1}"
 
 
-def blueprint_read(path: Path) -> dict:
+def blueprint_read(path: Path) -> dict[str, Any]:
     """Parse and validate one fixture file; raise BlueprintError listing every problem."""
     return blueprint_open(path).document
 
@@ -206,7 +206,7 @@ def blueprint_open(path: Path) -> Blueprint:
     return Blueprint(document=document, warnings=blueprint_warnings(document, file=file))
 
 
-def blueprint_warnings(document: dict, *, file: str) -> list[Problem]:
+def blueprint_warnings(document: dict[str, Any], *, file: str) -> list[Problem]:
     """What a person should look at in a sound document: dimensions that no exercise assesses."""
     rubric = document["rubric"]
     assessed = {slug for exercise in rubric["exercises"] for slug in exercise["dimensions"]}
@@ -296,7 +296,7 @@ class _KnownDimensions:
     excused: set[Any] = field(default_factory=set)
 
 
-def _check_dimensions(check: _Checker, dimensions: list, levels: range | None) -> _KnownDimensions:
+def _check_dimensions(check: _Checker, dimensions: list[Any], levels: range | None) -> _KnownDimensions:
     slugs: set[str] = set()
     known = _KnownDimensions()
     names: set[str] = set()
@@ -328,7 +328,7 @@ def _note_known(known: _KnownDimensions, dimension: Any) -> None:
         known.excused.add(dimension.get("slug"))
 
 
-def _check_anchors(check: _Checker, anchors: list, levels: range | None, obj: str) -> None:
+def _check_anchors(check: _Checker, anchors: list[Any], levels: range | None, obj: str) -> None:
     anchor_levels: set[int] = set()
     unreadable_level = False
     for j, anchor in enumerate(anchors):
@@ -344,7 +344,7 @@ def _check_anchors(check: _Checker, anchors: list, levels: range | None, obj: st
             elif (error := checker(anchor[key])) is not None:
                 check.add(obj, f"{field}.{key}", error)
         level = anchor.get("level")
-        if _int(level) is not None:
+        if not isinstance(level, int) or _int(level) is not None:
             unreadable_level = True
             continue
         if levels is not None and level not in levels:
@@ -358,7 +358,7 @@ def _check_anchors(check: _Checker, anchors: list, levels: range | None, obj: st
             check.add(obj, "anchors", f"needs an anchor at level {', '.join(missing)} (lowest, middle and highest)")
 
 
-def _check_exercises(check: _Checker, exercises: list, known: _KnownDimensions | None) -> None:
+def _check_exercises(check: _Checker, exercises: list[Any], known: _KnownDimensions | None) -> None:
     slugs: set[str] = set()
     for i, exercise in enumerate(exercises):
         obj = _label("exercise", i, exercise, "title")
@@ -382,7 +382,7 @@ def _unknown_dimension(slug: str, known: _KnownDimensions) -> str:
     return f"{message}\n    dimension slugs of this rubric: {', '.join(known.slugs) or 'none'}"
 
 
-def rubric_hash(document: dict) -> str:
+def rubric_hash(document: dict[str, Any]) -> str:
     """A stable fingerprint of the rubric content; the version number is not part of it."""
     content = {key: value for key, value in document["rubric"].items() if key != "version"}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

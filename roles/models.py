@@ -93,7 +93,7 @@ class RubricVersion(models.Model):
     def natural_key(self) -> tuple[str, int]:
         return (self.role.slug, self.number)
 
-    natural_key.dependencies = ["roles.role"]
+    natural_key.dependencies = ["roles.role"]  # type: ignore[attr-defined]  # read by dumpdata --natural-foreign
 
     @property
     def is_locked(self) -> bool:
@@ -176,7 +176,7 @@ class Dimension(models.Model):
     def natural_key(self) -> tuple[str, int, str]:
         return (*self.rubric.natural_key(), self.slug)
 
-    natural_key.dependencies = ["roles.rubricversion"]
+    natural_key.dependencies = ["roles.rubricversion"]  # type: ignore[attr-defined]  # read by dumpdata --natural-foreign
 
 
 class Anchor(models.Model):
@@ -235,7 +235,7 @@ class Exercise(models.Model):
     def natural_key(self) -> tuple[str, int, str]:
         return (*self.rubric.natural_key(), self.slug)
 
-    natural_key.dependencies = ["roles.rubricversion"]
+    natural_key.dependencies = ["roles.rubricversion"]  # type: ignore[attr-defined]  # read by dumpdata --natural-foreign
 
     @property
     def ask_for_list(self) -> list[str]:

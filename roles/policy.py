@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 
-def can_import_roles(user: AbstractBaseUser | AnonymousUser) -> bool:
+def can_import_roles(user: User | AnonymousUser) -> bool:
     """Importing and publishing a role blueprint is for staff: it changes every future loop of the role."""
-    return bool(user.is_authenticated and user.is_active and getattr(user, "is_staff", False))
+    return bool(user.is_authenticated and user.is_active and user.is_staff)

@@ -81,10 +81,8 @@ def loop_plan_save(
             raise ValidationError("That exercise or dimension belongs to another role's rubric.")
         if not row.focus:
             raise ValidationError(f"Choose at least one focus dimension for “{row.exercise.title}”.")
-        interview = row.interview
-        if interview is None:
-            interview = Interview(loop=loop, exercise=row.exercise)
-        elif interview.loop_id != loop.pk:
+        interview = row.interview if row.interview is not None else Interview(loop=loop, exercise=row.exercise)
+        if interview.loop_id != loop.pk:
             raise ValidationError("That interview belongs to another loop.")
         if interview.interviewer_id != row.interviewer.pk and not policy.can_be_planned_as_interviewer(
             row.interviewer, loop

@@ -7,6 +7,7 @@ import re
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from hiring.models import (
@@ -22,7 +23,7 @@ from hiring.models import (
 from hiring.services.audit import audit_record
 
 
-def _name_pattern(name: str) -> re.Pattern | None:
+def _name_pattern(name: str) -> re.Pattern[str] | None:
     parts = sorted({name.strip(), *[p for p in re.split(r"\s+", name.strip()) if len(p) >= 3]}, key=len, reverse=True)
     parts = [p for p in parts if p]
     if not parts:
@@ -52,18 +53,19 @@ def candidate_forget(*, candidate: Candidate, by: User | None) -> int:
         return new
 
     loops = Loop.objects.filter(candidate=candidate)
-    for model, fields, path in (
+    texts: tuple[tuple[type[Model], list[str], str], ...] = (
         (Rating, ["evidence"], "scorecard__interview__loop__in"),
         (ObservedSignal, ["note"], "scorecard__interview__loop__in"),
         (Scorecard, ["key_takeaways"], "interview__loop__in"),
         (Decision, ["rationale"], "loop__in"),
         (Amendment, ["reason"], "scorecard__interview__loop__in"),
-    ):
-        objects = list(model.objects.filter(**{path: loops}))
+    )
+    for model, fields, path in texts:
+        objects = list(model._default_manager.filter(**{path: loops}))
         for obj in objects:
             for name in fields:
                 setattr(obj, name, scrub(getattr(obj, name)))
-        model.objects.bulk_update(objects, fields, batch_size=500)
+        model._default_manager.bulk_update(objects, fields, batch_size=500)
     amendments = list(Amendment.objects.filter(scorecard__interview__loop__in=loops))
     for amendment in amendments:
         amendment.changes = [
