@@ -16,8 +16,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hiring.forms import problem_field
 from hiring.services.decisions import DecisionConflict
-from hiring.services.scorecards import ScorecardConflict
+from hiring.services.scorecards import InputRefused, ScorecardConflict
 
 CODES = {
     400: "invalid",
@@ -62,15 +63,26 @@ def error_response(
     return Response(body, status=status_code)
 
 
+def _problem_fields(refused: InputRefused) -> dict[str, list[str]]:
+    """A refused scorecard's problems by the web form's field names ("__all__" for the input as a whole)."""
+    fields: dict[str, list[str]] = {}
+    for problem in refused.problems:
+        fields.setdefault(problem_field(problem) or "__all__", []).append(problem.message)
+    return fields
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ScorecardConflict):
         return error_response(409, str(exc), revision=exc.scorecard.revision)
     if isinstance(exc, DecisionConflict):
         return error_response(409, str(exc))
     if isinstance(exc, DjangoValidationError):
-        fields = (
-            {key: list(messages) for key, messages in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
-        )
+        if isinstance(exc, InputRefused):
+            fields = _problem_fields(exc)
+        elif hasattr(exc, "error_dict"):
+            fields = {key: list(messages) for key, messages in exc.message_dict.items()}
+        else:
+            fields = {}
         request = context.get("request")
         prefix = "Refused: " if request is not None and request.method == "GET" else "Not saved: "
         return error_response(422, prefix + " ".join(exc.messages), fields)

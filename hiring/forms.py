@@ -22,12 +22,19 @@ from hiring.models import (
 )
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
-from hiring.services.scorecards import RatingInput, ScorecardInput
+from hiring.services.scorecards import InputRefused, Problem, RatingInput, ScorecardInput
 from roles.models import Dimension, Exercise, RubricVersion, Signal
 from roles.selectors import LevelRow, dimension_levels
 
 NOT_ASSESSED = "na"
 ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
+
+
+def problem_field(problem: Problem) -> str | None:
+    """The scorecard form's field a service's problem is about; None for the input as a whole."""
+    if problem.place == "input":
+        return None
+    return problem.place if problem.item is None else f"{problem.place}_{problem.item}"
 
 
 class PersonField(forms.ModelChoiceField[User]):
@@ -259,10 +266,11 @@ class ScorecardForm(forms.Form):
         )
 
     def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError beside the fields it names."""
-        if hasattr(error, "error_dict"):
-            for key, errors in error.error_dict.items():
-                self.add_error(None if key == "__all__" or key not in self.fields else key, errors)
+        """Show a service's refusal beside the fields its problems are about (the rest above the form)."""
+        if isinstance(error, InputRefused):
+            for problem in error.problems:
+                name = problem_field(problem)
+                self.add_error(name if name in self.fields else None, problem.message)
         else:
             self.add_error(None, error)
 

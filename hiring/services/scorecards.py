@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,11 +58,42 @@ class ScorecardInput:
     key_takeaways: str = ""
 
 
-class _Refusals(dict[str, list[str]]):
-    """Messages refusing a scorecard input, keyed by what they are about."""
+Place = Literal["score", "evidence", "signal_note", "recommendation", "key_takeaways", "reason", "input"]
 
-    def add(self, key: str, message: str) -> None:
-        self.setdefault(key, []).append(message)
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a scorecard input is refused: where it lies and what to say.
+
+    ``place`` is what it is about: a dimension's score or evidence, a signal's note (``item`` is then
+    the dimension's or signal's id), the recommendation, the key takeaways, the amendment's reason, or
+    the input as a whole ("input"). Forms and the API decide where to show it.
+    """
+
+    place: Place
+    message: str
+    item: int | None = None
+
+
+class InputRefused(ValidationError):
+    """A scorecard input the rules refuse, with every problem found; nothing was saved.
+
+    Its ``messages`` are grouped by place, in the order each place first came up.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        by_place: dict[tuple[str, int | None], list[str]] = {}
+        for problem in self.problems:
+            by_place.setdefault((problem.place, problem.item), []).append(problem.message)
+        super().__init__([message for messages in by_place.values() for message in messages])
+
+
+class _Refusals(list[Problem]):
+    """The problems found in a scorecard input, in the order they were found."""
+
+    def add(self, place: Place, message: str, item: int | None = None) -> None:
+        self.append(Problem(place=place, message=message, item=item))
 
 
 def _validate(scorecard: Scorecard, data: ScorecardInput, *, final: bool) -> None:
@@ -75,7 +108,7 @@ def _validate(scorecard: Scorecard, data: ScorecardInput, *, final: bool) -> Non
         focus = set(scorecard.interview.focus_dimensions.values_list("pk", flat=True))
         _refuse_incomplete(refusals, data, rubric=rubric, dimensions=dimensions, signals=signals, focus=focus)
     if refusals:
-        raise ValidationError(dict(refusals))
+        raise InputRefused(refusals)
 
 
 def _refuse_ratings_off_rubric(
@@ -83,26 +116,27 @@ def _refuse_ratings_off_rubric(
 ) -> None:
     for dimension_id, rating in data.ratings.items():
         if dimension_id not in dimensions:
-            refusals.add("__all__", f"Dimension {dimension_id} is not part of this role's rubric; nothing was saved.")
+            refusals.add("input", f"Dimension {dimension_id} is not part of this role's rubric; nothing was saved.")
             continue
         name = dimensions[dimension_id].name
         if rating.score is not None and not rubric.scale_min <= rating.score <= rubric.scale_max:
             refusals.add(
-                f"score_{dimension_id}",
+                "score",
                 f"{name}: {rating.score} is outside this role's scale ({rubric.scale_min}–{rubric.scale_max}).",
+                dimension_id,
             )
         if rating.score is not None and rating.not_assessed:
-            refusals.add(f"score_{dimension_id}", f"{name}: choose a score or “not assessed”, not both.")
+            refusals.add("score", f"{name}: choose a score or “not assessed”, not both.", dimension_id)
         if len(rating.evidence) > MAX_TEXT:
-            refusals.add(f"evidence_{dimension_id}", f"{name}: evidence is limited to {MAX_TEXT:,} characters.")
+            refusals.add("evidence", f"{name}: evidence is limited to {MAX_TEXT:,} characters.", dimension_id)
 
 
 def _refuse_other_input_off_rubric(refusals: _Refusals, data: ScorecardInput, *, signals: dict[int, Signal]) -> None:
     for signal_id, note in data.signals.items():
         if signal_id not in signals:
-            refusals.add("__all__", f"Signal {signal_id} is not one of this role's signals; nothing was saved.")
+            refusals.add("input", f"Signal {signal_id} is not one of this role's signals; nothing was saved.")
         elif len(note) > MAX_TEXT:
-            refusals.add(f"signal_note_{signal_id}", f"Notes are limited to {MAX_TEXT:,} characters.")
+            refusals.add("signal_note", f"Notes are limited to {MAX_TEXT:,} characters.", signal_id)
     if data.recommendation not in {"", *Scorecard.Recommendation.values}:
         refusals.add("recommendation", "Choose one of strong no, no, yes or strong yes.")
     if len(data.key_takeaways) > MAX_TEXT:
@@ -123,19 +157,18 @@ def _refuse_incomplete(
     for dimension_id in sorted(focus, key=lambda pk: dimensions[pk].position):
         rating = data.ratings.get(dimension_id, RatingInput())
         if rating.score is None and not rating.not_assessed:
-            refusals.add(
-                f"score_{dimension_id}", f"{dimensions[dimension_id].name}: score it or mark it “not assessed”."
-            )
+            refusals.add("score", f"{dimensions[dimension_id].name}: score it or mark it “not assessed”.", dimension_id)
     for dimension_id, rating in data.ratings.items():
         if rating.score in (rubric.scale_min, rubric.scale_max) and not rating.evidence.strip():
             refusals.add(
-                f"evidence_{dimension_id}",
+                "evidence",
                 f"{dimensions[dimension_id].name}: a score of {rating.score} is at the end of the scale; "
                 "write the evidence for it.",
+                dimension_id,
             )
     for signal_id, note in data.signals.items():
         if signals[signal_id].kind == Signal.Kind.RED_FLAG and not note.strip():
-            refusals.add(f"signal_note_{signal_id}", "Every red flag needs a note saying what you saw.")
+            refusals.add("signal_note", "Every red flag needs a note saying what you saw.", signal_id)
     if not data.recommendation:
         refusals.add("recommendation", "Give your overall recommendation.")
 
@@ -248,9 +281,9 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
     if not current.is_submitted:
         raise ValidationError("Only a submitted scorecard is amended; a draft can simply be edited.")
     if not reason.strip():
-        raise ValidationError({"reason": "Say why you are amending this submitted scorecard."})
+        raise InputRefused([Problem("reason", "Say why you are amending this submitted scorecard.")])
     if len(reason) > MAX_TEXT:
-        raise ValidationError({"reason": f"The reason is limited to {MAX_TEXT:,} characters."})
+        raise InputRefused([Problem("reason", f"The reason is limited to {MAX_TEXT:,} characters.")])
     _validate(current, data, final=True)
     before = scorecard_snapshot(current)
     _write(current, data)

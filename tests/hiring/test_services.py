@@ -23,6 +23,8 @@ from hiring.selectors.loops import uncovered_dimensions
 from hiring.services.decisions import loop_decide
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from hiring.services.scorecards import (
+    InputRefused,
+    Problem,
     RatingInput,
     ScorecardConflict,
     ScorecardInput,
@@ -86,6 +88,12 @@ def _refused(call, scorecard: Scorecard, error: type[Exception] = ValidationErro
         call()
     assert _state(scorecard) == before
     return info.value
+
+
+def _places(error: Exception) -> list[tuple[str, int | None]]:
+    """Where each of a refusal's problems lies, in order: ("score", dimension id), ("recommendation", None)..."""
+    assert isinstance(error, InputRefused)
+    return [(problem.place, problem.item) for problem in error.problems]
 
 
 def _messages(error: ValidationError) -> str:
@@ -211,7 +219,7 @@ def test_a_score_outside_a_1_to_5_scale_is_refused_and_nothing_saved(scorecard, 
     error = _refused(lambda: _save(scorecard, data), scorecard)
 
     assert f"{score} is outside this role's scale (1–5)" in _messages(error)
-    assert f"score_{first.pk}" in error.message_dict
+    assert ("score", first.pk) in _places(error)
 
 
 @pytest.mark.parametrize("score", [5, -1])
@@ -258,7 +266,7 @@ def test_a_signal_of_another_rubric_is_refused_and_nothing_saved(scorecard):
 def test_an_unknown_recommendation_is_refused_and_nothing_saved(scorecard, recommendation):
     error = _refused(lambda: _save(scorecard, ScorecardInput(recommendation=recommendation)), scorecard)
 
-    assert "recommendation" in error.message_dict
+    assert ("recommendation", None) in _places(error)
 
 
 def test_a_score_together_with_not_assessed_is_refused(scorecard):
@@ -358,7 +366,7 @@ def test_a_focus_dimension_neither_scored_nor_not_assessed_blocks_submitting(sco
 
     error = _refused(lambda: _submit(scorecard, data), scorecard)
 
-    assert set(error.message_dict) == {f"score_{second.pk}", f"score_{third.pk}"}
+    assert set(_places(error)) == {("score", second.pk), ("score", third.pk)}
     assert f"{third.name}: score it or mark it “not assessed”." in _messages(error)
 
 
@@ -389,7 +397,7 @@ def test_a_score_at_an_end_of_a_1_to_5_scale_needs_evidence(scorecard, score):
 
     error = _refused(lambda: _submit(scorecard, data), scorecard)
 
-    assert list(error.message_dict) == [f"evidence_{first.pk}"]
+    assert _places(error) == [("evidence", first.pk)]
     assert f"a score of {score} is at the end of the scale" in _messages(error)
 
 
@@ -427,7 +435,7 @@ def test_a_red_flag_without_a_note_blocks_submitting(scorecard):
 
     error = _refused(lambda: _submit(scorecard, _complete(scorecard, signals={red_flag.pk: "  "})), scorecard)
 
-    assert error.message_dict == {f"signal_note_{red_flag.pk}": ["Every red flag needs a note saying what you saw."]}
+    assert error.problems == [Problem("signal_note", "Every red flag needs a note saying what you saw.", red_flag.pk)]
 
 
 def test_a_red_flag_with_a_note_and_strong_or_weak_signals_without_notes_are_submitted(scorecard):
@@ -445,7 +453,7 @@ def test_a_red_flag_with_a_note_and_strong_or_weak_signals_without_notes_are_sub
 def test_a_missing_recommendation_blocks_submitting(scorecard):
     error = _refused(lambda: _submit(scorecard, _complete(scorecard, recommendation="")), scorecard)
 
-    assert error.message_dict == {"recommendation": ["Give your overall recommendation."]}
+    assert error.problems == [Problem("recommendation", "Give your overall recommendation.")]
 
 
 def test_a_refused_submit_leaves_a_saved_draft_as_it_was(scorecard):
@@ -538,7 +546,7 @@ def test_amending_without_a_reason_is_refused(submitted, reason):
 
     error = _refused(lambda: _amend(submitted, data, reason), submitted)
 
-    assert "reason" in error.message_dict
+    assert _places(error) == [("reason", None)]
 
 
 def test_an_amendment_records_who_when_why_and_exactly_the_fields_that_changed(submitted):
@@ -602,7 +610,7 @@ def test_an_amendment_must_still_pass_the_submit_rules(submitted):
 
     error = _refused(lambda: _amend(submitted, data), submitted)
 
-    assert f"evidence_{first.pk}" in error.message_dict
+    assert ("evidence", first.pk) in _places(error)
 
 
 def test_an_amendment_on_a_decided_loop_is_marked_after_the_decision(submitted):
