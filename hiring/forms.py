@@ -122,7 +122,7 @@ class PlanRowForm(forms.Form):
         self.interview = interview
         cast(PersonField, self.fields["interviewer"]).queryset = interviewers
         cast(DimensionsField, self.fields["focus"]).queryset = dimensions
-        self.locked = bool(interview and (interview.scorecard.revision > 1 or interview.scorecard.is_submitted))
+        self.locked = bool(interview and interview.scorecard.is_started)
         if self.locked:
             self.fields["interviewer"].disabled = True
             self.fields["include"].disabled = True

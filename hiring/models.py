@@ -74,12 +74,15 @@ class Candidate(models.Model):
         return self.name
 
 
+class LoopStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "All submitted"
+    DECIDED = "decided", "Decided"
+
+
 class Loop(models.Model):
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETE = "complete", "All submitted"
-        DECIDED = "decided", "Decided"
+    Status = LoopStatus
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="loops")
     rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
@@ -98,11 +101,7 @@ class Loop(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["planned", "in_progress", "complete", "decided"]), name="loop_status_known"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=Q(status__in=LoopStatus.values), name="loop_status_known")]
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
@@ -130,16 +129,29 @@ class Interview(models.Model):
         return f"{self.exercise.title} with {self.interviewer}"
 
 
-class Scorecard(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+class ScorecardStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
 
-    class Recommendation(models.TextChoices):
-        STRONG_NO = "strong_no", "Strong no"
-        NO = "no", "No"
-        YES = "yes", "Yes"
-        STRONG_YES = "strong_yes", "Strong yes"
+
+def scorecard_is_started(*, status: str, revision: int) -> bool:
+    """A scorecard has been written to: saved at least once, or submitted.
+
+    A started scorecard keeps its interviewer and its interview, and moves its loop to in progress.
+    """
+    return status == ScorecardStatus.SUBMITTED or revision > 1
+
+
+class ScorecardRecommendation(models.TextChoices):
+    STRONG_NO = "strong_no", "Strong no"
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    STRONG_YES = "strong_yes", "Strong yes"
+
+
+class Scorecard(models.Model):
+    Status = ScorecardStatus
+    Recommendation = ScorecardRecommendation
 
     interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="scorecard")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -157,13 +169,13 @@ class Scorecard(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["draft", "submitted"]), name="scorecard_status_known"),
+            models.CheckConstraint(condition=Q(status__in=ScorecardStatus.values), name="scorecard_status_known"),
             models.CheckConstraint(
-                condition=Q(recommendation__in=["", "strong_no", "no", "yes", "strong_yes"]),
+                condition=Q(recommendation__in=["", *ScorecardRecommendation.values]),
                 name="scorecard_recommendation_known",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | (~Q(recommendation="") & Q(submitted_at__isnull=False)),
+                condition=Q(status=ScorecardStatus.DRAFT) | (~Q(recommendation="") & Q(submitted_at__isnull=False)),
                 name="scorecard_submitted_has_recommendation",
             ),
             text_within("key_takeaways", model="scorecard"),
@@ -176,6 +188,10 @@ class Scorecard(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_started(self) -> bool:
+        return scorecard_is_started(status=self.status, revision=self.revision)
 
 
 class Rating(models.Model):
@@ -285,6 +301,18 @@ class ScorecardView(models.Model):
         return f"Scorecard {self.scorecard_id} viewed by {self.viewer_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class DecisionOutcome(models.TextChoices):
+    HIRE = "hire", "Hire"
+    NO_HIRE = "no_hire", "No hire"
+    HOLD = "hold", "Hold"
+
+
+class DecisionKind(models.TextChoices):
+    DECIDED = "decided", "Decision"
+    CONFIRMED = "confirmed", "Confirmed after changes"
+    REVISED = "revised", "New decision"
+
+
 class Decision(models.Model):
     """One entry of a loop's decision history; never changed once written. The current one is `Loop.decision`.
 
@@ -294,15 +322,8 @@ class Decision(models.Model):
     with its own basis.
     """
 
-    class Outcome(models.TextChoices):
-        HIRE = "hire", "Hire"
-        NO_HIRE = "no_hire", "No hire"
-        HOLD = "hold", "Hold"
-
-    class Kind(models.TextChoices):
-        DECIDED = "decided", "Decision"
-        CONFIRMED = "confirmed", "Confirmed after changes"
-        REVISED = "revised", "New decision"
+    Outcome = DecisionOutcome
+    Kind = DecisionKind
 
     loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DECIDED)
@@ -317,11 +338,9 @@ class Decision(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(outcome__in=["hire", "no_hire", "hold"]), name="decision_outcome_known"),
+            models.CheckConstraint(condition=Q(outcome__in=DecisionOutcome.values), name="decision_outcome_known"),
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_not_blank"),
-            models.CheckConstraint(
-                condition=Q(kind__in=["decided", "confirmed", "revised"]), name="decision_kind_known"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=DecisionKind.values), name="decision_kind_known"),
             text_within("rationale", model="decision"),
         ]
 
@@ -367,15 +386,18 @@ class ExportRecord(models.Model):
         return f"{self.get_kind_display()} {self.format} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class AuditAction(models.TextChoices):
+    SUBMIT = "submit", "Scorecard submitted"
+    AMEND = "amend", "Scorecard amended"
+    DECIDE = "decide", "Decision recorded"
+    EXPORT = "export", "Export"
+    FORGET = "forget", "Candidate forgotten"
+
+
 class AuditEvent(models.Model):
     """What happened, who did it and when: submissions, amendments, decisions, exports, forgets."""
 
-    class Action(models.TextChoices):
-        SUBMIT = "submit", "Scorecard submitted"
-        AMEND = "amend", "Scorecard amended"
-        DECIDE = "decide", "Decision recorded"
-        EXPORT = "export", "Export"
-        FORGET = "forget", "Candidate forgotten"
+    Action = AuditAction
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -386,11 +408,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["action", "at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=["submit", "amend", "decide", "export", "forget"]), name="audit_action_known"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="audit_action_known")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.summary}"

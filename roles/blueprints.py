@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from roles.models import SignalKind
+
 FORMAT = "role-blueprint/1"
-SIGNAL_KINDS = ("strong", "weak", "red_flag")
+SIGNAL_KINDS = tuple(SignalKind.values)
 ANCHOR_SOURCES = ("verbatim", "derived")
 EXERCISE_FORMATS = ("case study", "take-home", "live exercise", "presentation", "simulation", "discussion")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -179,10 +179,13 @@ class Dimension(models.Model):
     natural_key.dependencies = ["roles.rubricversion"]  # type: ignore[attr-defined]  # read by dumpdata --natural-foreign
 
 
+class AnchorSource(models.TextChoices):
+    VERBATIM = "verbatim", "Verbatim from the blueprint"
+    DERIVED = "derived", "Derived from the role's assessment text and signals"
+
+
 class Anchor(models.Model):
-    class Source(models.TextChoices):
-        VERBATIM = "verbatim", "Verbatim from the blueprint"
-        DERIVED = "derived", "Derived from the role's assessment text and signals"
+    Source = AnchorSource
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="anchors")
     level = models.SmallIntegerField()
@@ -193,7 +196,7 @@ class Anchor(models.Model):
         ordering = ["dimension", "-level"]
         constraints = [
             models.UniqueConstraint(fields=["dimension", "level"], name="anchor_unique_level"),
-            models.CheckConstraint(condition=Q(source__in=["verbatim", "derived"]), name="anchor_source_known"),
+            models.CheckConstraint(condition=Q(source__in=AnchorSource.values), name="anchor_source_known"),
             models.CheckConstraint(condition=Q(level__gte=0), name="anchor_level_not_negative"),
             _not_blank("text", "anchor"),
         ]
@@ -242,11 +245,22 @@ class Exercise(models.Model):
         return [line for line in self.ask_for.splitlines() if line.strip()]
 
 
+class SignalKind(models.TextChoices):
+    STRONG = "strong", "Strong signal"
+    WEAK = "weak", "Weak signal"
+    RED_FLAG = "red_flag", "Red flag"
+
+
+SIGNAL_GROUP_TITLES: dict[str, str] = {
+    SignalKind.STRONG.value: "Strong signals",
+    SignalKind.WEAK.value: "Weak signals",
+    SignalKind.RED_FLAG.value: "Red flags",
+}
+"""What a group of one kind of signal is called on a page (the kinds in the blueprint's order)."""
+
+
 class Signal(models.Model):
-    class Kind(models.TextChoices):
-        STRONG = "strong", "Strong signal"
-        WEAK = "weak", "Weak signal"
-        RED_FLAG = "red_flag", "Red flag"
+    Kind = SignalKind
 
     rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="signals")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -257,7 +271,7 @@ class Signal(models.Model):
         ordering = ["rubric", "position"]
         constraints = [
             models.UniqueConstraint(fields=["rubric", "position"], name="signal_unique_position"),
-            models.CheckConstraint(condition=Q(kind__in=["strong", "weak", "red_flag"]), name="signal_kind_known"),
+            models.CheckConstraint(condition=Q(kind__in=SignalKind.values), name="signal_kind_known"),
             _not_blank("text", "signal"),
         ]
 

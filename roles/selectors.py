@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from roles.models import Anchor, Dimension, Exercise, RubricVersion
+from roles.models import SIGNAL_GROUP_TITLES, Anchor, Dimension, Exercise, RubricVersion
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def signal_groups(*, rubric: RubricVersion) -> list[SignalGroup]:
     signals = list(rubric.signals.all())
     return [
         SignalGroup(kind=kind, title=title, signals=[s for s in signals if s.kind == kind])
-        for kind, title in (("strong", "Strong signals"), ("weak", "Weak signals"), ("red_flag", "Red flags"))
+        for kind, title in SIGNAL_GROUP_TITLES.items()
     ]
 
 

@@ -10,6 +10,7 @@ from hiring.models import (
     Loop,
     Rating,
     Scorecard,
+    scorecard_is_started,
 )
 
 FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
@@ -33,7 +34,7 @@ def _status_from_scorecards(loop: Loop) -> str:
     statuses = list(Scorecard.objects.filter(interview__loop=loop).values_list("status", "revision"))
     if statuses and all(status == Scorecard.Status.SUBMITTED for status, _ in statuses):
         return Loop.Status.COMPLETE
-    if any(status == Scorecard.Status.SUBMITTED or revision > 1 for status, revision in statuses):
+    if any(scorecard_is_started(status=status, revision=revision) for status, revision in statuses):
         return Loop.Status.IN_PROGRESS
     return Loop.Status.PLANNED
 

@@ -72,7 +72,7 @@ def loop_plan_save(
         raise ValidationError("This loop is decided; its plan can no longer change.")
     for interview in removed:
         scorecard = Scorecard.objects.get(interview=interview)
-        if interview.loop_id != loop.pk or scorecard.revision > 1 or scorecard.is_submitted:
+        if interview.loop_id != loop.pk or scorecard.is_started:
             raise ValidationError(f"“{interview.exercise.title}” has a scorecard in progress and cannot be removed.")
         interview.delete()
     interviews = []
@@ -91,8 +91,7 @@ def loop_plan_save(
                 f"{row.interviewer.get_full_name() or row.interviewer.username} cannot interview: choose someone "
                 "in the Interviewers group, or the loop's hiring manager."
             )
-        touched = interview.pk and (interview.scorecard.revision > 1 or interview.scorecard.is_submitted)
-        if touched and interview.interviewer_id != row.interviewer.pk:
+        if interview.pk and interview.scorecard.is_started and interview.interviewer_id != row.interviewer.pk:
             raise ValidationError(
                 f"“{row.exercise.title}” already has a scorecard in progress; its interviewer cannot change."
             )

@@ -33,6 +33,7 @@ from roles.importing.parsing import (
     blueprint_parse,
 )
 from roles.importing.reading import Document, ImportRefused
+from roles.models import SignalKind
 
 DEFAULT_SCALE = (1, 5)
 NOT_STATED = "Not stated in the blueprint"
@@ -227,7 +228,7 @@ def fixture_build(parsed: Parsed, *, file: str, slug: str | None = None, version
     for dimension in dimensions:
         dimension.pop("_keys")
         dimension.pop("_match")
-    signals = [{"kind": kind, "text": text} for kind in ("strong", "weak", "red_flag") for text in parsed.signals[kind]]
+    signals = [{"kind": kind, "text": text} for kind in SignalKind.values for text in parsed.signals[kind]]
     return {
         "format": FORMAT,
         "role": role,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from roles.importing.reading import Document, ImportRefused, Line
+from roles.models import SignalKind
 
 SECTION_RE = re.compile(r"hiring[\s-]+evaluation", re.IGNORECASE)
 SECTION_NUMBER_RE = re.compile(r"^19[).]\s+\S")
@@ -22,9 +23,9 @@ SUBSECTIONS = (
         "exercises",
         re.compile(r"^(practical exercises|exercises|case studies|work samples?|interview exercises)", re.IGNORECASE),
     ),
-    ("strong", re.compile(r"^strong (candidate )?signals", re.IGNORECASE)),
-    ("weak", re.compile(r"^weak (candidate )?signals", re.IGNORECASE)),
-    ("red_flag", re.compile(r"^red flags", re.IGNORECASE)),
+    (SignalKind.STRONG.value, re.compile(r"^strong (candidate )?signals", re.IGNORECASE)),
+    (SignalKind.WEAK.value, re.compile(r"^weak (candidate )?signals", re.IGNORECASE)),
+    (SignalKind.RED_FLAG.value, re.compile(r"^red flags", re.IGNORECASE)),
     ("dimensions", re.compile(r"^(scorecard|rubric|dimensions|scoring|interview rubric)", re.IGNORECASE)),
 )
 DASH_SPLIT_RE = re.compile(r"\s+[–—-]\s+")
@@ -97,7 +98,7 @@ def blueprint_parse(document: Document) -> Parsed:
         parsed.notes.append(("unplaced", f'Not placed (before the first part of the section): "{line.text}"'))
     parsed.areas = [_area(line) for line in _entries(parts.get("areas", []))]
     parsed.exercises = _exercises(parts.get("exercises", []), parsed.notes)
-    for kind in ("strong", "weak", "red_flag"):
+    for kind in SignalKind.values:
         parsed.signals[kind] = [line.text for line in _entries(parts.get(kind, []))]
     _dimensions(file, parts["dimensions"], parsed)
     return parsed
