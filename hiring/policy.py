@@ -13,9 +13,13 @@
 - A draft is private to its author, whoever asks, unless ``SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS``
   lets the loop's recruiter, hiring manager and staff read drafts as they are being written.
 - Only the interviewer edits, submits or amends their own scorecard.
+- The app itself, acting from a management command (``SYSTEM``), sees every loop as staff does;
+  it is nobody, so it never edits a scorecard and is recorded in the audit log without an actor.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -28,6 +32,19 @@ HIRING_MANAGERS = "Hiring managers"
 INTERVIEWERS = "Interviewers"
 
 AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The app acting on its own (a management command), not a person: it sees what staff see."""
+
+    name: str
+
+
+SYSTEM = SystemActor("management command")
+
+Viewer = AnyUser | SystemActor
+"""Whoever reads loops: a person (signed in or not) or the app itself."""
 
 
 def _groups(user: AnyUser) -> frozenset[str]:
@@ -76,7 +93,9 @@ def _sees_colleagues_on(user: User, loop_ref: str) -> Q:
     return submitted_own | (_manages(user, loop_ref) & ~on_panel)
 
 
-def loops_visible_to(user: AnyUser) -> QuerySet[Loop]:
+def loops_visible_to(user: Viewer) -> QuerySet[Loop]:
+    if isinstance(user, SystemActor):
+        return Loop.objects.all()
     if not user.is_authenticated:
         return Loop.objects.none()
     if user.is_staff:
@@ -85,8 +104,11 @@ def loops_visible_to(user: AnyUser) -> QuerySet[Loop]:
     return Loop.objects.filter(Q(recruiter=user) | Q(hiring_manager=user) | on_panel)
 
 
-def loops_managed_by(user: AnyUser) -> QuerySet[Loop]:
-    """Loops whose whole panel the user may see: staff all; otherwise as recruiter or hiring manager."""
+def loops_managed_by(user: Viewer) -> QuerySet[Loop]:
+    """Loops whose whole panel the user may see: staff (and the app itself) all; otherwise as recruiter or
+    hiring manager."""
+    if isinstance(user, SystemActor):
+        return Loop.objects.all()
     if not user.is_authenticated:
         return Loop.objects.none()
     if user.is_staff:

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -85,7 +84,7 @@ def dimension_columns(role_slug: str) -> list[DimensionColumn]:
     return list(columns.values())
 
 
-def pipeline_loops(*, user: User, filters: PipelineFilter, now: dt.datetime | None = None) -> QuerySet[Loop]:
+def pipeline_loops(*, user: policy.Viewer, filters: PipelineFilter, now: dt.datetime | None = None) -> QuerySet[Loop]:
     """Loops the user may see through the pipeline, filtered, sorted and annotated with their figures."""
     now = now or timezone.now()
     observed = ObservedSignal.objects.filter(scorecard__status=Scorecard.Status.SUBMITTED)

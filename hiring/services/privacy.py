@@ -20,6 +20,7 @@ from hiring.models import (
     Rating,
     Scorecard,
 )
+from hiring.policy import SystemActor
 from hiring.services.audit import audit_record
 
 
@@ -32,7 +33,7 @@ def _name_pattern(name: str) -> re.Pattern[str] | None:
 
 
 @transaction.atomic
-def candidate_forget(*, candidate: Candidate, by: User | None) -> int:
+def candidate_forget(*, candidate: Candidate, by: User | SystemActor) -> int:
     """Remove a candidate's personal data; ratings stay, anonymous, for statistics.
 
     Name, email and notes go; every free text of their loops (evidence, notes, takeaways,
@@ -80,7 +81,7 @@ def candidate_forget(*, candidate: Candidate, by: User | None) -> int:
     candidate.full_clean()
     candidate.save()
     audit_record(
-        actor=by,
+        actor=None if isinstance(by, SystemActor) else by,
         action=AuditEvent.Action.FORGET,
         loop=None,
         summary=f"Candidate {candidate.pk}: personal data removed ({scrubbed} texts scrubbed)",

@@ -248,3 +248,9 @@ def test_only_the_loops_recruiter_or_staff_may_plan_it(world):
     assert policy.can_plan(world.staff, world.loop)
     for who in ("A", "hiring manager", "other recruiter", "anonymous"):
         assert not policy.can_plan(world.user(who), world.loop), who
+
+
+def test_the_system_actor_of_commands_sees_every_loop(world):
+    every = {world.loop.pk, world.other_loop.pk}
+    assert set(policy.loops_visible_to(policy.SYSTEM).values_list("pk", flat=True)) == every
+    assert set(policy.loops_managed_by(policy.SYSTEM).values_list("pk", flat=True)) == every

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hiring import policy
 from hiring.models import Candidate
 from hiring.services.privacy import candidate_forget
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         if candidate is None:
             raise CommandError(f"No candidate with id {candidate_id}.")
         try:
-            scrubbed = candidate_forget(candidate=candidate, by=None)
+            scrubbed = candidate_forget(candidate=candidate, by=policy.SYSTEM)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(f"Candidate {candidate_id} forgotten: personal data removed, {scrubbed} texts scrubbed.")
