@@ -100,10 +100,6 @@ class RubricVersion(models.Model):
         return self.locked_at is not None
 
     @property
-    def scale_mid(self) -> int:
-        return (self.scale_min + self.scale_max) // 2
-
-    @property
     def scale_values(self) -> range:
         return range(self.scale_min, self.scale_max + 1)
 

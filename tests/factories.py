@@ -14,6 +14,11 @@ from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, Rubr
 PASSWORD = "correct-horse-battery"
 
 
+def scale_mid(rubric: RubricVersion) -> int:
+    """The middle of a rubric's scale, rounded down (the level a test scores when the score does not matter)."""
+    return (rubric.scale_min + rubric.scale_max) // 2
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -123,7 +128,7 @@ class DimensionFactory(factory.django.DjangoModelFactory):
     def anchors(self, create: bool, extracted, **kwargs) -> None:
         if create and extracted is not False:
             rubric = self.rubric
-            for level in sorted({rubric.scale_min, rubric.scale_mid, rubric.scale_max}):
+            for level in sorted({rubric.scale_min, scale_mid(rubric), rubric.scale_max}):
                 Anchor.objects.create(
                     dimension=self, level=level, text=f"{self.name} anchor at {level}", source="derived"
                 )

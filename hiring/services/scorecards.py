@@ -214,17 +214,39 @@ def _write(scorecard: Scorecard, data: ScorecardInput) -> None:
     scorecard.revision += 1
 
 
+_CLOSED = {  # submitting?: (the scorecard is submitted, the loop is decided)
+    False: (
+        "This scorecard is submitted. To change it, amend it and give a reason.",
+        "This loop is decided: a draft can no longer be saved or submitted.",
+    ),
+    True: (
+        "This scorecard is already submitted. To change it, amend it and give a reason.",
+        "This loop is already decided.",
+    ),
+}
+
+
+def _draft_written(
+    scorecard: Scorecard, by: User, revision: int, tab: str, data: ScorecardInput, *, final: bool
+) -> Scorecard:
+    """The locked draft with the input written to it (not yet saved): refused when the scorecard is
+    submitted or its loop decided, or when the input does not fit (for submitting, when ``final``)."""
+    current = _locked_for_writing(scorecard, by, revision, tab)
+    submitted, decided = _CLOSED[final]
+    if current.is_submitted:
+        raise ValidationError(submitted)
+    if current.interview.loop.status == Loop.Status.DECIDED:
+        raise ValidationError(decided)
+    _validate(current, data, final=final)
+    _write(current, data)
+    return current
+
+
 @transaction.atomic
 def scorecard_save_draft(
     *, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput, tab: str = ""
 ) -> Scorecard:
-    current = _locked_for_writing(scorecard, by, revision, tab)
-    if current.is_submitted:
-        raise ValidationError("This scorecard is submitted. To change it, amend it and give a reason.")
-    if current.interview.loop.status == Loop.Status.DECIDED:
-        raise ValidationError("This loop is decided: a draft can no longer be saved or submitted.")
-    _validate(current, data, final=False)
-    _write(current, data)
+    current = _draft_written(scorecard, by, revision, tab, data, final=False)
     current.full_clean()
     current.save()
     loop_status_refresh(current.interview.loop)
@@ -235,13 +257,7 @@ def scorecard_save_draft(
 def scorecard_submit(
     *, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput, tab: str = ""
 ) -> Scorecard:
-    current = _locked_for_writing(scorecard, by, revision, tab)
-    if current.is_submitted:
-        raise ValidationError("This scorecard is already submitted. To change it, amend it and give a reason.")
-    if current.interview.loop.status == Loop.Status.DECIDED:
-        raise ValidationError("This loop is already decided.")
-    _validate(current, data, final=True)
-    _write(current, data)
+    current = _draft_written(scorecard, by, revision, tab, data, final=True)
     current.status = Scorecard.Status.SUBMITTED
     current.submitted_at = timezone.now()
     current.full_clean()

@@ -10,7 +10,7 @@ from hiring.services.scorecards import RatingInput, ScorecardInput
 from roles.models import RubricVersion, Signal
 from roles.services import default_fixture_paths, roles_load
 from tests.api import ApiClient
-from tests.factories import InterviewFactory, LoopFactory
+from tests.factories import InterviewFactory, LoopFactory, scale_mid
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def submitted():
         loop=loop, exercise=rubric.exercises.order_by("position").first(), focus=dimensions[:3]
     )
     red_flag = rubric.signals.filter(kind=Signal.Kind.RED_FLAG).order_by("position").first()
-    low, mid, high = rubric.scale_min, rubric.scale_mid, rubric.scale_max
+    low, mid, high = rubric.scale_min, scale_mid(rubric), rubric.scale_max
     card = Scorecard.objects.get(interview=interview)
     scorecards.scorecard_submit(
         scorecard=card,

@@ -7,6 +7,7 @@ import pytest
 from hiring.models import Amendment, Scorecard
 from roles.models import Signal
 from tests.api import ApiClient
+from tests.factories import scale_mid
 from tests.security import COLLEAGUE_EVIDENCE, build_scenario, db_state, full_input, submit
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def scenario():
 
 def _body(scenario, *, score=None, evidence="Led the incident review.", recommendation="yes", **extra):
     dimensions = list(scenario.rubric.dimensions.order_by("position"))
-    value = scenario.rubric.scale_mid if score is None else score
+    value = scale_mid(scenario.rubric) if score is None else score
     return {
         "revision": Scorecard.objects.get(pk=scenario.own_scorecard.pk).revision,
         "ratings": [{"dimension": d.pk, "score": value, "evidence": evidence} for d in dimensions],
@@ -43,7 +44,7 @@ def test_the_interviewer_saves_a_draft_then_submits_it(scenario):
     card = Scorecard.objects.get(pk=scenario.own_scorecard.pk)
     assert card.status == "submitted"
     assert card.recommendation == "yes"
-    assert sorted(card.ratings.values_list("score", flat=True)) == [scenario.rubric.scale_mid] * 3
+    assert sorted(card.ratings.values_list("score", flat=True)) == [scale_mid(scenario.rubric)] * 3
 
 
 @pytest.mark.parametrize(

@@ -198,21 +198,6 @@ def test_a_role_with_rubrics_cannot_be_deleted():
 # --- what the models compute --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("low", "high", "mid"), [(1, 5, 3), (0, 4, 2), (1, 4, 2), (0, 10, 5)])
-def test_scale_middle_and_values(low, high, mid):
-    rubric = RubricVersionFactory(scale_min=low, scale_max=high)
-    assert rubric.scale_mid == mid
-    assert list(rubric.scale_values) == list(range(low, high + 1))
-
-
-def test_a_rubric_is_locked_once_it_has_a_locked_at():
-    rubric = RubricVersionFactory()
-    assert not rubric.is_locked
-    locked = RubricVersionFactory(locked_at="2024-01-01T00:00Z")
-    assert locked.is_locked
-    assert str(locked) == f"{locked.title} v1"
-
-
 def test_question_and_ask_for_lists_skip_blank_lines():
     area = AssessmentArea(name="Area", questions="First?\n\n  \nSecond?")
     exercise = Exercise(title="Case", ask_for="a plan\n\nits risks\n")

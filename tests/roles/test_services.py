@@ -9,6 +9,7 @@ import pytest
 from roles.blueprints import BlueprintError
 from roles.models import Anchor, Dimension, Exercise, Role, RubricVersion, Signal
 from roles.services import default_fixture_paths, roles_load, rubric_lock
+from tests.factories import scale_mid
 from tests.roles.helpers import (
     REAL_SLUGS,
     dimension_named,
@@ -62,7 +63,7 @@ def test_every_real_fixture_loads_as_a_role_with_a_fully_anchored_rubric(role_fi
     for dimension in Dimension.objects.select_related("rubric"):
         rubric = dimension.rubric
         levels = set(dimension.anchors.values_list("level", flat=True))
-        assert {rubric.scale_min, rubric.scale_mid, rubric.scale_max} <= levels, f"{rubric}: {dimension}"
+        assert {rubric.scale_min, scale_mid(rubric), rubric.scale_max} <= levels, f"{rubric}: {dimension}"
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ from tests.factories import (
     LoopFactory,
     RecruiterFactory,
     UserFactory,
+    scale_mid,
 )
 
 CANDIDATE_NAME = "Zephyrine Quillfeather"
@@ -132,7 +133,7 @@ def full_input(rubric: RubricVersion, evidence: str | list[str], *, takeaways: s
     """A complete scorecard: every dimension scored mid-scale (or `score`), with evidence, recommending yes."""
     dimensions = list(rubric.dimensions.order_by("position"))
     texts = evidence if isinstance(evidence, list) else [evidence] * len(dimensions)
-    value = rubric.scale_mid if score is None else score
+    value = scale_mid(rubric) if score is None else score
     return ScorecardInput(
         ratings={d.pk: RatingInput(score=value, evidence=text) for d, text in zip(dimensions, texts, strict=True)},
         recommendation=Scorecard.Recommendation.YES,
