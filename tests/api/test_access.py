@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api import ApiClient
-from tests.security import (
+from tests.security.scenario import (
     ANON,
     CANDIDATE_NAME,
     COLLEAGUE_EVIDENCE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api import ApiClient
-from tests.security import build_scenario, db_state
+from tests.security.scenario import build_scenario, db_state
 
 pytestmark = pytest.mark.django_db
 

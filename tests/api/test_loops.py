@@ -10,7 +10,7 @@ from django.utils import timezone
 from hiring.models import AuditEvent, Candidate, Decision, ExportRecord, Interview, Loop
 from tests.api import ApiClient
 from tests.factories import HiringManagerFactory, InterviewerFactory, RecruiterFactory, RubricVersionFactory
-from tests.security import build_scenario, db_state, submit
+from tests.security.scenario import build_scenario, db_state, submit
 
 pytestmark = pytest.mark.django_db
 

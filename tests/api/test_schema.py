@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from api.services import token_create
 from config.wsgi import application
 from tests.factories import InterviewFactory
-from tests.security import build_scenario
+from tests.security.scenario import build_scenario
 
 CONFIG = schemathesis.Config.from_dict(
     {

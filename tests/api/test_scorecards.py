@@ -8,7 +8,7 @@ from hiring.models import Amendment, Scorecard
 from roles.models import Signal
 from tests.api import ApiClient
 from tests.factories import scale_mid
-from tests.security import COLLEAGUE_EVIDENCE, build_scenario, db_state, full_input, submit
+from tests.security.scenario import COLLEAGUE_EVIDENCE, build_scenario, db_state, full_input, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from api.models import AccessToken
 from api.services import token_authenticate, token_create
 from tests.api import ApiClient
 from tests.factories import InterviewerFactory, UserFactory
-from tests.security import build_scenario, db_state
+from tests.security.scenario import build_scenario, db_state
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from roles.models import RubricVersion
 from roles.services import roles_load
 from tests.factories import InterviewFactory, LoopFactory, UserFactory
 from tests.roles.helpers import real_document, real_path, write_document
-from tests.security import body, signed_in, submit
+from tests.security.scenario import body, signed_in, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from hiring.models import Amendment, AuditEvent, ScorecardView
 from hiring.services.scorecards import scorecard_amend
 from tests.factories import InterviewFactory, LoopFactory
-from tests.security import full_input, submit
+from tests.security.scenario import full_input, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from hiring.services.decisions import loop_decide
 from hiring.services.scorecards import scorecard_amend, scorecard_save_draft
 from tests.factories import InterviewFactory
 from tests.oidc import ProviderAccounts, running_provider
-from tests.security import (
+from tests.security.scenario import (
     ANON,
     CANDIDATE_NAME,
     COLLEAGUE_EVIDENCE,
@@ -225,12 +225,12 @@ def outcome_of(response) -> object:
     return response.status_code
 
 
-@pytest.fixture(scope="module", params=["password", "provider"])
+@pytest.fixture(scope="module")
 def scenario(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """Every test runs twice: personas signed in locally, then personas whose accounts, role groups and
-    sessions a real provider's sign-in created (tests/oidc), with single sign-on on. Staff stays a local
-    account, as the break-glass administrator is."""
-    if request.param == "password":
+    """Personas signed in locally ("password", the default), or ("provider") personas whose accounts, role
+    groups and sessions a real provider's sign-in created (tests/oidc), with single sign-on on. Staff stays
+    a local account, as the break-glass administrator is."""
+    if getattr(request, "param", "password") == "password":
         with shared_scenario(django_db_blocker) as built:
             yield built
         return
@@ -249,9 +249,27 @@ def expected_outcome(scenario: Scenario, name: str, method: str, persona: str) -
     return MATRIX[name][method][persona]
 
 
+# Signed in through the provider, the matrix is checked where sign-in makes a difference: the sign-in and
+# sign-out routes, and the pages whose access follows the role groups the provider's claims grant.
+THROUGH_PROVIDER = {
+    *SINGLE_SIGN_ON,
+    "login",
+    "home",
+    "loop_pipeline",
+    "calibration",
+    "loop_new",
+    "loop_detail",
+    "loop_debrief",
+    "scorecard",
+    "roles:import",
+    "api_tokens",
+}
+
 CASES = [
-    pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
+    pytest.param(sign_in, name, method, persona, id=f"{sign_in}-{name}-{method}-{persona}")
+    for sign_in in ("password", "provider")
     for name, methods in MATRIX.items()
+    if sign_in == "password" or name in THROUGH_PROVIDER
     for method in methods
     for persona in PERSONAS
 ]
@@ -263,6 +281,7 @@ def test_every_url_has_an_access_matrix_entry() -> None:
     assert not missing, f"routes without an access-matrix entry (add them to MATRIX): {missing}"
     stale = sorted(set(MATRIX) - set(routes))
     assert not stale, f"MATRIX entries for routes that no longer exist: {stale}"
+    assert set(MATRIX) >= THROUGH_PROVIDER, sorted(THROUGH_PROVIDER - set(MATRIX))
     for name, methods in MATRIX.items():
         assert "GET" in methods, name
         for method, personas in methods.items():
@@ -270,7 +289,7 @@ def test_every_url_has_an_access_matrix_entry() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "persona"), CASES)
+@pytest.mark.parametrize(("scenario", "name", "method", "persona"), CASES, indirect=["scenario"])
 def test_access_matrix(scenario: Scenario, name: str, method: str, persona: str) -> None:
     client = scenario.client(persona)
     url = route_url(name, scenario)

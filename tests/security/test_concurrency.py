@@ -26,7 +26,7 @@ from hiring.services.scorecards import (
     scorecard_submit,
 )
 from tests.factories import InterviewFactory, UserFactory
-from tests.security import full_input, submit
+from tests.security.scenario import full_input, submit
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (select_for_update)"),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from hiring.models import Rating, Scorecard
 from tests.factories import PASSWORD, UserFactory
 from tests.processes import manage
-from tests.security import (
+from tests.security.scenario import (
     ANON,
     HM,
     ON_LOOP_BEFORE,

@@ -51,7 +51,7 @@ from tests.factories import (
     RatingFactory,
     UserFactory,
 )
-from tests.security import (
+from tests.security.scenario import (
     HM,
     ON_LOOP_BEFORE,
     OWN_EVIDENCE,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from hiring.models import Rating
 from hiring.views.pending_posts import PENDING_POSTS
 from tests.factories import InterviewFactory
-from tests.security import Scenario, body, db_state, new_client, shared_scenario
+from tests.security.scenario import Scenario, body, db_state, new_client, shared_scenario
 
 JSON = {"accept": "application/json"}
 

@@ -16,7 +16,7 @@ from hiring.models import Amendment, AuditEvent, Candidate, Decision, ObservedSi
 from hiring.services.decisions import loop_decide
 from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_amend, scorecard_submit
 from tests.factories import CandidateFactory, InterviewFactory, LoopFactory, UserFactory
-from tests.security import body, signed_in, submit
+from tests.security.scenario import body, signed_in, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 
 from hiring.models import Scorecard
 from tests.api import ApiClient
-from tests.security import build_scenario
+from tests.security.scenario import build_scenario
 from webhooks.delivery import retry_delay
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.services import deliveries_enqueue
