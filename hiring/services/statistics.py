@@ -245,7 +245,12 @@ def loop_statistics_refresh(*, loop: Loop) -> bool:
     loop apply their differences one after the other.
     """
     with transaction.atomic():
-        role_id = Loop.objects.select_for_update().filter(pk=loop.pk).values_list("rubric__role_id", flat=True).get()
+        role_id = (
+            Loop.objects.select_for_update(of=("self",))
+            .filter(pk=loop.pk)
+            .values_list("rubric__role_id", flat=True)
+            .get()
+        )
         new = contributions([loop.pk]).get(loop.pk, Contribution())
         old = _stored(loop.pk)
         if new.interviewers == old.interviewers and new.dimensions == old.dimensions and new.values == old.values:
