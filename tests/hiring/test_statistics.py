@@ -371,3 +371,31 @@ def test_seeded_data_gets_the_same_figures_as_a_recomputation(settings_fixture):
 
     seed_loops(loops=12, seed=3)
     _assert_stored_equal_scratch()
+
+
+def test_the_page_shows_the_age_of_the_background_interval(login, work, settings_fixture):
+    from django.urls import reverse
+
+    from tests.hiring.test_calibration import LoopFactory, _card, _rubric
+
+    rubric = _rubric(dimensions=1)
+    panel = [UserFactory() for _ in range(3)]
+    for index in range(6):
+        loop = LoopFactory(rubric=rubric)
+        for offset, person in enumerate(panel):
+            _card(loop, person, [1 + (index + offset * (index % 2)) % 5])
+    manager = UserFactory(groups=("Hiring managers",))
+    page = login(manager).get(reverse("calibration")).content.decode()
+    assert "interval being computed" in page
+    work()
+    page = login(manager).get(reverse("calibration")).content.decode()
+    assert "interval as of" in page
+    assert "being recomputed" not in page
+    [item] = calibration.calibration_report(filters=calibration.CalibrationFilter()).agreement
+    assert item.interval is not None
+    assert item.interval_loops == item.loops == 6
+    loop = LoopFactory(rubric=rubric)
+    for offset, person in enumerate(panel):
+        _card(loop, person, [1 + offset])
+    page = login(manager).get(reverse("calibration")).content.decode()
+    assert "on 6 loops; being recomputed" in page
