@@ -239,10 +239,7 @@ def leniency_adjusted(*, loop: Loop, rubric: RubricVersion, rows: list[PanelRow]
     for row in rows:
         leniency = measured[row.interview.interviewer_id]
         shift = leniency.mean * span if leniency.mean is not None else 0.0
-        cells = [
-            AdjustedCell(cell.rating, _score(cell.rating) - shift if _score(cell.rating) is not None else None)
-            for cell in row.cells
-        ]
+        cells = [AdjustedCell(cell.rating, _shifted(cell.rating, shift)) for cell in row.cells]
         adjusted_rows.append(AdjustedRow(row, leniency.mean, leniency.n, shift, cells))
     means = [_mean([row.cells[i].adjusted for row in adjusted_rows]) for i in range(columns)]
     return Adjusted(rows=adjusted_rows, means=means)
@@ -251,6 +248,11 @@ def leniency_adjusted(*, loop: Loop, rubric: RubricVersion, rows: list[PanelRow]
 def _mean(values: list[float | None]) -> float | None:
     present = [value for value in values if value is not None]
     return statistics.fmean(present) if present else None
+
+
+def _shifted(rating: Rating | None, shift: float) -> float | None:
+    score = _score(rating)
+    return None if score is None else score - shift
 
 
 def _score(rating: Rating | None) -> int | None:
@@ -279,8 +281,9 @@ def usual_spreads(*, loop: Loop, role_id: int, slugs: list[str]) -> dict[str, tu
 def mark_unusual(summary: DimensionSummary, *, usual: tuple[float | None, int], span: int) -> None:
     """Mark the summary when its spread exceeds the usual spread by more than UNUSUAL_MARGIN (see above)."""
     mean, loops = usual
-    if summary.stats.count >= 2:
-        summary.normalised_spread = summary.stats.spread / span
+    spread = summary.stats.spread
+    if summary.stats.count >= 2 and spread is not None:
+        summary.normalised_spread = spread / span
     if loops < UNUSUAL_MIN_LOOPS or mean is None:
         return
     summary.usual_spread = mean
