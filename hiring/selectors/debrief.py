@@ -35,9 +35,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Avg, Count
+from django.db.models import OuterRef, Subquery
 
-from hiring.models import Amendment, Decision, DimensionSpread, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import (
+    Amendment,
+    Decision,
+    DimensionSpread,
+    Interview,
+    Loop,
+    ObservedSignal,
+    Rating,
+    Scorecard,
+    SpreadTotal,
+)
 from hiring.scoring import loop_normalised_mean, normalise
 from hiring.selectors.calibration import leniency_elsewhere
 from hiring.selectors.decisions import DecisionState, decision_state
@@ -229,10 +239,7 @@ def leniency_adjusted(*, loop: Loop, rubric: RubricVersion, rows: list[PanelRow]
     for row in rows:
         leniency = measured[row.interview.interviewer_id]
         shift = leniency.mean * span if leniency.mean is not None else 0.0
-        cells = [
-            AdjustedCell(cell.rating, _score(cell.rating) - shift if _score(cell.rating) is not None else None)
-            for cell in row.cells
-        ]
+        cells = [AdjustedCell(cell.rating, _shifted(cell.rating, shift)) for cell in row.cells]
         adjusted_rows.append(AdjustedRow(row, leniency.mean, leniency.n, shift, cells))
     means = [_mean([row.cells[i].adjusted for row in adjusted_rows]) for i in range(columns)]
     return Adjusted(rows=adjusted_rows, means=means)
@@ -243,6 +250,11 @@ def _mean(values: list[float | None]) -> float | None:
     return statistics.fmean(present) if present else None
 
 
+def _shifted(rating: Rating | None, shift: float) -> float | None:
+    score = _score(rating)
+    return None if score is None else score - shift
+
+
 def _score(rating: Rating | None) -> int | None:
     return rating.score if rating is not None and not rating.not_assessed else None
 
@@ -250,25 +262,28 @@ def _score(rating: Rating | None) -> int | None:
 def usual_spreads(*, loop: Loop, role_id: int, slugs: list[str]) -> dict[str, tuple[float | None, int]]:
     """(mean normalised spread, loops) per dimension slug over the role's other complete or decided loops.
 
-    Reads the spreads stored as loops finish (hiring.services.dimension_spreads_rebuild): one
-    grouped query over an index, instead of re-aggregating every past loop's ratings.
+    Reads the role's stored spread totals (count and sum, kept in step with the stored spreads by
+    hiring.services.loop_status.dimension_spreads_rebuild) less this loop's own spread: one query over
+    one row per dimension, whatever the history.
     """
-    rows = (
-        DimensionSpread.objects.filter(role_id=role_id, dimension_slug__in=slugs)
-        .exclude(loop_id=loop.pk)
-        .order_by()
-        .values("dimension_slug")
-        .annotate(mean=Avg("spread"), loops=Count("pk"))
+    own = DimensionSpread.objects.filter(loop_id=loop.pk, dimension_slug=OuterRef("dimension_slug"))
+    rows = SpreadTotal.objects.filter(role_id=role_id, dimension_slug__in=slugs).values_list(
+        "dimension_slug", "loops", "total", Subquery(own.values("spread")[:1])
     )
-    figures = {row["dimension_slug"]: (row["mean"], row["loops"]) for row in rows}
+    figures: dict[str, tuple[float | None, int]] = {}
+    for slug, loops, total, mine in rows:
+        others = loops - (mine is not None)
+        if others > 0:
+            figures[slug] = (round((total - (mine or 0.0)) / others, 12), others)
     return {slug: figures.get(slug, (None, 0)) for slug in slugs}
 
 
 def mark_unusual(summary: DimensionSummary, *, usual: tuple[float | None, int], span: int) -> None:
     """Mark the summary when its spread exceeds the usual spread by more than UNUSUAL_MARGIN (see above)."""
     mean, loops = usual
-    if summary.stats.count >= 2:
-        summary.normalised_spread = summary.stats.spread / span
+    spread = summary.stats.spread
+    if summary.stats.count >= 2 and spread is not None:
+        summary.normalised_spread = spread / span
     if loops < UNUSUAL_MIN_LOOPS or mean is None:
         return
     summary.usual_spread = mean
