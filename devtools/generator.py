@@ -43,6 +43,7 @@ from hiring.models import (
 )
 from hiring.scoring import normalise
 from hiring.services.loop_status import dimension_spreads_rebuild
+from hiring.services.statistics import statistics_rebuild
 from roles.models import Dimension, Exercise, RubricVersion, Signal
 from roles.selectors import current_rubrics
 from roles.services import default_fixture_paths, roles_load
@@ -401,6 +402,7 @@ def seed_loops(
                     report.shaped.append(loop)
             rows.write(report)
         RubricVersion.objects.filter(pk__in=[p.rubric.pk for p in plans], locked_at__isnull=True).update(locked_at=now)
+        statistics_rebuild()
     return report
 
 

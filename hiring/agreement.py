@@ -107,3 +107,54 @@ def full_sample_alpha(units: Sequence[Sequence[float]]) -> float | None:
         return None
     value = float(_alphas(np.ones((1, len(units))), _unit_coincidences(units))[0])
     return value if math.isfinite(value) else None
+
+
+def t_interval_from_sums(*, n: int, total: float, squares: float) -> tuple[float, float] | None:
+    """t_interval from the count, sum and sum of squares of the values (as stored running totals)."""
+    if n < 2:
+        return None
+    mean = total / n
+    variance = max(0.0, (squares - total * total / n) / (n - 1))
+    half = float(stats.t.ppf(1 - (1 - CONFIDENCE) / 2, n - 1)) * math.sqrt(variance) / math.sqrt(n)
+    return (mean - half, mean + half)
+
+
+def coincidence_key(first: float, second: float, pairable: int) -> str:
+    return f"{first!r} {second!r} {pairable}"
+
+
+def unit_coincidences(values: Sequence[float]) -> dict[str, int]:
+    """One unit's ordered value pairs, {coincidence_key: count}: n_c(n_c - 1) on the diagonal, n_c·n_k off it.
+
+    Krippendorff's coincidence o_ck is the sum over units of count / (m - 1), m the unit's values:
+    additive over units, so totals can be kept by adding and subtracting units' counts.
+    """
+    counts: dict[float, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    pairable = len(values)
+    found: dict[str, int] = {}
+    for first, n_first in counts.items():
+        for second, n_second in counts.items():
+            pairs = n_first * (n_first - 1) if first == second else n_first * n_second
+            if pairs:
+                found[coincidence_key(first, second, pairable)] = pairs
+    return found
+
+
+def alpha_from_coincidences(counts: dict[str, int]) -> float | None:
+    """Ordinal alpha from summed unit_coincidences counts, by the arithmetic of the bootstrap; None if undefined."""
+    cells: list[tuple[float, float, float]] = []
+    for key, pairs in counts.items():
+        first_text, second_text, pairable = key.split(" ")
+        if pairs:
+            cells.append((float(first_text), float(second_text), pairs / (int(pairable) - 1)))
+    if not cells:
+        return None
+    domain = sorted({value for first, second, _ in cells for value in (first, second)})
+    index = {value: i for i, value in enumerate(domain)}
+    matrix = np.zeros((1, len(domain), len(domain)))
+    for first, second, weight in cells:
+        matrix[0, index[first], index[second]] += weight
+    value = float(_alphas(np.ones((1, 1)), matrix)[0])
+    return value if math.isfinite(value) else None

@@ -402,3 +402,190 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.summary}"
+
+
+# Running statistics -----------------------------------------------------------------------------------------
+# Kept in step with every write that ends in hiring.services.loop_status.loop_status_refresh
+# (hiring.services.statistics): each loop's own contribution is stored (Loop* models) so that a
+# rewrite of the loop can subtract what it added before; the totals are the sums of the loops'
+# contributions, read by the calibration page and the debrief in O(rows shown).
+
+
+INTERVIEWER_FIGURES = (
+    "scorecards",
+    "on_time",
+    "decided",
+    "matched",
+    "scored",
+    "score_sum",
+    "bucket_0",
+    "bucket_1",
+    "bucket_2",
+    "bucket_3",
+    "bucket_4",
+    "not_assessed",
+    "compared",
+    "deviation_sum",
+    "deviation_squares",
+    "panel_sum",
+)
+
+
+class _InterviewerFigureFields(models.Model):
+    """One interviewer's figures (hiring.selectors.calibration defines each).
+
+    Submitted scorecards, how many on time, on loops decided hire or no hire, matching that decision;
+    their ratings: normalised scores (count, sum, per bucket), not assessed; and their leniency cells,
+    the (loop, dimension) pairs they scored with someone else: `compared` counts them, `deviation_*`
+    sum (own mean score - the others' mean) and its square, `panel_sum` the others' mean.
+    """
+
+    scorecards = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    scored = models.PositiveIntegerField(default=0)
+    score_sum = models.FloatField(default=0)
+    bucket_0 = models.PositiveIntegerField(default=0)
+    bucket_1 = models.PositiveIntegerField(default=0)
+    bucket_2 = models.PositiveIntegerField(default=0)
+    bucket_3 = models.PositiveIntegerField(default=0)
+    bucket_4 = models.PositiveIntegerField(default=0)
+    not_assessed = models.PositiveIntegerField(default=0)
+    compared = models.PositiveIntegerField(default=0)
+    deviation_sum = models.FloatField(default=0)
+    deviation_squares = models.FloatField(default=0)
+    panel_sum = models.FloatField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+def _interviewer_checks(model: str) -> list[models.CheckConstraint]:
+    buckets = models.F("bucket_0") + models.F("bucket_1") + models.F("bucket_2") + models.F("bucket_3")
+    return [
+        models.CheckConstraint(
+            condition=Q(on_time__lte=models.F("scorecards"), decided__lte=models.F("scorecards")),
+            name=f"{model}_within_scorecards",
+        ),
+        models.CheckConstraint(condition=Q(matched__lte=models.F("decided")), name=f"{model}_matched_within_decided"),
+        models.CheckConstraint(condition=Q(scored=buckets + models.F("bucket_4")), name=f"{model}_buckets_add_up"),
+        models.CheckConstraint(condition=Q(deviation_squares__gte=0), name=f"{model}_squares_not_negative"),
+    ]
+
+
+class LoopInterviewerFigures(_InterviewerFigureFields):
+    """One loop's contribution to InterviewerFigures."""
+
+    loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="+")
+    interviewer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["loop", "interviewer"], name="loop_interviewer_figures_unique"),
+            *_interviewer_checks("loop_interviewer_figures"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Loop {self.loop_id}, interviewer {self.interviewer_id}: {self.scorecards} scorecards"
+
+
+class InterviewerFigures(_InterviewerFigureFields):
+    """The sum over loops of LoopInterviewerFigures, per interviewer and rubric version."""
+
+    interviewer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["interviewer", "rubric"], name="interviewer_figures_unique"),
+            *_interviewer_checks("interviewer_figures"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Interviewer {self.interviewer_id}, rubric {self.rubric_id}: {self.scorecards} scorecards"
+
+
+class _DimensionFigureFields(models.Model):
+    """Submitted ratings of a dimension, agreement units (loops two or more interviewers scored) and the
+    ordinal coincidence counts of those units: {"c k m": pairs}, the ordered pairs of values (c, k)
+    within units of m values (c == k: n_c(n_c - 1), else n_c·n_k); Krippendorff's o_ck is Σ pairs / (m - 1).
+    """
+
+    ratings = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    coincidences = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class LoopDimensionFigures(_DimensionFigureFields):
+    loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="+")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
+    values = models.JSONField(default=list, blank=True, help_text="The unit: one normalised value per interviewer.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["loop", "dimension"], name="loop_dimension_figures_unique"),
+            models.CheckConstraint(condition=Q(units__lte=1), name="loop_dimension_figures_one_unit"),
+        ]
+        indexes = [models.Index(fields=["dimension", "loop"], name="loop_dimension_figures_units")]
+
+    def __str__(self) -> str:
+        return f"Loop {self.loop_id}, dimension {self.dimension_id}: {self.ratings} ratings"
+
+
+class DimensionFigures(_DimensionFigureFields):
+    """The sum over loops of LoopDimensionFigures, per dimension (of one rubric version)."""
+
+    dimension = models.OneToOneField(Dimension, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Dimension {self.dimension_id}: {self.ratings} ratings, {self.units} units"
+
+
+class SpreadTotal(models.Model):
+    """Count, sum and sum of squares of a role dimension's stored DimensionSpread rows."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    dimension_slug = models.SlugField(max_length=80)
+    loops = models.PositiveIntegerField(default=0)
+    total = models.FloatField(default=0)
+    squares = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "dimension_slug"], name="spread_total_unique"),
+            models.CheckConstraint(
+                condition=Q(total__gte=0, squares__gte=0, total__lte=models.F("loops") + 1e-6),
+                name="spread_total_within_bounds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension_slug}: {self.loops} spreads"
+
+
+class AgreementInterval(models.Model):
+    """The bootstrap interval of a role dimension's alpha over all loops, recomputed in the background."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    dimension_slug = models.SlugField(max_length=80)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    units = models.PositiveIntegerField(default=0, help_text="The agreement units it was computed on.")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "dimension_slug"], name="agreement_interval_unique"),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True, high__isnull=True) | Q(low__lte=models.F("high")),
+                name="agreement_interval_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension_slug}: [{self.low}, {self.high}] on {self.units} units"

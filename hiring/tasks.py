@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from hiring.services.reminders import scorecard_reminders_send
+from hiring.services.statistics import agreement_intervals_refresh
 
 REMINDER_INTERVAL = dt.timedelta(minutes=15)
 
@@ -39,3 +40,15 @@ def reminders_start() -> bool:
         return False
     scorecard_reminders.enqueue()
     return True
+
+
+@task()
+def agreement_intervals(*, role_id: int) -> int:
+    """Recompute a role's bootstrap intervals of alpha (the one figure not kept exactly as scorecards change)."""
+    return agreement_intervals_refresh(role_id=role_id)
+
+
+def agreement_intervals_waiting(*, role_id: int) -> bool:
+    return DBTaskResult.objects.filter(
+        task_path=agreement_intervals.module_path, status="READY", args_kwargs__kwargs__role_id=role_id
+    ).exists()

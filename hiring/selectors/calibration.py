@@ -29,25 +29,33 @@ The rules are defined here and nowhere else:
   little about the rubric's wording; ten loops of two or more interviewers give at least
   twenty pairable scores, the least at which a low alpha is worth a look.
 
-Every selector issues a fixed number of queries and does its arithmetic in one pass over
-one query's rows.
+The figures are kept in step as scorecards are written (hiring.services.statistics, in the
+transaction of the write); every selector here reads them in a fixed number of queries, and
+without a date filter in O(interviewers + dimensions) whatever the history. The bootstrap
+interval of alpha is recomputed by the worker (hiring.tasks.agreement_intervals) and shown with
+its age.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 
-from hiring.agreement import bootstrap_interval, t_interval
+from hiring.agreement import alpha_from_coincidences, bootstrap_interval, t_interval_from_sums
 from hiring.agreement import ordinal_alpha as agreement_alpha
-from hiring.models import Decision, Interview, Loop, Rating, Scorecard
-from hiring.scoring import normalise
+from hiring.models import (
+    INTERVIEWER_FIGURES,
+    AgreementInterval,
+    DimensionFigures,
+    InterviewerFigures,
+    Loop,
+    LoopDimensionFigures,
+    LoopInterviewerFigures,
+)
 
 LOW_AGREEMENT = 0.667  # Krippendorff's threshold for tentative conclusions
 MIN_ALPHA_LOOPS = 2
@@ -121,6 +129,12 @@ class DimensionAgreement:
     alpha: float | None
     loops: int
     interval: tuple[float, float] | None = None
+    interval_as_of: dt.datetime | None = None  # when the stored interval was computed; None: computed now
+    interval_loops: int = 0  # the loops it was computed on (fewer than `loops` while the worker catches up)
+
+    @property
+    def interval_is_stale(self) -> bool:
+        return self.interval_as_of is not None and self.interval_loops != self.loops
 
     @property
     def low_agreement(self) -> bool:
@@ -146,11 +160,6 @@ def _pct(value: float | None) -> float | None:
 # Arithmetic -----------------------------------------------------------------------------------------------
 
 
-def interval(values: list[float]) -> tuple[float, float] | None:
-    """The leniency interval: Student's t, hiring.agreement.t_interval."""
-    return t_interval(values)
-
-
 def bucket(value: float) -> int:
     """Index in BUCKETS of a normalised score: rounded half up to the nearest quarter."""
     return int(value * 4 + 0.5)
@@ -164,55 +173,27 @@ def ordinal_alpha(units: Iterable[list[float]]) -> float | None:
     return agreement_alpha(units)
 
 
-def per_interviewer(scores: Iterable[tuple[int, float]]) -> dict[int, float]:
-    """One value per interviewer: the mean of their scores (one interviewer's two interviews count once)."""
-    values: dict[int, list[float]] = defaultdict(list)
-    for interviewer, value in scores:
-        values[interviewer].append(value)
-    return {interviewer: statistics.fmean(items) for interviewer, items in values.items()}
-
-
-@dataclass(frozen=True)
-class RatingRow:
-    """One rating of a submitted scorecard; `value` is normalised, None when not assessed or unscored."""
-
-    loop: int
-    dimension: int
-    interviewer: int
-    value: float | None
-    not_assessed: bool
-
-
-def leniencies(rows: Iterable[RatingRow]) -> dict[int, Leniency]:
-    """Leniency per interviewer id, comparing each score with the other interviewers' on its loop and dimension."""
-    cells: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
-    for row in rows:
-        if row.value is not None:
-            cells[(row.loop, row.dimension)].append((row.interviewer, row.value))
-    deviations: dict[int, list[float]] = defaultdict(list)
-    panel: dict[int, list[float]] = defaultdict(list)
-    for cell in cells.values():
-        scores = per_interviewer(cell)
-        for interviewer, value in scores.items():
-            others = [other for who, other in scores.items() if who != interviewer]
-            if others:
-                deviations[interviewer].append(value - statistics.fmean(others))
-                panel[interviewer].append(statistics.fmean(others))
-    return {
-        interviewer: Leniency(
-            mean=statistics.fmean(values),
-            interval=interval(values),
-            n=len(values),
-            panel_mean=statistics.fmean(panel[interviewer]),
-        )
-        for interviewer, values in deviations.items()
-    }
+def leniency_from_sums(*, n: int, total: float, squares: float, panel: float) -> Leniency:
+    """Leniency from its running sums: n cells, sum and sum of squares of the deviations, sum of the panel means."""
+    if n == 0:
+        return NO_LENIENCY
+    return Leniency(
+        mean=total / n,
+        interval=t_interval_from_sums(n=n, total=total, squares=squares),
+        n=n,
+        panel_mean=panel / n,
+    )
 
 
 NO_LENIENCY = Leniency(mean=None, interval=None, n=0, panel_mean=None)
 
 
-# Queries --------------------------------------------------------------------------------------------------
+# Queries: the stored figures of hiring.services.statistics ---------------------------------------------------
+#
+# Without a date filter the page reads the totals (InterviewerFigures, DimensionFigures,
+# AgreementInterval): rows bounded by interviewers and dimensions, whatever the history. With a
+# date filter it sums the per-loop figures of the loops in the window (in the database for the
+# interviewers; in Python for agreement, with the interval computed on the window's units).
 
 
 def calibration_loops(*, filters: CalibrationFilter) -> QuerySet[Loop]:
@@ -226,137 +207,158 @@ def calibration_loops(*, filters: CalibrationFilter) -> QuerySet[Loop]:
     return loops
 
 
-def _rating_values(ratings: QuerySet[Rating]) -> QuerySet:
-    return (
-        ratings.filter(scorecard__status=Scorecard.Status.SUBMITTED)
-        .order_by(
-            "scorecard__interview__loop__rubric__role__slug",
-            "scorecard__interview__loop_id",
-            "dimension__position",
-            "scorecard__interview__scheduled_at",
-            "scorecard_id",
-        )
+def _dated(filters: CalibrationFilter) -> bool:
+    return filters.since is not None or filters.until is not None
+
+
+def _interviewer_figures(*, filters: CalibrationFilter) -> list[dict[str, Any]]:
+    """Per interviewer with a submitted scorecard: the sums of their stored figures, one grouped query."""
+    rows: QuerySet[Any]
+    if _dated(filters):
+        rows = LoopInterviewerFigures.objects.filter(loop__in=calibration_loops(filters=filters))
+    else:
+        rows = InterviewerFigures.objects.all()
+        if filters.role:
+            rows = rows.filter(rubric__role__slug=filters.role)
+    grouped = (
+        rows.order_by()
         .values(
-            "score",
-            "not_assessed",
-            "dimension_id",
-            loop=F("scorecard__interview__loop_id"),
-            interviewer=F("scorecard__interview__interviewer_id"),
-            scale_min=F("scorecard__interview__loop__rubric__scale_min"),
-            scale_max=F("scorecard__interview__loop__rubric__scale_max"),
-            rubric_number=F("scorecard__interview__loop__rubric__number"),
-            role=F("scorecard__interview__loop__rubric__role__slug"),
-            role_title=F("scorecard__interview__loop__rubric__title"),
-            dimension_slug=F("dimension__slug"),
-            dimension_name=F("dimension__name"),
-            dimension_position=F("dimension__position"),
+            user_id=F("interviewer_id"),
+            username=F("interviewer__username"),
+            first_name=F("interviewer__first_name"),
+            last_name=F("interviewer__last_name"),
         )
-    )
-
-
-def _rating_row(values: dict) -> RatingRow:
-    scored = values["score"] is not None and not values["not_assessed"]
-    return RatingRow(
-        loop=values["loop"],
-        dimension=values["dimension_id"],
-        interviewer=values["interviewer"],
-        value=normalise(values["score"], scale_min=values["scale_min"], scale_max=values["scale_max"])
-        if scored
-        else None,
-        not_assessed=values["not_assessed"],
-    )
-
-
-def _scorecard_figures(loops: QuerySet[Loop]) -> QuerySet:
-    """Per interviewer: submitted scorecards, how many on time, and decision matches, counted in the database."""
-    due = dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
-    outcome = "interview__loop__decision__outcome"
-    matched = Q(recommendation__in=YES, **{outcome: Decision.Outcome.HIRE}) | Q(
-        recommendation__in=NO, **{outcome: Decision.Outcome.NO_HIRE}
-    )
-    return (
-        Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED, interview__loop__in=loops)
-        .order_by()
-        .values(
-            user_id=F("interview__interviewer_id"),
-            username=F("interview__interviewer__username"),
-            first_name=F("interview__interviewer__first_name"),
-            last_name=F("interview__interviewer__last_name"),
-        )
-        .annotate(
-            scorecards=Count("pk"),
-            on_time=Count("pk", filter=Q(submitted_at__lte=F("interview__scheduled_at") + due)),
-            decided=Count("pk", filter=Q(**{f"{outcome}__in": [Decision.Outcome.HIRE, Decision.Outcome.NO_HIRE]})),
-            matched=Count("pk", filter=matched),
-        )
+        .annotate(**{name: Sum(name) for name in INTERVIEWER_FIGURES})
+        .filter(scorecards__gt=0)
         .order_by("username")
     )
+    return [dict(row) for row in grouped]
 
 
-@dataclass
-class _Tally:
-    """One interviewer's ratings, counted in the single pass of calibration_report."""
-
-    scores: list[float] = field(default_factory=list)
-    buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
-    not_assessed: int = 0
-
-    def add(self, row: RatingRow) -> None:
-        if row.not_assessed:
-            self.not_assessed += 1
-        elif row.value is not None:
-            self.scores.append(row.value)
-            self.buckets[bucket(row.value)] += 1
+def _interviewer(figures: dict[str, Any]) -> InterviewerCalibration:
+    return InterviewerCalibration(
+        user_id=figures["user_id"],
+        username=figures["username"],
+        name=f"{figures['first_name']} {figures['last_name']}".strip() or figures["username"],
+        scorecards=figures["scorecards"],
+        mean=figures["score_sum"] / figures["scored"] if figures["scored"] else None,
+        leniency=leniency_from_sums(
+            n=figures["compared"],
+            total=figures["deviation_sum"],
+            squares=figures["deviation_squares"],
+            panel=figures["panel_sum"],
+        ),
+        distribution=tuple(figures[f"bucket_{index}"] for index in range(len(BUCKETS))),
+        not_assessed=figures["not_assessed"],
+        ratings=figures["scored"] + figures["not_assessed"],
+        on_time=figures["on_time"],
+        decision_match=figures["matched"],
+        decision_match_n=figures["decided"],
+    )
 
 
 @dataclass
 class _Dimension:
-    """One role dimension's scores per loop, named (role and dimension) after its newest rubric version."""
+    """One role dimension across its rubric versions, named after the newest version with a submitted rating."""
 
-    role_title: str
-    name: str
-    position: int
-    rubric_number: int
-    per_loop: dict[int, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
+    role_title: str = ""
+    name: str = ""
+    position: int = 0
+    rubric_number: int = 0
+    units: int = 0
+    coincidences: dict[str, int] = field(default_factory=dict)
+    values: list[tuple[int, list[float]]] = field(default_factory=list)  # (loop, unit): with a date filter only
+    interval: tuple[float, float] | None = None
+    interval_as_of: dt.datetime | None = None
+    interval_units: int = 0
 
-    def add(self, values: dict, row: RatingRow) -> None:
-        if values["rubric_number"] > self.rubric_number:
-            self.role_title = values["role_title"]
-            self.name, self.position = values["dimension_name"], values["dimension_position"]
-            self.rubric_number = values["rubric_number"]
-        if row.value is not None:
-            self.per_loop[row.loop].append((row.interviewer, row.value))
+    def add(self, row: dict[str, Any]) -> None:
+        if row["rubric_number"] > self.rubric_number:
+            self.role_title, self.name = row["role_title"], row["dimension_name"]
+            self.position, self.rubric_number = row["dimension_position"], row["rubric_number"]
+        self.units += row["units"]
+        for key, pairs in row["coincidences"].items():
+            self.coincidences[key] = self.coincidences.get(key, 0) + pairs
 
-    def units(self) -> list[list[float]]:
-        """One unit per loop scored by two or more distinct interviewers, one value per interviewer."""
-        units = [list(per_interviewer(scores).values()) for scores in self.per_loop.values()]
-        return [unit for unit in units if len(unit) >= 2]
+
+_DIMENSION_VALUES = {
+    "role": F("dimension__rubric__role__slug"),
+    "slug": F("dimension__slug"),
+    "role_title": F("dimension__rubric__title"),
+    "dimension_name": F("dimension__name"),
+    "dimension_position": F("dimension__position"),
+    "rubric_number": F("dimension__rubric__number"),
+}
+
+
+def _dimension_rows(*, filters: CalibrationFilter) -> list[dict[str, Any]]:
+    """The stored per-dimension figures (one query): totals with their stored interval, or the window's loops."""
+    if _dated(filters):
+        window = (
+            LoopDimensionFigures.objects.filter(loop__in=calibration_loops(filters=filters), ratings__gt=0)
+            .order_by("loop_id")
+            .values("loop_id", "units", "coincidences", "values", **_DIMENSION_VALUES)
+        )
+        return [dict(row) for row in window]
+    rows = DimensionFigures.objects.filter(ratings__gt=0)
+    if filters.role:
+        rows = rows.filter(dimension__rubric__role__slug=filters.role)
+    stored = AgreementInterval.objects.filter(
+        role_id=OuterRef("dimension__rubric__role_id"), dimension_slug=OuterRef("dimension__slug")
+    )
+    totals = rows.order_by().values(
+        "units",
+        "coincidences",
+        interval_low=Subquery(stored.values("low")[:1]),
+        interval_high=Subquery(stored.values("high")[:1]),
+        interval_as_of=Subquery(stored.values("computed_at")[:1]),
+        interval_units=Subquery(stored.values("units")[:1]),
+        **_DIMENSION_VALUES,
+    )
+    return [dict(row) for row in totals]
+
+
+def _dimensions(*, filters: CalibrationFilter) -> dict[tuple[str, str], _Dimension]:
+    dimensions: dict[tuple[str, str], _Dimension] = {}
+    for row in _dimension_rows(filters=filters):
+        dimension = dimensions.setdefault((row["role"], row["slug"]), _Dimension())
+        dimension.add(row)
+        if "loop_id" in row:
+            if row["units"]:
+                dimension.values.append((row["loop_id"], row["values"]))
+        elif row["interval_as_of"] is not None:
+            dimension.interval_as_of, dimension.interval_units = row["interval_as_of"], row["interval_units"]
+            if row["interval_low"] is not None:
+                dimension.interval = (row["interval_low"], row["interval_high"])
+    return dimensions
+
+
+def _agreement(role: str, slug: str, dimension: _Dimension, *, dated: bool) -> DimensionAgreement:
+    alpha = alpha_from_coincidences(dimension.coincidences) if dimension.units >= MIN_ALPHA_LOOPS else None
+    if dated:
+        units = [values for _, values in sorted(dimension.values, key=lambda item: item[0])]
+        interval, as_of = (bootstrap_interval(units) if alpha is not None else None), None
+    else:
+        interval, as_of = (dimension.interval if alpha is not None else None), dimension.interval_as_of
+    return DimensionAgreement(
+        role=role,
+        role_title=dimension.role_title,
+        dimension=slug,
+        dimension_name=dimension.name,
+        alpha=alpha,
+        loops=dimension.units,
+        interval=interval,
+        interval_as_of=as_of,
+        interval_loops=dimension.interval_units if as_of else dimension.units,
+    )
 
 
 def calibration_report(*, filters: CalibrationFilter) -> CalibrationReport:
-    """Every interviewer's figures and every role dimension's agreement, in two queries."""
-    loops = calibration_loops(filters=filters)
-    rows: list[RatingRow] = []
-    tallies: dict[int, _Tally] = defaultdict(_Tally)
-    dimensions: dict[tuple[str, str], _Dimension] = {}
-    for values in _rating_values(Rating.objects.filter(scorecard__interview__loop__in=loops)):
-        row = _rating_row(values)
-        rows.append(row)
-        tallies[row.interviewer].add(row)
-        key = (values["role"], values["dimension_slug"])
-        dimensions.setdefault(
-            key,
-            _Dimension(
-                values["role_title"], values["dimension_name"], values["dimension_position"], values["rubric_number"]
-            ),
-        ).add(values, row)
-    by_interviewer = leniencies(rows)
-    interviewers = [
-        _interviewer(figures, tallies[figures["user_id"]], by_interviewer.get(figures["user_id"], NO_LENIENCY))
-        for figures in _scorecard_figures(loops)
-    ]
+    """Every interviewer's figures and every role dimension's agreement, from the stored figures in two queries."""
+    interviewers = [_interviewer(figures) for figures in _interviewer_figures(filters=filters)]
+    dimensions = _dimensions(filters=filters)
     agreement = [
-        _agreement(role, slug, dimension)
+        _agreement(role, slug, dimension, dated=_dated(filters))
         for (role, slug), dimension in sorted(
             dimensions.items(), key=lambda item: (item[1].role_title, item[1].position, item[0][1])
         )
@@ -364,49 +366,34 @@ def calibration_report(*, filters: CalibrationFilter) -> CalibrationReport:
     return CalibrationReport(filters=filters, interviewers=interviewers, agreement=agreement)
 
 
-def _agreement(role: str, slug: str, dimension: _Dimension) -> DimensionAgreement:
-    units = dimension.units()
-    alpha = ordinal_alpha(units)
-    return DimensionAgreement(
-        role=role,
-        role_title=dimension.role_title,
-        dimension=slug,
-        dimension_name=dimension.name,
-        alpha=alpha,
-        loops=len(units),
-        interval=bootstrap_interval(units) if alpha is not None else None,
-    )
-
-
-def _interviewer(figures: dict, tally: _Tally, leniency: Leniency) -> InterviewerCalibration:
-    return InterviewerCalibration(
-        user_id=figures["user_id"],
-        username=figures["username"],
-        name=f"{figures['first_name']} {figures['last_name']}".strip() or figures["username"],
-        scorecards=figures["scorecards"],
-        mean=statistics.fmean(tally.scores) if tally.scores else None,
-        leniency=leniency,
-        distribution=tuple(tally.buckets),
-        not_assessed=tally.not_assessed,
-        ratings=len(tally.scores) + tally.not_assessed,
-        on_time=figures["on_time"],
-        decision_match=figures["matched"],
-        decision_match_n=figures["decided"],
-    )
-
-
 def leniency_elsewhere(*, interviewer_ids: list[int], loop: Loop) -> dict[int, Leniency]:
     """Each interviewer's leniency measured on their other loops (all roles), in one query.
 
-    The loop itself is left out so that its own scores do not adjust themselves.
+    Their stored totals less this loop's own contribution, so that its scores do not adjust themselves.
     """
-    their_loops = (
-        Interview.objects.filter(interviewer_id__in=interviewer_ids, scorecard__status=Scorecard.Status.SUBMITTED)
-        .exclude(loop_id=loop.pk)
-        .values("loop_id")
+    own = LoopInterviewerFigures.objects.filter(loop_id=loop.pk, interviewer_id=OuterRef("interviewer_id"))
+    fields = ("compared", "deviation_sum", "deviation_squares", "panel_sum")
+    rows = (
+        InterviewerFigures.objects.filter(interviewer_id__in=interviewer_ids)
+        .order_by()
+        .values("interviewer_id")
+        .annotate(
+            **{name: Sum(name) for name in fields},
+            **{f"own_{name}": Subquery(own.values(name)[:1]) for name in fields},
+        )
     )
-    ratings = Rating.objects.filter(scorecard__interview__loop_id__in=Subquery(their_loops))
-    found = leniencies(_rating_row(values) for values in _rating_values(ratings))
+    found: dict[int, Leniency] = {}
+    for values in rows:
+        row: dict[str, Any] = dict(values)
+        figures = {name: row[name] - (row[f"own_{name}"] or 0) for name in fields}
+        if figures["compared"] < 1:
+            continue
+        found[row["interviewer_id"]] = leniency_from_sums(
+            n=figures["compared"],
+            total=figures["deviation_sum"],
+            squares=figures["deviation_squares"],
+            panel=figures["panel_sum"],
+        )
     return {pk: found.get(pk, NO_LENIENCY) for pk in interviewer_ids}
 
 
@@ -414,7 +401,7 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def report_as_dict(report: CalibrationReport) -> dict:
+def report_as_dict(report: CalibrationReport) -> dict[str, Any]:
     """The report as plain JSON-ready data: what `calibration_report --json` prints."""
     return {
         "filters": {

@@ -35,9 +35,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Avg, Count
+from django.db.models import OuterRef, Subquery
 
-from hiring.models import Amendment, Decision, DimensionSpread, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import (
+    Amendment,
+    Decision,
+    DimensionSpread,
+    Interview,
+    Loop,
+    ObservedSignal,
+    Rating,
+    Scorecard,
+    SpreadTotal,
+)
 from hiring.scoring import loop_normalised_mean, normalise
 from hiring.selectors.calibration import leniency_elsewhere
 from hiring.selectors.decisions import DecisionState, decision_state
@@ -250,17 +260,19 @@ def _score(rating: Rating | None) -> int | None:
 def usual_spreads(*, loop: Loop, role_id: int, slugs: list[str]) -> dict[str, tuple[float | None, int]]:
     """(mean normalised spread, loops) per dimension slug over the role's other complete or decided loops.
 
-    Reads the spreads stored as loops finish (hiring.services.dimension_spreads_rebuild): one
-    grouped query over an index, instead of re-aggregating every past loop's ratings.
+    Reads the role's stored spread totals (count and sum, kept in step with the stored spreads by
+    hiring.services.loop_status.dimension_spreads_rebuild) less this loop's own spread: one query over
+    one row per dimension, whatever the history.
     """
-    rows = (
-        DimensionSpread.objects.filter(role_id=role_id, dimension_slug__in=slugs)
-        .exclude(loop_id=loop.pk)
-        .order_by()
-        .values("dimension_slug")
-        .annotate(mean=Avg("spread"), loops=Count("pk"))
+    own = DimensionSpread.objects.filter(loop_id=loop.pk, dimension_slug=OuterRef("dimension_slug"))
+    rows = SpreadTotal.objects.filter(role_id=role_id, dimension_slug__in=slugs).values_list(
+        "dimension_slug", "loops", "total", Subquery(own.values("spread")[:1])
     )
-    figures = {row["dimension_slug"]: (row["mean"], row["loops"]) for row in rows}
+    figures: dict[str, tuple[float | None, int]] = {}
+    for slug, loops, total, mine in rows:
+        others = loops - (mine is not None)
+        if others > 0:
+            figures[slug] = (round((total - (mine or 0.0)) / others, 12), others)
     return {slug: figures.get(slug, (None, 0)) for slug in slugs}
 
 

@@ -135,6 +135,7 @@ def loop_decision_revisit(*, loop: Loop, by: User, supersedes: Decision, outcome
         rationale=rationale,
         without_scorecards=supersedes.without_scorecards,
     )
+    loop_status_refresh(current)  # a new outcome changes the interviewers' decision match
     audit_record(
         actor=by,
         action=AuditEvent.Action.DECIDE,

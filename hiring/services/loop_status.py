@@ -11,13 +11,15 @@ from hiring.models import (
     Rating,
     Scorecard,
 )
+from hiring.services.statistics import loop_statistics_refresh, spread_totals_apply
 
 FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
 
 
 def loop_status_refresh(loop: Loop) -> None:
     """Derive the loop's status from its scorecards (a decided loop stays decided), and keep its
-    stored spreads in step: every write that can change a finished loop's scores ends here."""
+    stored spreads and running statistics in step: every write that can change a loop's scores,
+    scorecards or decision ends here."""
     old = Loop.objects.values_list("status", flat=True).get(pk=loop.pk)
     new = old if old == Loop.Status.DECIDED else _status_from_scorecards(loop)
     if new != old:
@@ -27,6 +29,7 @@ def loop_status_refresh(loop: Loop) -> None:
         signals.loop_completed.send(sender=Loop, loop=loop)
     if old in FINISHED or new in FINISHED:
         dimension_spreads_rebuild(loops=Loop.objects.filter(pk=loop.pk))
+    loop_statistics_refresh(loop=loop)
 
 
 def _status_from_scorecards(loop: Loop) -> str:
@@ -42,8 +45,11 @@ def dimension_spreads_rebuild(*, loops: QuerySet[Loop]) -> int:
     """Recompute the stored per-dimension spreads of these loops; returns how many were stored.
 
     Only complete and decided loops keep spreads, one per dimension scored by two or more people.
+    The per-(role, dimension) totals that usual spreads are read from move with them.
     """
-    DimensionSpread.objects.filter(loop__in=loops).delete()
+    stored = DimensionSpread.objects.filter(loop__in=loops)
+    old = list(stored.values_list("role_id", "dimension_slug", "spread"))
+    stored.delete()
     rows = (
         Rating.objects.filter(
             scorecard__interview__loop__in=loops.filter(status__in=FINISHED),
@@ -72,4 +78,5 @@ def dimension_spreads_rebuild(*, loops: QuerySet[Loop]) -> int:
         for row in rows
     ]
     DimensionSpread.objects.bulk_create(spreads, batch_size=1000)
+    spread_totals_apply(old=old, new=[(s.role_id, s.dimension_slug, s.spread) for s in spreads])
     return len(spreads)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils.safestring import SafeString
 from hiring import charts, policy
 from hiring.agreement import BOOTSTRAP_RESAMPLES
 from hiring.selectors import calibration, pipeline
+from roles.models import RubricVersion
 
 
 class CalibrationFilterForm(forms.Form):
@@ -22,12 +25,14 @@ class CalibrationFilterForm(forms.Form):
     since = forms.DateField(required=False, label="Loops created from", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="Loops created until", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, roles, **kwargs) -> None:
+    def __init__(self, *args: Any, roles: Iterable[RubricVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Any role"), *[(r.role.slug, r.title) for r in roles]]
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = [("", "Any role"), *[(r.role.slug, r.title) for r in roles]]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", "The end date is before the start date.")
         return data
