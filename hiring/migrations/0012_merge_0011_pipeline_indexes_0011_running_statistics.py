@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hiring', '0011_pipeline_indexes'),
-        ('hiring', '0011_running_statistics'),
+        ("hiring", "0011_pipeline_indexes"),
+        ("hiring", "0011_running_statistics"),
     ]
 
-    operations = [
-    ]
+    operations = []
