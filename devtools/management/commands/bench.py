@@ -480,7 +480,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--loops", type=int, default=100_000, help="loops to generate (default: %(default)s)")
+        parser.add_argument("--loops", type=int, default=10_000, help="loops to generate (default: %(default)s)")
         parser.add_argument("--repeat", type=int, default=15, help="timed runs per figure (default: %(default)s)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
 
