@@ -13,6 +13,16 @@ loops at a time; no service runs per row. The rows keep the rules the services e
 
 Timestamps are explicit (interviews before submissions before decisions before "now"), so
 the auto_now fields are switched off while the rows are written.
+
+Shortcuts, taken for speed (100,000 loops in minutes, not hours) and listed so nothing relies on
+them by accident: rows are not `full_clean()`ed one by one (the database checks still apply, and
+tests/devtools/test_generator.py checks the rules above on generated data); the services are not
+called, so no audit events, scorecard views, e-mails, webhooks or reminders are written; focus
+dimensions, ratings and observed signals go in as multi-row INSERTs of plain values; the stored
+figures the services keep as they write (per-dimension spreads of finished loops, and the running
+statistics) are computed by the services' own rebuild functions, per chunk and at the end.
+
+Pools: the seed accounts grow with the data (POOLS), plus one heavy interviewer (HEAVY_EVERY).
 """
 
 from __future__ import annotations
