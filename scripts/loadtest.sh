@@ -11,6 +11,7 @@
 #   LOADTEST_CONNECTIONS=N       wrk connections for the GET endpoints (default 64)
 #   LOADTEST_SQLITE_OPTIONS=Q    query string for the SQLite DATABASE_URL, e.g.
 #                                'transaction_mode=IMMEDIATE&timeout=20' (default: none, the app's defaults)
+#   LOADTEST_DB_NAME=NAME        throwaway PostgreSQL database to create and drop (default scorecards_load_PID)
 #   PGHOST, PGPORT, PGUSER       PostgreSQL server (default 127.0.0.1, 5432, postgres; trust auth)
 # Needs: .venv (make install), wrk (installed with apt-get when missing and running as root).
 set -euo pipefail
@@ -57,7 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [ "$LOADTEST_DB" = postgres ]; then
-  DB_NAME="scorecards_load_$$"
+  DB_NAME="${LOADTEST_DB_NAME:-scorecards_load_$$}"
   createdb "$DB_NAME"
   export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB_NAME"
 else
