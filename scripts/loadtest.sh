@@ -71,7 +71,7 @@ PASSWORD="loadtest-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 echo "Database: $LOADTEST_DB ($DATABASE_URL); seeding $LOOPS loops…"
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_roles >/dev/null
-$PY manage.py seed_loops --loops "$LOOPS" --seed 1
+DJANGO_DEBUG=true $PY manage.py seed_loops --loops "$LOOPS" --seed 1  # devtools is installed only with DEBUG
 $PY manage.py collectstatic --noinput -v0
 eval "$($PY scripts/seeded_targets.py loadtest --password "$PASSWORD" --targets "$WORK/autosave.txt")"
 
