@@ -115,10 +115,12 @@ SUMMARY_LOOP_COLUMNS = (
 )  # fmt: skip
 
 
-def summary_rows(loops: QuerySet[Loop], columns: list[DimensionColumn]) -> Iterator[list[object]]:
+def summary_rows(
+    loops: QuerySet[Loop], columns: list[DimensionColumn], *, now: dt.datetime | None = None
+) -> Iterator[list[object]]:
     """The loop-summary rows of `loops`, streamed from one statement, CHUNK rows at a time."""
     try:
-        sql, params = summary_select(loops, columns)
+        sql, params = summary_select(loops, columns, now=now)
     except EmptyResultSet:  # a filter that no loop can pass (`QuerySet.none()`)
         return
     with connection.chunked_cursor() as cursor:
