@@ -82,7 +82,6 @@ def summary_select(
         .order_by()
         .values(
             "position",
-            "decision_changed",
             loop_pk=F("pk"),
             candidate_name=F("candidate__name"),
             rubric_title=F("rubric__title"),
@@ -111,7 +110,7 @@ def summary_select(
 
 SUMMARY_LOOP_COLUMNS = (
     "loop_pk", "candidate_name", "rubric_title", "rubric_number", "loop_status", "loop_created", "manager_name",
-    "recruiter_name", "decision_outcome", "decision_at", "decision_rationale", "decision_changed",
+    "recruiter_name", "decision_outcome", "decision_at", "decision_rationale",
 )  # fmt: skip
 
 
@@ -132,8 +131,8 @@ def summary_rows(
 
 def summary_row(row: tuple[object, ...], columns: list[DimensionColumn]) -> list[object]:
     """One CSV row from one row of `summary_select`."""
-    (pk, candidate, role, version, status, created, manager, recruiter, outcome, decided_at, rationale,
-     changed) = row[: len(SUMMARY_LOOP_COLUMNS)]  # fmt: skip
+    (pk, candidate, role, version, status, created, manager, recruiter, outcome, decided_at,
+     rationale) = row[: len(SUMMARY_LOOP_COLUMNS)]  # fmt: skip
     figures = pipeline.figures_from_row(row[len(SUMMARY_LOOP_COLUMNS) :], columns)
     decided = outcome is not None
     return [
@@ -155,7 +154,7 @@ def summary_row(row: tuple[object, ...], columns: list[DimensionColumn]) -> list
         outcome if decided else "",
         timezone.localtime(_moment(decided_at)).isoformat(timespec="seconds") if decided else "",
         rationale if decided else "",
-        ("yes" if changed else "no") if decided else "",
+        ("yes" if figures.decision_changed else "no") if decided else "",
     ]
 
 

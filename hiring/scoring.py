@@ -24,7 +24,7 @@ from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 
-from hiring.models import Interview, Loop, Rating, Scorecard
+from hiring.models import Interview, Rating, Scorecard
 from roles.models import Dimension, RubricVersion
 
 
@@ -56,17 +56,18 @@ def dimension_means_sql(*, loops_sql: str) -> str:
     `loop_id`, `dimension_id`, `slug`, `mean`. Parameters, after those of `loops_sql`: none; the
     status and the "not assessed" flag are written as literals so the text can be nested anywhere.
     The loop's normalised mean is `AVG(mean)` over its rows (the mean of its dimensions' means).
+    The scale is the rubric's the dimension belongs to, which is the loop's (a rating is always on
+    a dimension of its loop's rubric), read without touching the loops table.
     """
     quote = connection.ops.quote_name
     rating, card = quote(Rating._meta.db_table), quote(Scorecard._meta.db_table)
-    interview, loop = quote(Interview._meta.db_table), quote(Loop._meta.db_table)
+    interview = quote(Interview._meta.db_table)
     rubric, dimension = quote(RubricVersion._meta.db_table), quote(Dimension._meta.db_table)
     normalised = "CAST(r.score - rv.scale_min AS DOUBLE PRECISION) / (rv.scale_max - rv.scale_min)"
     return (
         f"SELECT i.loop_id AS loop_id, r.dimension_id AS dimension_id, d.slug AS slug, AVG({normalised}) AS mean "
         f"FROM {rating} r JOIN {card} s ON s.id = r.scorecard_id JOIN {interview} i ON i.id = s.interview_id "
-        f"JOIN {loop} l ON l.id = i.loop_id JOIN {rubric} rv ON rv.id = l.rubric_id "
-        f"JOIN {dimension} d ON d.id = r.dimension_id "
+        f"JOIN {dimension} d ON d.id = r.dimension_id JOIN {rubric} rv ON rv.id = d.rubric_id "
         f"WHERE s.status = '{Scorecard.Status.SUBMITTED.value}' AND r.score IS NOT NULL "
         "AND NOT r.not_assessed "
         f"AND i.loop_id IN ({loops_sql}) "

@@ -23,7 +23,7 @@ from django.utils import timezone
 from hiring import policy
 from hiring.models import Candidate, Decision, Interview, Loop, ObservedSignal, Scorecard
 from hiring.scoring import dimension_means_sql
-from hiring.selectors.decisions import changed_since_decided
+from hiring.selectors.decisions import changed_since_decided, changed_since_decided_sql
 from roles.models import Dimension, RubricVersion, Signal
 from roles.selectors import newest_rubrics
 
@@ -108,10 +108,8 @@ def pipeline_loops(*, user: policy.AnyUser, filters: PipelineFilter) -> QuerySet
     compare `created_at` with the start of a day in the current time zone, which is what
     `created_at__date` means, in a form the index can serve.
     """
-    loops = (
-        policy.loops_managed_by(user)
-        .select_related("candidate", "rubric__role", "hiring_manager", "recruiter", "decision")
-        .annotate(decision_changed=changed_since_decided())
+    loops = policy.loops_managed_by(user).select_related(
+        "candidate", "rubric__role", "hiring_manager", "recruiter", "decision"
     )
     if filters.sort == "red_flags":
         loops = loops.annotate(red_flags=_red_flags_count())
@@ -141,7 +139,7 @@ def pipeline_loops(*, user: policy.AnyUser, filters: PipelineFilter) -> QuerySet
         )
         loops = loops.filter(Exists(red_flags))
     if filters.changed:
-        loops = loops.filter(decision_changed=True)
+        loops = loops.filter(changed_since_decided())
     return loops.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 
@@ -159,12 +157,14 @@ class LoopFigures:
     signals: dict[str, int] = field(default_factory=dict)
     normalised_mean: float | None = None
     dimension_means: dict[str, float | None] = field(default_factory=dict)
+    decision_changed: bool = False  # hiring.selectors.decisions: the current decision is changed since decided
 
 
 def _figure_names(columns: list[DimensionColumn]) -> list[str]:
     return [
         "expected", "submitted", "overdue", *[f"rec_{value}" for value in RECOMMENDATIONS],
         *[f"signals_{kind}" for kind in SIGNAL_KINDS], "normalised_mean", *[f"dim_{n}" for n in range(len(columns))],
+        "decision_changed",
     ]  # fmt: skip
 
 
@@ -208,11 +208,15 @@ def figures_select(
         f"FROM ({dimension_means_sql(loops_sql=loops_sql)}) m GROUP BY m.loop_id"
     )
     cutoff = now - dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
-    params: list[Any] = [cutoff, *loops_params, *loops_params, *[c.slug for c in columns], *loops_params]
+    changed = changed_since_decided_sql(loops_sql=loops_sql)
+    params: list[Any] = [
+        cutoff, *loops_params, *loops_params, *[c.slug for c in columns], *loops_params, *loops_params
+    ]  # fmt: skip
     joins = (
         f"LEFT JOIN ({cards}) fc ON fc.loop_id = {loop_id} "
         f"LEFT JOIN ({signals}) fs ON fs.loop_id = {loop_id} "
-        f"LEFT JOIN ({means}) fm ON fm.loop_id = {loop_id}"
+        f"LEFT JOIN ({means}) fm ON fm.loop_id = {loop_id} "
+        f"LEFT JOIN ({changed}) fx ON fx.loop_id = {loop_id}"
     )
     counts = [
         f"COALESCE(fc.{name}, 0)"
@@ -224,6 +228,7 @@ def figures_select(
             *[f"COALESCE(fs.signals_{kind}, 0)" for kind in SIGNAL_KINDS],
             "fm.normalised_mean",
             *[f"fm.dim_{n}" for n in range(len(columns))],
+            "CASE WHEN fx.loop_id IS NULL THEN 0 ELSE 1 END",
         ]
     )
     return select, joins, params
@@ -240,6 +245,7 @@ def figures_from_row(values: tuple[object, ...] | list[object], columns: list[Di
         signals={kind: int(cells[f"signals_{kind}"]) for kind in SIGNAL_KINDS},  # type: ignore[call-overload]
         normalised_mean=_float(cells["normalised_mean"]),
         dimension_means={c.slug: _float(cells[f"dim_{n}"]) for n, c in enumerate(columns)},
+        decision_changed=bool(cells["decision_changed"]),
     )
 
 
@@ -312,7 +318,7 @@ def pipeline_rows(
             status=loop.status,
             rubric=loop.rubric,
             decision=loop.decision,
-            decision_changed=bool(getattr(loop, "decision_changed", False)),
+            decision_changed=f.decision_changed,
             expected=f.expected,
             submitted=f.submitted,
             overdue=f.overdue,
