@@ -13,6 +13,16 @@ loops at a time; no service runs per row. The rows keep the rules the services e
 
 Timestamps are explicit (interviews before submissions before decisions before "now"), so
 the auto_now fields are switched off while the rows are written.
+
+Shortcuts, taken for speed (100,000 loops in minutes, not hours) and listed so nothing relies on
+them by accident: rows are not `full_clean()`ed one by one (the database checks still apply, and
+tests/devtools/test_generator.py checks the rules above on generated data); the services are not
+called, so no audit events, scorecard views, e-mails, webhooks or reminders are written; focus
+dimensions, ratings and observed signals go in as multi-row INSERTs of plain values; the stored
+figures the services keep as they write (per-dimension spreads of finished loops, and the running
+statistics) are computed by the services' own rebuild functions, per chunk and at the end.
+
+Pools: the seed accounts grow with the data (POOLS), plus one heavy interviewer (HEAVY_EVERY).
 """
 
 from __future__ import annotations
@@ -22,10 +32,11 @@ import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import connection, connections, router, transaction
-from django.db.models import DateTimeField
+from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 
 from hiring import policy
@@ -47,11 +58,18 @@ from roles.models import Dimension, Exercise, RubricVersion, Signal
 from roles.selectors import current_rubrics
 from roles.services import default_fixture_paths, roles_load
 
+# The seed accounts grow with the data: at least (fewest), and one per `per` loops in the database
+# once seeded, so an interviewer sits on ~120 loops, a hiring manager owns ~250, a recruiter ~500,
+# at 10,000 loops as at 100,000 (a company interviewing more has more people doing it).
 POOLS = (
-    (policy.INTERVIEWERS, "seed-interviewer", 40),
-    (policy.HIRING_MANAGERS, "seed-hiring-manager", 8),
-    (policy.RECRUITERS, "seed-recruiter", 4),
+    (policy.INTERVIEWERS, "seed-interviewer", 40, 50),
+    (policy.HIRING_MANAGERS, "seed-hiring-manager", 8, 250),
+    (policy.RECRUITERS, "seed-recruiter", 4, 500),
 )
+# One deliberately heavy interviewer sits on one loop in HEAVY_EVERY (thousands of interviews at
+# 100,000 loops): the benchmark opens their home page to show that what a person reads stays bounded.
+HEAVY_INTERVIEWER = "seed-heavy-interviewer"
+HEAVY_EVERY = 20
 STATE_WEIGHTS = (("planned", 15), ("in_progress", 30), ("complete", 15), ("decided", 40))
 CHUNK = 500
 BATCH = 2000
@@ -116,6 +134,7 @@ class SeedUsers:
     interviewers: list[User]
     hiring_managers: list[User]
     recruiters: list[User]
+    heavy: User
 
 
 @dataclass(frozen=True)
@@ -204,15 +223,12 @@ class _Rows:
     amendments: list[Amendment] = field(default_factory=list)
 
     def write(self, report: SeedReport) -> None:
-        for model, rows in (
-            (Candidate, self.candidates),
-            (Loop, self.loops),
-            (Interview, self.interviews),
-            (Scorecard, self.scorecards),
-            (Decision, self.decisions),
-            (Amendment, self.amendments),
-        ):
-            model.objects.bulk_create(rows, batch_size=BATCH)
+        Candidate.objects.bulk_create(self.candidates, batch_size=BATCH)
+        Loop.objects.bulk_create(self.loops, batch_size=BATCH)
+        Interview.objects.bulk_create(self.interviews, batch_size=BATCH)
+        Scorecard.objects.bulk_create(self.scorecards, batch_size=BATCH)
+        Decision.objects.bulk_create(self.decisions, batch_size=BATCH)
+        Amendment.objects.bulk_create(self.amendments, batch_size=BATCH)
         self._decision_basis_write()
         _insert_many(
             Interview.focus_dimensions.through,
@@ -258,11 +274,18 @@ class _Rows:
         )
 
 
-def _insert_many(model, fields: list[str], values: list[tuple]) -> None:
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} is not a column.")
+    return field.column
+
+
+def _insert_many(model: type[Model], fields: list[str], values: list[tuple[Any, ...]]) -> None:
     """INSERT plain rows (simple column types only), ROWS_PER_INSERT rows per multi-row statement."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(quote(_column(model, name)) for name in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(values), ROWS_PER_INSERT):
@@ -278,11 +301,18 @@ def roles_ensure() -> None:
         roles_load(paths=paths)
 
 
-def seed_users() -> SeedUsers:
-    """The pool of seed accounts, in their groups, with unusable passwords (created once)."""
+def pool_sizes(*, loops: int) -> dict[str, int]:
+    """How many seed accounts each group has for a database of `loops` loops (see POOLS)."""
+    return {group: max(fewest, loops // per) for group, _, fewest, per in POOLS}
+
+
+def seed_users(*, loops: int = 0) -> SeedUsers:
+    """The pool of seed accounts for `loops` loops, in their groups, unusable passwords (each created once)."""
+    sizes = pool_sizes(loops=loops)
     pools: dict[str, list[str]] = {
-        group: [f"{prefix}-{n:02d}" for n in range(1, count + 1)] for group, prefix, count in POOLS
+        group: [f"{prefix}-{n:02d}" for n in range(1, sizes[group] + 1)] for group, prefix, _, _ in POOLS
     }
+    pools[policy.INTERVIEWERS].append(HEAVY_INTERVIEWER)
     names = [name for usernames in pools.values() for name in usernames]
     existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
     new = []
@@ -297,17 +327,19 @@ def seed_users() -> SeedUsers:
         )
         user.set_unusable_password()
         new.append(user)
-    User.objects.bulk_create(new)
+    User.objects.bulk_create(new, batch_size=BATCH)
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     membership = User.groups.through
+    groups = {group: Group.objects.get_or_create(name=group)[0].pk for group in pools}
     links = [
-        membership(user_id=users[name].pk, group_id=Group.objects.get_or_create(name=group)[0].pk)
+        membership(user_id=users[name].pk, group_id=groups[group])
         for group, usernames in pools.items()
         for name in usernames
     ]
-    membership.objects.bulk_create(links, ignore_conflicts=True)
-    interviewers, managers, recruiters = ([users[name] for name in pools[group]] for group, _, _ in POOLS)
-    return SeedUsers(interviewers=interviewers, hiring_managers=managers, recruiters=recruiters)
+    membership.objects.bulk_create(links, ignore_conflicts=True, batch_size=BATCH)
+    heavy = users[pools[policy.INTERVIEWERS].pop()]
+    interviewers, managers, recruiters = ([users[name] for name in pools[group]] for group, _, _, _ in POOLS)
+    return SeedUsers(interviewers=interviewers, hiring_managers=managers, recruiters=recruiters, heavy=heavy)
 
 
 def rubric_plans() -> list[RubricPlan]:
@@ -367,7 +399,7 @@ def seed_loops(
     rng = random.Random(seed)
     report = SeedReport()
     with transaction.atomic(), _explicit_timestamps():
-        users = seed_users()
+        users = seed_users(loops=Loop.objects.count() + loops)
         plans = rubric_plans()
         by_slug = {p.rubric.role.slug: p for p in plans}
         jobs = [LoopShape() for _ in range(loops)] + list(shapes)
@@ -459,6 +491,8 @@ def _loop(
     state = shape.state or ("in_progress" if shape.last_draft else _weighted(rng, STATE_WEIGHTS))
     count = shape.interviews or rng.randint(4, 8)
     panel = list(shape.panel) if shape.panel else rng.sample(users.interviewers, count)
+    if not shape.panel and serial % HEAVY_EVERY == 0:
+        panel[rng.randrange(count)] = users.heavy
     recruiter = rng.choice(users.recruiters)
     manager = rng.choice(users.hiring_managers)
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -502,7 +536,8 @@ def _loop(
         cards.append(card)
     decided_at = None
     if state == "decided":
-        decided_at = min(max(c.scorecard.submitted_at for c in cards) + _hours(rng.uniform(2, 72)), now)
+        latest = max(_submitted_at(c.scorecard) for c in cards)
+        decided_at = min(latest + _hours(rng.uniform(2, 72)), now)
         rows.decisions.append(_decision(rng, loop=loop, cards=[c.scorecard for c in cards], at=decided_at))
     if state in ("complete", "decided"):
         for card in cards:
@@ -573,7 +608,7 @@ def _recommendation(value: float, *, red_flag: bool) -> str:
 
 def _signals(rng: random.Random, *, plan: RubricPlan, card: _Card, quality: float, topic: str) -> bool:
     """Observe 0–3 of the rubric's signals (red flags likelier for weaker candidates); True if a red flag."""
-    seen: dict[int, ObservedSignal] = {}
+    seen: dict[int, _Observed] = {}
     for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
         roll = rng.random()
         kind = "red_flag" if roll < 0.04 + 0.15 * (1 - quality) else "strong" if roll < 0.2 + 0.6 * quality else "weak"
@@ -585,6 +620,13 @@ def _signals(rng: random.Random, *, plan: RubricPlan, card: _Card, quality: floa
         seen.setdefault(signal.pk, _Observed(card.scorecard, signal, note))
     card.signals = list(seen.values())
     return any(o.signal.kind == "red_flag" for o in card.signals)
+
+
+def _submitted_at(scorecard: Scorecard) -> dt.datetime:
+    """When a generated submitted scorecard was submitted (always set for those)."""
+    if scorecard.submitted_at is None:
+        raise ValueError("A submitted scorecard has a submission time.")
+    return scorecard.submitted_at
 
 
 def _decision(rng: random.Random, *, loop: Loop, cards: list[Scorecard], at: dt.datetime) -> Decision:
@@ -620,11 +662,12 @@ def _amend(
     rubric = plan.rubric
     if rng.random() < 0.3:
         before_score = rating.score
+        assert before_score is not None  # `scored` holds scored ratings only
         rating.score = min(rubric.scale_max, max(rubric.scale_min, before_score + rng.choice((-1, 1))))
         if rating.score != before_score:
             changes.insert(0, {"field": f"{name}: score", "before": str(before_score), "after": str(rating.score)})
     scorecard = card.scorecard
-    at = min(scorecard.submitted_at + _hours(rng.uniform(1, 96)), now)
+    at = min(_submitted_at(scorecard) + _hours(rng.uniform(1, 96)), now)
     scorecard.revision += 1
     scorecard.updated_at = at
     rows.amendments.append(

@@ -1,22 +1,31 @@
 """Streamed loop exports (summary CSV, ratings CSV, JSON), shared by the web and the command.
 
-Rows come from one server-side iterator over `pipeline.pipeline_loops`, written out in
-batches, so memory stays flat whatever the number of loops.
+Rows come from one server-side cursor over `pipeline.pipeline_loops` (the summary: one statement
+joining the loops to the grouped figures, `summary_select`), written out in batches, so memory
+stays flat whatever the number of loops.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, QuerySet, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from hiring.models import Amendment, AuditEvent, ExportRecord, Interview, Loop, ObservedSignal, Rating, Scorecard
-from hiring.scoring import loop_normalised_mean_sql, normalise
+from hiring.scoring import normalise
+from hiring.selectors import pipeline
 from hiring.selectors.decisions import changed_since_decided
 from hiring.selectors.pipeline import RECOMMENDATIONS, SIGNAL_KINDS, DimensionColumn
 from hiring.services.audit import audit_record
@@ -50,30 +59,103 @@ def summary_header(columns: list[DimensionColumn]) -> list[str]:
     ]  # fmt: skip
 
 
-def summary_rows(loops: QuerySet[Loop], columns: list[DimensionColumn]) -> Iterator[list]:
-    for loop in loops.iterator(chunk_size=CHUNK):
-        decision = getattr(loop, "decision", None)
-        yield [
-            loop.pk,
-            loop.candidate.name,
-            loop.rubric.title,
-            loop.rubric.number,
-            loop.status,
-            timezone.localtime(loop.created_at).date().isoformat(),
-            loop.hiring_manager.username,
-            loop.recruiter.username,
-            loop.submitted,
-            loop.expected,
-            loop.overdue,
-            _rounded(loop.normalised_mean),
-            *[_rounded(getattr(loop, c.annotation)) for c in columns],
-            *[getattr(loop, f"signals_{kind}") for kind in SIGNAL_KINDS],
-            *[getattr(loop, f"rec_{value}") for value in RECOMMENDATIONS],
-            decision.outcome if decision else "",
-            timezone.localtime(decision.at).isoformat(timespec="seconds") if decision else "",
-            decision.rationale if decision else "",
-            ("yes" if loop.decision_changed else "no") if decision else "",
-        ]
+def _moment(value: object) -> dt.datetime:
+    """A timestamp cell of a raw query as an aware datetime (SQLite hands back text, PostgreSQL datetimes)."""
+    moment = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    if moment is None:
+        raise ValueError(f"Not a timestamp: {value!r}")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
+
+
+def summary_select(
+    loops: QuerySet[Loop], columns: list[DimensionColumn], *, now: dt.datetime | None = None
+) -> tuple[str, list[Any]]:
+    """The loop-summary export as one statement: the loops in their pipeline order, with their figures.
+
+    The visible, filtered loops (`pipeline_loops`, numbered in its order by a window) are joined
+    to the three grouped passes of `pipeline.figures_select`: one pass over each table, whatever
+    the number of loops. Columns: `SUMMARY_LOOP_COLUMNS`, then the figures.
+    """
+    order = [OrderBy(F(str(name).lstrip("-")), descending=str(name).startswith("-")) for name in loops.query.order_by]
+    visible = (
+        loops.annotate(position=Window(RowNumber(), order_by=order))
+        .order_by()
+        .values(
+            "position",
+            loop_pk=F("pk"),
+            candidate_name=F("candidate__name"),
+            rubric_title=F("rubric__title"),
+            rubric_number=F("rubric__number"),
+            loop_status=F("status"),
+            loop_created=F("created_at"),
+            manager_name=F("hiring_manager__username"),
+            recruiter_name=F("recruiter__username"),
+            decision_outcome=F("decision__outcome"),
+            decision_at=F("decision__at"),
+            decision_rationale=F("decision__rationale"),
+        )
+    )
+    visible_sql, visible_params = visible.query.sql_with_params()
+    figures, joins, params = pipeline.figures_select(
+        loop_id="v.loop_pk",
+        loops_sql="SELECT loop_pk FROM v",
+        loops_params=[],
+        columns=columns,
+        now=now or timezone.now(),
+    )
+    cells = ", ".join(f"v.{name}" for name in SUMMARY_LOOP_COLUMNS)
+    sql = f"WITH v AS ({visible_sql}) SELECT {cells}, {figures} FROM v {joins} ORDER BY v.position"
+    return sql, [*visible_params, *params]
+
+
+SUMMARY_LOOP_COLUMNS = (
+    "loop_pk", "candidate_name", "rubric_title", "rubric_number", "loop_status", "loop_created", "manager_name",
+    "recruiter_name", "decision_outcome", "decision_at", "decision_rationale",
+)  # fmt: skip
+
+
+def summary_rows(
+    loops: QuerySet[Loop], columns: list[DimensionColumn], *, now: dt.datetime | None = None
+) -> Iterator[list[object]]:
+    """The loop-summary rows of `loops`, streamed from one statement, CHUNK rows at a time."""
+    try:
+        sql, params = summary_select(loops, columns, now=now)
+    except EmptyResultSet:  # a filter that no loop can pass (`QuerySet.none()`)
+        return
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(CHUNK):
+            for row in chunk:
+                yield summary_row(row, columns)
+
+
+def summary_row(row: tuple[object, ...], columns: list[DimensionColumn]) -> list[object]:
+    """One CSV row from one row of `summary_select`."""
+    (pk, candidate, role, version, status, created, manager, recruiter, outcome, decided_at,
+     rationale) = row[: len(SUMMARY_LOOP_COLUMNS)]  # fmt: skip
+    figures = pipeline.figures_from_row(row[len(SUMMARY_LOOP_COLUMNS) :], columns)
+    decided = outcome is not None
+    return [
+        pk,
+        candidate,
+        role,
+        version,
+        status,
+        timezone.localtime(_moment(created)).date().isoformat(),
+        manager,
+        recruiter,
+        figures.submitted,
+        figures.expected,
+        figures.overdue,
+        _rounded(figures.normalised_mean),
+        *[_rounded(figures.dimension_means[c.slug]) for c in columns],
+        *[figures.signals[kind] for kind in SIGNAL_KINDS],
+        *[figures.recommendations[value] for value in RECOMMENDATIONS],
+        outcome if decided else "",
+        timezone.localtime(_moment(decided_at)).isoformat(timespec="seconds") if decided else "",
+        rationale if decided else "",
+        ("yes" if figures.decision_changed else "no") if decided else "",
+    ]
 
 
 RATINGS_HEADER = [
@@ -83,7 +165,7 @@ RATINGS_HEADER = [
 ]  # fmt: skip
 
 
-def ratings_rows(loops: QuerySet[Loop]) -> Iterator[list]:
+def ratings_rows(loops: QuerySet[Loop]) -> Iterator[list[Any]]:
     ratings = (
         Rating.objects.filter(
             scorecard__interview__loop__in=loops.order_by().values("pk"), scorecard__status=Scorecard.Status.SUBMITTED
@@ -126,7 +208,7 @@ class _Line:
         return value
 
 
-def csv_stream(header: list[str], rows: Iterable[list], on_done: Callable[[int], None]) -> Iterator[str]:
+def csv_stream(header: list[str], rows: Iterable[list[Any]], on_done: Callable[[int], None]) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(header)
     count = 0
@@ -137,7 +219,7 @@ def csv_stream(header: list[str], rows: Iterable[list], on_done: Callable[[int],
     on_done(count)
 
 
-def json_stream(loops: QuerySet[Loop], filters: dict, on_done: Callable[[int], None]) -> Iterator[str]:
+def json_stream(loops: QuerySet[Loop], filters: dict[str, Any], on_done: Callable[[int], None]) -> Iterator[str]:
     """`{"filters": …, "loops": [loop → scorecards → ratings and signals]}`, a chunk of loops at a time."""
     yield '{"filters": ' + json.dumps(filters, sort_keys=True) + ', "loops": ['
     count = 0
@@ -150,15 +232,16 @@ def json_stream(loops: QuerySet[Loop], filters: dict, on_done: Callable[[int], N
     on_done(count)
 
 
-def _loop_documents(ids: list[int]) -> list[dict]:
+def _loop_documents(ids: list[int]) -> list[dict[str, Any]]:
     loops = (
         Loop.objects.filter(pk__in=ids)
         .select_related("candidate", "rubric__role", "hiring_manager", "recruiter", "decision__by")
-        .annotate(normalised_mean=loop_normalised_mean_sql(), decision_changed=changed_since_decided())
+        .annotate(decision_changed=changed_since_decided())
     )
     by_id = {loop.pk: loop for loop in loops}
-    cards: dict[int, list[dict]] = {pk: [] for pk in ids}
-    card_docs: dict[int, dict] = {}
+    means = {pk: f.normalised_mean for pk, f in pipeline.loop_figures(loop_ids=ids, columns=[]).items()}
+    cards: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    card_docs: dict[int, dict[str, Any]] = {}
     interviews = (
         Interview.objects.filter(loop_id__in=ids)
         .select_related("interviewer", "exercise", "scorecard")
@@ -217,7 +300,7 @@ def _loop_documents(ids: list[int]) -> list[dict]:
                 "scale": {"min": loop.rubric.scale_min, "max": loop.rubric.scale_max},
                 "status": loop.status,
                 "created_at": loop.created_at.isoformat(),
-                "normalised_mean": None if loop.normalised_mean is None else round(loop.normalised_mean, 3),
+                "normalised_mean": None if means.get(pk) is None else round(means[pk], 3),  # type: ignore[arg-type]
                 "hiring_manager": loop.hiring_manager.username,
                 "recruiter": loop.recruiter.username,
                 "decision": {
@@ -236,7 +319,7 @@ def _loop_documents(ids: list[int]) -> list[dict]:
     return documents
 
 
-def export_start(*, by: User | None, kind: str, fmt: str, filters: dict, source: str) -> ExportRecord:
+def export_start(*, by: User | None, kind: str, fmt: str, filters: dict[str, Any], source: str) -> ExportRecord:
     record = ExportRecord(by=by, kind=kind, format=fmt, filters=filters, source=source)
     record.full_clean()
     record.save()
@@ -255,7 +338,13 @@ def export_finish(*, record: ExportRecord, rows: int) -> None:
 
 
 def export_stream(
-    *, loops: QuerySet[Loop], kind: str, fmt: str, columns: list[DimensionColumn], filters: dict, record: ExportRecord
+    *,
+    loops: QuerySet[Loop],
+    kind: str,
+    fmt: str,
+    columns: list[DimensionColumn],
+    filters: dict[str, Any],
+    record: ExportRecord,
 ) -> Iterator[str]:
     """The text of one export, in pieces; the audit record gets its row count at the end."""
 

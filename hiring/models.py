@@ -65,6 +65,7 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="candidate_name")]  # the pipeline's candidate sort
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_blank"),
             text_within("notes", model="candidate"),
@@ -102,7 +103,14 @@ class Loop(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=Q(status__in=LoopStatus.values), name="loop_status_known")]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        # The pipeline's sorts and filters (hiring.selectors.pipeline): newest/oldest first, by status, and
+        # one role's or one hiring manager's loops newest first, each read in index order up to a page.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="loop_newest"),
+            models.Index(fields=["status", "-created_at", "-id"], name="loop_status_newest"),
+            models.Index(fields=["rubric", "-created_at", "-id"], name="loop_rubric_newest"),
+            models.Index(fields=["hiring_manager", "-created_at", "-id"], name="loop_manager_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} – {self.rubric.title}"

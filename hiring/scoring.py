@@ -1,7 +1,8 @@
 """Scores on one scale: every role's scale (1–5, 0–4, …) is compared on a normalised 0–1 scale.
 
 (score - min) / (max - min): 0 is the bottom of the role's own scale and 1 the top. This is the
-only place the formula is written, in Python (`normalise`) and in SQL (`normalised_score_sql`).
+only place the formula is written, in Python (`normalise`) and in SQL (`normalised_score_sql` for
+the ORM, `dimension_means_sql` for the pipeline's grouped pass).
 
 A loop's normalised mean is the mean of its scored dimensions' normalised means: for each
 dimension that at least one submitted scorecard scored, the mean of those normalised scores;
@@ -9,7 +10,8 @@ then the plain mean over those dimensions, so every scored dimension weighs the 
 many interviewers scored it. "Not assessed" is never a score and is left out; a dimension
 nobody scored is left out; with no scored dimension there is no mean. The debrief and the
 summary compute it with `loop_normalised_mean`, the pipeline and the exports in the database
-with `loop_normalised_mean_sql`; the tests hold both to the same hand-computed figures.
+from `dimension_means_sql` (one grouped pass; `AVG` of its means per loop); the tests hold both to
+the same hand-computed figures.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 
-from django.db.models import Count, F, FloatField, OuterRef, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 
-from hiring.models import Rating, Scorecard
+from hiring.models import Interview, Rating, Scorecard
+from roles.models import Dimension, RubricVersion
 
 
 def normalise(value: float, *, scale_min: int, scale_max: int) -> float:
@@ -45,45 +49,27 @@ def scored_ratings() -> QuerySet[Rating]:
     return Rating.objects.filter(scorecard__status=Scorecard.Status.SUBMITTED, score__isnull=False, not_assessed=False)
 
 
-def dimension_normalised_mean_sql(*, slug: str) -> Subquery:
-    """For a Loop queryset: the normalised mean of its scores on the dimension with this slug."""
-    per_loop = (
-        scored_ratings()
-        .filter(scorecard__interview__loop=OuterRef("pk"), dimension__slug=slug)
-        .order_by()
-        .values("scorecard__interview__loop")
-        .annotate(mean=Sum(normalised_score_sql()) / Cast(Count("pk"), FloatField()))
-        .values("mean")[:1]
-    )
-    return Subquery(per_loop, output_field=FloatField())
+def dimension_means_sql(*, loops_sql: str) -> str:
+    """SQL: each scored dimension's normalised mean per loop, for the loops whose id is in `loops_sql`.
 
-
-def loop_normalised_mean_sql() -> Subquery:
-    """For a Loop queryset: the loop's normalised mean (see the module docstring), in one correlated subquery.
-
-    The mean of dimension means is the sum, over the loop's scored ratings, of each normalised
-    score divided by (the number of scores on its dimension x the number of scored dimensions).
+    One grouped pass over the scored ratings (see `scored_ratings`) of submitted scorecards: columns
+    `loop_id`, `dimension_id`, `slug`, `mean`. Parameters, after those of `loops_sql`: none; the
+    status and the "not assessed" flag are written as literals so the text can be nested anywhere.
+    The loop's normalised mean is `AVG(mean)` over its rows (the mean of its dimensions' means).
+    The scale is the rubric's the dimension belongs to, which is the loop's (a rating is always on
+    a dimension of its loop's rubric), read without touching the loops table.
     """
-    on_same_dimension = (
-        scored_ratings()
-        .filter(
-            scorecard__interview__loop_id=OuterRef("scorecard__interview__loop_id"),
-            dimension_id=OuterRef("dimension_id"),
-        )
-        .order_by()
-        .values("dimension_id")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
+    quote = connection.ops.quote_name
+    rating, card = quote(Rating._meta.db_table), quote(Scorecard._meta.db_table)
+    interview = quote(Interview._meta.db_table)
+    rubric, dimension = quote(RubricVersion._meta.db_table), quote(Dimension._meta.db_table)
+    normalised = "CAST(r.score - rv.scale_min AS DOUBLE PRECISION) / (rv.scale_max - rv.scale_min)"
+    return (
+        f"SELECT i.loop_id AS loop_id, r.dimension_id AS dimension_id, d.slug AS slug, AVG({normalised}) AS mean "
+        f"FROM {rating} r JOIN {card} s ON s.id = r.scorecard_id JOIN {interview} i ON i.id = s.interview_id "
+        f"JOIN {dimension} d ON d.id = r.dimension_id JOIN {rubric} rv ON rv.id = d.rubric_id "
+        f"WHERE s.status = '{Scorecard.Status.SUBMITTED.value}' AND r.score IS NOT NULL "
+        "AND NOT r.not_assessed "
+        f"AND i.loop_id IN ({loops_sql}) "
+        "GROUP BY i.loop_id, r.dimension_id, d.slug"
     )
-    per_loop = (
-        scored_ratings()
-        .filter(scorecard__interview__loop=OuterRef("pk"))
-        .order_by()
-        .values("scorecard__interview__loop")
-        .annotate(
-            mean=Sum(normalised_score_sql() / Cast(Subquery(on_same_dimension), FloatField()))
-            / Cast(Count("dimension_id", distinct=True), FloatField())
-        )
-        .values("mean")[:1]
-    )
-    return Subquery(per_loop, output_field=FloatField())

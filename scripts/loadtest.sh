@@ -3,14 +3,15 @@
 # throwaway database seeded with `manage.py seed_loops`, driven by wrk for SECONDS per endpoint
 # against 127.0.0.1 only. Reports requests/s, p50/p99 latency and non-2xx responses per endpoint.
 #
-#   scripts/loadtest.sh [SECONDS]          (default 10 seconds per endpoint, 6 endpoints)
+#   scripts/loadtest.sh [SECONDS]          (default 10 seconds per endpoint, 7 endpoints)
 #
 # Environment:
 #   LOADTEST_DB=postgres|sqlite  database kind (default: postgres when 127.0.0.1:5432 answers)
 #   LOADTEST_LOOPS=N             loops to seed (default 10000)
-#   LOADTEST_CONNECTIONS=N       wrk connections for the GET endpoints (default 8)
+#   LOADTEST_CONNECTIONS=N       wrk connections for the GET endpoints (default 64)
 #   LOADTEST_SQLITE_OPTIONS=Q    query string for the SQLite DATABASE_URL, e.g.
 #                                'transaction_mode=IMMEDIATE&timeout=20' (default: none, the app's defaults)
+#   LOADTEST_DB_NAME=NAME        throwaway PostgreSQL database to create and drop (default scorecards_load_PID)
 #   PGHOST, PGPORT, PGUSER       PostgreSQL server (default 127.0.0.1, 5432, postgres; trust auth)
 # Needs: .venv (make install), wrk (installed with apt-get when missing and running as root).
 set -euo pipefail
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${1:-10}
 LOOPS=${LOADTEST_LOOPS:-10000}
-CONNECTIONS=${LOADTEST_CONNECTIONS:-8}
+CONNECTIONS=${LOADTEST_CONNECTIONS:-64}
 PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
 PY=.venv/bin/python
@@ -57,7 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [ "$LOADTEST_DB" = postgres ]; then
-  DB_NAME="scorecards_load_$$"
+  DB_NAME="${LOADTEST_DB_NAME:-scorecards_load_$$}"
   createdb "$DB_NAME"
   export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB_NAME"
 else
@@ -70,7 +71,7 @@ PASSWORD="loadtest-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 echo "Database: $LOADTEST_DB ($DATABASE_URL); seeding $LOOPS loops…"
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_roles >/dev/null
-$PY manage.py seed_loops --loops "$LOOPS" --seed 1
+DJANGO_DEBUG=true $PY manage.py seed_loops --loops "$LOOPS" --seed 1  # devtools is installed only with DEBUG
 $PY manage.py collectstatic --noinput -v0
 eval "$($PY scripts/seeded_targets.py loadtest --password "$PASSWORD" --targets "$WORK/autosave.txt")"
 
@@ -102,6 +103,7 @@ drive() { # name path cookie [threads connections mode csrf]
   echo "  $name done"
 }
 drive "login-page(ceiling)" /accounts/login/ ""
+drive "roles(floor)" /roles/ "$I_COOKIE"
 drive "home(interviewer)" / "$I_COOKIE"
 drive "scorecard-form" "/scorecards/$FORM_ID/" "$I_COOKIE"
 drive "autosave(POST)" "/scorecards/0/autosave/" "$I_COOKIE" 4 4 autosave "$I_CSRF"
@@ -114,5 +116,9 @@ awk '{ printf "%-22s %10s %10s %10s %8s %10s %8s  %s\n", $2, $3, $4, $5, $6, $7,
 errors=$(awk '{ n += $6 + $8 } END { print n + 0 }' "$RESULTS")
 echo
 echo "Errors (non-2xx other than autosave's 409 conflicts, plus socket errors and timeouts): $errors"
+# Target (issue 16): the debrief and the scorecard form each at least half the floor page's requests/s.
+awk '$2 == "roles(floor)" { floor = $3 } $2 == "debrief(manager)" { debrief = $3 } $2 == "scorecard-form" { form = $3 }
+  END { if (floor > 0) printf "Versus the floor page (/roles/, %.1f req/s): debrief %.2f, scorecard form %.2f (target >= 0.5)\n",
+    floor, debrief / floor, form / floor }' "$RESULTS"
 echo "Requests still in flight when an endpoint's time is up are not counted; 'codes: none' means not one"
 echo "request finished in time (wrk gives up on a request after 10 s)."

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ def loop_pipeline(request: HttpRequest) -> HttpResponse:
     columns = pipeline.dimension_columns(filters.role) if filters.role else []
     loops = pipeline.pipeline_loops(user=request.user, filters=filters)
     page = Paginator(loops, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [pipeline.pipeline_row(loop, columns) for loop in page.object_list]
+    rows = pipeline.pipeline_rows(loops=list(page.object_list), columns=columns)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -44,7 +45,7 @@ def loop_pipeline(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def loop_export(request: HttpRequest) -> HttpResponse:
+def loop_export(request: HttpRequest) -> HttpResponseBase:
     form = _filter_form(request)
     kind, fmt = request.GET.get("kind", "summary"), request.GET.get("format", "csv")
     if (kind, fmt) not in EXPORT_FORMATS:
@@ -62,7 +63,8 @@ def loop_export(request: HttpRequest) -> HttpResponse:
     filters = form.to_filter()
     columns = pipeline.dimension_columns(filters.role) if filters.role and kind == "summary" else []
     loops = pipeline.pipeline_loops(user=request.user, filters=filters)
-    record = exports.export_start(by=request.user, kind=kind, fmt=fmt, filters=filters.as_dict(), source="web")
+    by = request.user if isinstance(request.user, User) else None  # login_required: always a User
+    record = exports.export_start(by=by, kind=kind, fmt=fmt, filters=filters.as_dict(), source="web")
     stream = exports.export_stream(
         loops=loops, kind=kind, fmt=fmt, columns=columns, filters=filters.as_dict(), record=record
     )

@@ -24,8 +24,12 @@ BENCH_KEYS = {
     "pipeline_ms",
     "export_rows_per_s",
     "export_vs_copy",
-    "export_peak_mb_1k",
-    "export_peak_mb_10k",
+    "export_vs_best_copy",
+    "export_peak_mb_first",
+    "export_peak_mb_full",
+    "page_vs_floor",
+    "growth_10k_to_100k",
+    "calibration_ms",
 }
 
 
@@ -136,5 +140,7 @@ def test_bench_runs_end_to_end_and_prints_the_json_line() -> None:
     assert set(figures) >= BENCH_KEYS
     assert figures["loops"] == 20
     assert figures["debrief_queries_small"] > 0
-    assert figures["export_rows_10k"] == 22  # 20 generated loops and the 2 probe loops
+    assert figures["export_rows_full"] == 22  # 20 generated loops and the 2 probe loops
+    assert figures["export_matches_reference"] is True  # the app's export equals the hand-written query's rows
+    assert figures["queries_constant"] is True
     assert "debrief" in result.stdout

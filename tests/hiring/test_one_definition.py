@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.models import Loop, Rating, Scorecard
-from hiring.scoring import loop_normalised_mean_sql
+from hiring.selectors.pipeline import loop_figures
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_the_loop_normalised_mean_is_the_same_hand_computed_figure_on_every_surf
         assert f"<td>{shown}</td>" in row, scale
         assert summary_rows[loop.pk]["normalised_mean"] == f"{expected:.3f}"
         assert documents[loop.pk]["normalised_mean"] == pytest.approx(expected, abs=5e-4)
-        in_sql = Loop.objects.filter(pk=loop.pk).annotate(mean=loop_normalised_mean_sql()).get().mean
+        in_sql = loop_figures(loop_ids=[loop.pk], columns=[])[loop.pk].normalised_mean
         assert in_sql == pytest.approx(expected)
 
 

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from devtools.generator import analyze, seed_loops
+from devtools.generator import HEAVY_EVERY, HEAVY_INTERVIEWER, analyze, pool_sizes, seed_loops
+from hiring.models import Loop
 
 
 class Command(BaseCommand):
@@ -26,7 +27,9 @@ class Command(BaseCommand):
         analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Created {report} in {elapsed:.1f} s (seed {seed})."))
+        sizes = list(pool_sizes(loops=Loop.objects.count()).values())
         self.stdout.write(
-            "Seed accounts (unusable passwords): seed-interviewer-01…40, seed-hiring-manager-01…08, "
-            "seed-recruiter-01…04."
+            f"Seed accounts (unusable passwords): seed-interviewer-01…{sizes[0]:02d}, "
+            f"seed-hiring-manager-01…{sizes[1]:02d}, seed-recruiter-01…{sizes[2]:02d}, and {HEAVY_INTERVIEWER} "
+            f"(on one loop in {HEAVY_EVERY})."
         )
