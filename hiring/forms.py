@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth.models import User
@@ -9,8 +9,9 @@ from django.contrib.auth.models import User
 from hiring.models import MAX_TEXT, Decision, Loop, Scorecard, interview_time_out_of_range, validate_interview_time
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
-from hiring.services.scorecards import RatingInput, ScorecardInput
+from hiring.services.scorecards import RatingInput, ScorecardConflict, ScorecardInput
 from roles.models import Dimension, RubricVersion
+from roles.selectors import LevelRow
 
 NOT_ASSESSED = "na"
 ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
@@ -98,12 +99,41 @@ class PlanRowForm(forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class LevelOption:
+    """One choice of a dimension's score as the page draws it (scale value or "not assessed")."""
+
+    value: str
+    label: str
+    anchor: str
+    checked: bool
+
+
 @dataclass
 class DimensionRow:
     dimension: Dimension
     is_focus: bool
     score: forms.BoundField
     evidence: forms.BoundField
+    levels: list[LevelRow] = field(default_factory=list)
+    extremes: tuple[int, int] = (0, 0)
+
+    @property
+    def options(self) -> list[LevelOption]:
+        chosen = str(self.score.value() or "")
+        return [
+            LevelOption(str(lv.value), lv.label, lv.anchor.text if lv.anchor else "", chosen == str(lv.value))
+            for lv in self.levels
+        ] + [LevelOption(NOT_ASSESSED, "Not assessed", "Does not count as a low score.", chosen == NOT_ASSESSED)]
+
+    @property
+    def chosen(self) -> LevelOption | None:
+        return next((option for option in self.options if option.checked), None)
+
+    @property
+    def evidence_required(self) -> bool:
+        """The score chosen so far is at an end of the scale (the service's rule; shown, not enforced, here)."""
+        return str(self.score.value() or "") in {str(value) for value in self.extremes}
 
 
 @dataclass
@@ -113,8 +143,24 @@ class SignalRow:
     note: forms.BoundField
 
 
+@dataclass
+class SignalGroupRows:
+    kind: str
+    title: str
+    rows: list[SignalRow]
+
+    @property
+    def used(self) -> bool:
+        return any(
+            row.observed.value() or row.note.value() or row.observed.errors or row.note.errors for row in self.rows
+        )
+
+
 class ScorecardForm(forms.Form):
     """One scorecard: a score (or 'not assessed') and evidence per dimension, signals, recommendation."""
+
+    kept_message = ""
+    conflict: ScorecardConflict | None = None
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     tab = forms.CharField(
@@ -137,8 +183,9 @@ class ScorecardForm(forms.Form):
         self.page = page
         rubric = page.rubric
         scale_error = f"Choose a score on this role's scale ({rubric.scale_min}–{rubric.scale_max}) or “not assessed”."
-        for dimension in rubric.dimensions.all():
-            choices = [(str(level.value), self._level_label(level)) for level in dimension.levels] + [
+        for view in page.dimensions:
+            dimension = view.dimension
+            choices = [(str(level.value), self._level_label(level)) for level in view.levels] + [
                 (NOT_ASSESSED, "Not assessed (does not count as a low score)")
             ]
             self.fields[f"score_{dimension.pk}"] = forms.ChoiceField(
@@ -230,20 +277,28 @@ class ScorecardForm(forms.Form):
             self.add_error(None, error)
 
     def dimension_rows(self, *, focus: bool) -> list[DimensionRow]:
+        rubric = self.page.rubric
         return [
             DimensionRow(
-                dimension=d,
+                dimension=view.dimension,
                 is_focus=focus,
-                score=self[f"score_{d.pk}"],
-                evidence=self[f"evidence_{d.pk}"],
+                score=self[f"score_{view.dimension.pk}"],
+                evidence=self[f"evidence_{view.dimension.pk}"],
+                levels=view.levels,
+                extremes=(rubric.scale_min, rubric.scale_max),
             )
-            for d in self.page.rubric.dimensions.all()
-            if (d.pk in self.page.focus_ids) == focus
+            for view in self.page.dimensions
+            if view.is_focus == focus
         ]
 
     @property
     def focus_rows(self) -> list[DimensionRow]:
         return self.dimension_rows(focus=True)
+
+    @property
+    def focus_scored(self) -> int:
+        """How many focus dimensions hold a score or "not assessed" so far (the sticky bar's progress)."""
+        return sum(1 for row in self.focus_rows if row.chosen)
 
     @property
     def other_rows(self) -> list[DimensionRow]:
@@ -257,14 +312,16 @@ class ScorecardForm(forms.Form):
             for row in self.other_rows
         )
 
-    def signal_rows(self) -> list[tuple[str, str, list[SignalRow]]]:
+    def signal_rows(self) -> list[SignalGroupRows]:
+        """The signal groups, red flags first (always shown); the others fold away until used."""
+        order = {"red_flag": 0, "strong": 1, "weak": 2}
         return [
-            (
+            SignalGroupRows(
                 group.kind,
                 group.title,
                 [SignalRow(s, self[f"signal_{s.pk}"], self[f"signal_note_{s.pk}"]) for s in group.signals],
             )
-            for group in self.page.signal_groups
+            for group in sorted(self.page.signal_groups, key=lambda g: order.get(g.kind, 3))
         ]
 
 

@@ -82,15 +82,24 @@ def signal_groups(*, rubric: RubricVersion) -> list[SignalGroup]:
     ]
 
 
-def level_rows_attach(*, rubric: RubricVersion) -> None:
-    """Give each prefetched dimension a `levels` list, highest level first, for display."""
+def dimension_levels(*, rubric: RubricVersion, highest_first: bool = True) -> dict[int, list[LevelRow]]:
+    """Each prefetched dimension's levels (scale label and anchor, if written), by dimension id."""
     labels = {level.value: level.label for level in rubric.scale_levels.all()}
+    values = list(reversed(rubric.scale_values)) if highest_first else list(rubric.scale_values)
+    levels = {}
     for dimension in rubric.dimensions.all():
         anchors = {anchor.level: anchor for anchor in dimension.anchors.all()}
-        dimension.levels = [
-            LevelRow(value=value, label=labels.get(value, ""), anchor=anchors.get(value))
-            for value in reversed(rubric.scale_values)
+        levels[dimension.pk] = [
+            LevelRow(value=value, label=labels.get(value, ""), anchor=anchors.get(value)) for value in values
         ]
+    return levels
+
+
+def level_rows_attach(*, rubric: RubricVersion) -> None:
+    """Give each prefetched dimension a `levels` list, highest level first, for display."""
+    levels = dimension_levels(rubric=rubric)
+    for dimension in rubric.dimensions.all():
+        dimension.levels = levels[dimension.pk]
 
 
 def rubric_versions(*, role_slug: str) -> QuerySet[RubricVersion]:
