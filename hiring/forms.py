@@ -67,7 +67,12 @@ class PlanRowForm(forms.Form):
         required=False,
         label="Time",
         widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "min": "2000-01-01T00:00", "max": "2099-12-31T23:59"},
+            attrs={
+                "type": "datetime-local",
+                "min": "2000-01-01T00:00",
+                "max": "2099-12-31T23:59",
+                "class": "form-control form-control-sm",
+            },
             format="%Y-%m-%dT%H:%M",
         ),
     )
@@ -86,6 +91,20 @@ class PlanRowForm(forms.Form):
         if self.locked:
             self.fields["interviewer"].disabled = True
             self.fields["include"].disabled = True
+
+    @property
+    def included(self) -> bool:
+        return bool(self["include"].value()) or self.locked
+
+    @property
+    def focus_values(self) -> set[str]:
+        """The focus dimensions ticked as the row stands (posted or initial), as strings for the template."""
+        return {str(value) for value in self["focus"].value() or []}
+
+    @property
+    def focus_names(self) -> str:
+        ticked = self.focus_values
+        return "; ".join(d.name for d in self.fields["focus"].queryset if str(d.pk) in ticked) or "none"
 
     def clean(self) -> dict:
         data = super().clean()

@@ -102,6 +102,53 @@ def level_rows_attach(*, rubric: RubricVersion) -> None:
         dimension.levels = levels[dimension.pk]
 
 
+@dataclass(frozen=True)
+class KitDimension:
+    dimension: Dimension
+    levels: list[LevelRow]
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A role's interview guide: the whole role, or one exercise with the dimensions it assesses."""
+
+    rubric: RubricVersion
+    exercise: Exercise | None
+    exercises: list[Exercise]
+    dimensions: list[KitDimension]
+    signal_groups: list[SignalGroup]
+
+
+def kit_get(*, role_slug: str, number: int | None = None, exercise_slug: str = "") -> Kit:
+    """The kit of a rubric version (the newest unless a number is given), narrowed to one exercise when named.
+
+    Raises ``RubricVersion.DoesNotExist`` or ``Exercise.DoesNotExist``."""
+    rubrics = rubric_with_content(RubricVersion.objects.filter(role__slug=role_slug)).order_by("-number")
+    if number is not None:
+        rubrics = rubrics.filter(number=number)
+    rubric = rubrics.first()
+    if rubric is None:
+        raise RubricVersion.DoesNotExist("No such role or rubric version.")
+    exercises = list(rubric.exercises.all())
+    exercise = None
+    if exercise_slug:
+        exercise = next((e for e in exercises if e.slug == exercise_slug), None)
+        if exercise is None:
+            raise Exercise.DoesNotExist("No such exercise in this rubric version.")
+        exercises = [exercise]
+    assessed = {d.pk for d in exercise.dimensions.all()} if exercise else None
+    levels = dimension_levels(rubric=rubric)
+    return Kit(
+        rubric=rubric,
+        exercise=exercise,
+        exercises=exercises,
+        dimensions=[
+            KitDimension(d, levels[d.pk]) for d in rubric.dimensions.all() if assessed is None or d.pk in assessed
+        ],
+        signal_groups=signal_groups(rubric=rubric),
+    )
+
+
 def rubric_versions(*, role_slug: str) -> QuerySet[RubricVersion]:
     return (
         RubricVersion.objects.filter(role__slug=role_slug)

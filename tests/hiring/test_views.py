@@ -428,7 +428,7 @@ def test_the_coverage_warning_disappears_once_every_dimension_is_in_a_focus(logi
 
     assert response.status_code == 200
     assert _coverage_warning(response) == ""
-    assert 'id="coverage-ok"' in response.content.decode()
+    assert 'id="coverage-ok">' in response.content.decode()  # shown, not hidden
     assert "Every rubric dimension is covered by an interview." in _text(response)
     assert Interview.objects.filter(loop=lead_loop).count() == 3  # the same interviews, updated
     assert uncovered_dimensions(loop=lead_loop) == []
