@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
 
 from hiring import policy
 from hiring.models import Interview, Loop
@@ -73,6 +74,14 @@ class InterviewRow:
     interview: Interview
     scorecard_visible: bool
     due_at: dt.datetime
+
+    @property
+    def due_relative(self) -> str:
+        """ "in 2 days" or "3 hours ago", from now."""
+        now = timezone.now()
+        if self.due_at >= now:
+            return f"in {timeuntil(self.due_at, now, depth=1)}"
+        return f"{timesince(self.due_at, now, depth=1)} ago"
 
 
 def loop_interviews_for(*, user: AnyUser, loop: Loop) -> list[InterviewRow]:
