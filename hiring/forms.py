@@ -138,8 +138,13 @@ class DimensionRow:
     extremes: tuple[int, int] = (0, 0)
 
     @property
+    def _chosen_value(self) -> str:
+        value = self.score.value()
+        return "" if value is None else str(value)  # a score of 0 is a choice
+
+    @property
     def options(self) -> list[LevelOption]:
-        chosen = str(self.score.value() or "")
+        chosen = self._chosen_value
         return [
             LevelOption(str(lv.value), lv.label, lv.anchor.text if lv.anchor else "", chosen == str(lv.value))
             for lv in self.levels
@@ -152,7 +157,7 @@ class DimensionRow:
     @property
     def evidence_required(self) -> bool:
         """The score chosen so far is at an end of the scale (the service's rule; shown, not enforced, here)."""
-        return str(self.score.value() or "") in {str(value) for value in self.extremes}
+        return self._chosen_value in {str(value) for value in self.extremes}
 
 
 @dataclass

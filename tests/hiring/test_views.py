@@ -575,7 +575,7 @@ def test_an_optional_dimension_scored_0_opens_the_optional_section(login):
     content = login(interview.interviewer).get(_url(interview.scorecard)).content.decode()
 
     assert _Form(content).checked(f"score_{optional.pk}") == {"0"}
-    assert re.search(r'<details class="mb-3"\s*open>', content)
+    assert re.search(r'<details class="mb-3 sc-fold"\s*open>', content)
 
 
 # Saving and submitting --------------------------------------------------------------------------------------------
