@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import zoneinfo
+
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -26,3 +29,31 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} at {self.issuer}"
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA zone name this server knows (blank: follow the browser)."""
+    if value and value not in known_time_zones():
+        raise ValidationError(f"“{value[:64]}” is not a time zone this server knows, such as Europe/Paris.")
+
+
+def known_time_zones() -> frozenset[str]:
+    return _ZONES
+
+
+_ZONES = frozenset(zoneinfo.available_timezones())
+
+
+class Profile(models.Model):
+    """A person's own settings. The time zone decides how times are entered and shown; they are stored in UTC."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="An IANA time zone such as Europe/Paris; blank follows the browser's.",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.time_zone or 'browser time zone'})"

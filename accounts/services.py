@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import claims as claim_rules
-from accounts.models import ExternalIdentity
+from accounts.models import ExternalIdentity, Profile
 
 
 class SignInRefused(Exception):
@@ -82,3 +82,12 @@ def _user_sync(*, user: User, claims: Mapping[str, Any]) -> None:
         user.groups.remove(*Group.objects.filter(name__in=removed))
     if added := granted - held:
         user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in sorted(added)))
+
+
+def profile_time_zone_set(*, user: User, time_zone: str) -> Profile:
+    """Keep the person's time zone (blank: follow the browser); refused with ValidationError when unknown."""
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+    profile.time_zone = time_zone
+    profile.full_clean()
+    profile.save()
+    return profile

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
@@ -22,9 +22,9 @@ from hiring.models import (
 )
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
-from hiring.services.scorecards import InputRefused, Problem, RatingInput, ScorecardInput
+from hiring.services.scorecards import InputRefused, Problem, RatingInput, ScorecardConflict, ScorecardInput
 from roles.models import Dimension, Exercise, RubricVersion, Signal
-from roles.selectors import LevelRow, dimension_levels
+from roles.selectors import LevelRow
 
 NOT_ASSESSED = "na"
 ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
@@ -100,7 +100,12 @@ class PlanRowForm(forms.Form):
         required=False,
         label="Time",
         widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "min": "2000-01-01T00:00", "max": "2099-12-31T23:59"},
+            attrs={
+                "type": "datetime-local",
+                "min": "2000-01-01T00:00",
+                "max": "2099-12-31T23:59",
+                "class": "form-control form-control-sm",
+            },
             format="%Y-%m-%dT%H:%M",
         ),
     )
@@ -127,6 +132,21 @@ class PlanRowForm(forms.Form):
             self.fields["interviewer"].disabled = True
             self.fields["include"].disabled = True
 
+    @property
+    def included(self) -> bool:
+        return bool(self["include"].value()) or self.locked
+
+    @property
+    def focus_values(self) -> set[str]:
+        """The focus dimensions ticked as the row stands (posted or initial), as strings for the template."""
+        return {str(value) for value in self["focus"].value() or []}
+
+    @property
+    def focus_names(self) -> str:
+        ticked = self.focus_values
+        focus = cast("forms.ModelMultipleChoiceField[Dimension]", self.fields["focus"])
+        return "; ".join(d.name for d in focus.queryset or [] if str(d.pk) in ticked) or "none"
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -140,12 +160,46 @@ class PlanRowForm(forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class LevelOption:
+    """One choice of a dimension's score as the page draws it (scale value or "not assessed")."""
+
+    value: str
+    label: str
+    anchor: str
+    checked: bool
+
+
 @dataclass
 class DimensionRow:
     dimension: Dimension
     is_focus: bool
     score: forms.BoundField
     evidence: forms.BoundField
+    levels: list[LevelRow] = field(default_factory=list)
+    extremes: tuple[int, int] = (0, 0)
+
+    @property
+    def _chosen_value(self) -> str:
+        value = self.score.value()
+        return "" if value is None else str(value)  # a score of 0 is a choice
+
+    @property
+    def options(self) -> list[LevelOption]:
+        chosen = self._chosen_value
+        return [
+            LevelOption(str(lv.value), lv.label, lv.anchor.text if lv.anchor else "", chosen == str(lv.value))
+            for lv in self.levels
+        ] + [LevelOption(NOT_ASSESSED, "Not assessed", "Does not count as a low score.", chosen == NOT_ASSESSED)]
+
+    @property
+    def chosen(self) -> LevelOption | None:
+        return next((option for option in self.options if option.checked), None)
+
+    @property
+    def evidence_required(self) -> bool:
+        """The score chosen so far is at an end of the scale (the service's rule; shown, not enforced, here)."""
+        return self._chosen_value in {str(value) for value in self.extremes}
 
 
 @dataclass
@@ -155,8 +209,24 @@ class SignalRow:
     note: forms.BoundField
 
 
+@dataclass
+class SignalGroupRows:
+    kind: str
+    title: str
+    rows: list[SignalRow]
+
+    @property
+    def used(self) -> bool:
+        return any(
+            row.observed.value() or row.note.value() or row.observed.errors or row.note.errors for row in self.rows
+        )
+
+
 class ScorecardForm(forms.Form):
     """One scorecard: a score (or 'not assessed') and evidence per dimension, signals, recommendation."""
+
+    kept_message = ""
+    conflict: ScorecardConflict | None = None
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     tab = forms.CharField(
@@ -179,9 +249,9 @@ class ScorecardForm(forms.Form):
         self.page = page
         rubric = page.rubric
         scale_error = f"Choose a score on this role's scale ({rubric.scale_min}–{rubric.scale_max}) or “not assessed”."
-        levels = dimension_levels(rubric=rubric)
-        for dimension in rubric.dimensions.all():
-            choices = [(str(level.value), self._level_label(level)) for level in levels[dimension.pk]] + [
+        for view in page.dimensions:
+            dimension = view.dimension
+            choices = [(str(level.value), self._level_label(level)) for level in view.levels] + [
                 (NOT_ASSESSED, "Not assessed (does not count as a low score)")
             ]
             self.fields[f"score_{dimension.pk}"] = forms.ChoiceField(
@@ -275,20 +345,28 @@ class ScorecardForm(forms.Form):
             self.add_error(None, error)
 
     def dimension_rows(self, *, focus: bool) -> list[DimensionRow]:
+        rubric = self.page.rubric
         return [
             DimensionRow(
-                dimension=d,
+                dimension=view.dimension,
                 is_focus=focus,
-                score=self[f"score_{d.pk}"],
-                evidence=self[f"evidence_{d.pk}"],
+                score=self[f"score_{view.dimension.pk}"],
+                evidence=self[f"evidence_{view.dimension.pk}"],
+                levels=view.levels,
+                extremes=(rubric.scale_min, rubric.scale_max),
             )
-            for d in self.page.rubric.dimensions.all()
-            if (d.pk in self.page.focus_ids) == focus
+            for view in self.page.dimensions
+            if view.is_focus == focus
         ]
 
     @property
     def focus_rows(self) -> list[DimensionRow]:
         return self.dimension_rows(focus=True)
+
+    @property
+    def focus_scored(self) -> int:
+        """How many focus dimensions hold a score or "not assessed" so far (the sticky bar's progress)."""
+        return sum(1 for row in self.focus_rows if row.chosen)
 
     @property
     def other_rows(self) -> list[DimensionRow]:
@@ -302,14 +380,16 @@ class ScorecardForm(forms.Form):
             for row in self.other_rows
         )
 
-    def signal_rows(self) -> list[tuple[str, str, list[SignalRow]]]:
+    def signal_rows(self) -> list[SignalGroupRows]:
+        """The signal groups, red flags first (always shown); the others fold away until used."""
+        order = {"red_flag": 0, "strong": 1, "weak": 2}
         return [
-            (
+            SignalGroupRows(
                 group.kind,
                 group.title,
                 [SignalRow(s, self[f"signal_{s.pk}"], self[f"signal_note_{s.pk}"]) for s in group.signals],
             )
-            for group in self.page.signal_groups
+            for group in sorted(self.page.signal_groups, key=lambda g: order.get(g.kind, 3))
         ]
 
 

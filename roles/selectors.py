@@ -82,15 +82,15 @@ def signal_groups(*, rubric: RubricVersion) -> list[SignalGroup]:
     ]
 
 
-def dimension_levels(*, rubric: RubricVersion) -> dict[int, list[LevelRow]]:
-    """Each prefetched dimension's levels by dimension id, highest level first (no query of its own)."""
+def dimension_levels(*, rubric: RubricVersion, highest_first: bool = True) -> dict[int, list[LevelRow]]:
+    """Each prefetched dimension's levels (scale label and anchor, if written), by dimension id."""
     labels = {level.value: level.label for level in rubric.scale_levels.all()}
+    values = list(reversed(rubric.scale_values)) if highest_first else list(rubric.scale_values)
     levels = {}
     for dimension in rubric.dimensions.all():
         anchors = {anchor.level: anchor for anchor in dimension.anchors.all()}
         levels[dimension.pk] = [
-            LevelRow(value=value, label=labels.get(value, ""), anchor=anchors.get(value))
-            for value in reversed(rubric.scale_values)
+            LevelRow(value=value, label=labels.get(value, ""), anchor=anchors.get(value)) for value in values
         ]
     return levels
 
@@ -100,6 +100,53 @@ def level_rows_attach(*, rubric: RubricVersion) -> None:
     levels = dimension_levels(rubric=rubric)
     for dimension in rubric.dimensions.all():
         dimension.levels = levels[dimension.pk]
+
+
+@dataclass(frozen=True)
+class KitDimension:
+    dimension: Dimension
+    levels: list[LevelRow]
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A role's interview guide: the whole role, or one exercise with the dimensions it assesses."""
+
+    rubric: RubricVersion
+    exercise: Exercise | None
+    exercises: list[Exercise]
+    dimensions: list[KitDimension]
+    signal_groups: list[SignalGroup]
+
+
+def kit_get(*, role_slug: str, number: int | None = None, exercise_slug: str = "") -> Kit:
+    """The kit of a rubric version (the newest unless a number is given), narrowed to one exercise when named.
+
+    Raises ``RubricVersion.DoesNotExist`` or ``Exercise.DoesNotExist``."""
+    rubrics = rubric_with_content(RubricVersion.objects.filter(role__slug=role_slug)).order_by("-number")
+    if number is not None:
+        rubrics = rubrics.filter(number=number)
+    rubric = rubrics.first()
+    if rubric is None:
+        raise RubricVersion.DoesNotExist("No such role or rubric version.")
+    exercises = list(rubric.exercises.all())
+    exercise = None
+    if exercise_slug:
+        exercise = next((e for e in exercises if e.slug == exercise_slug), None)
+        if exercise is None:
+            raise Exercise.DoesNotExist("No such exercise in this rubric version.")
+        exercises = [exercise]
+    assessed = {d.pk for d in exercise.dimensions.all()} if exercise else None
+    levels = dimension_levels(rubric=rubric)
+    return Kit(
+        rubric=rubric,
+        exercise=exercise,
+        exercises=exercises,
+        dimensions=[
+            KitDimension(d, levels[d.pk]) for d in rubric.dimensions.all() if assessed is None or d.pk in assessed
+        ],
+        signal_groups=signal_groups(rubric=rubric),
+    )
 
 
 def rubric_versions(*, role_slug: str) -> QuerySet[RubricVersion]:

@@ -11,7 +11,8 @@ from roles import selectors
 from roles.forms import BlueprintUploadForm, PublishForm
 from roles.importing import publishing
 from roles.importing.reading import ImportRefused
-from roles.policy import can_import_roles
+from roles.models import Exercise, RubricVersion
+from roles.policy import can_import_roles, can_see_provenance
 
 
 @login_required
@@ -22,12 +23,25 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def role_kit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The interview guide; ?exercise= narrows it to one exercise (as a scorecard links to it); staff may add
+    ?provenance=1 to see where it comes from."""
     version = request.GET.get("version")
     if version is not None and not (version.isascii() and version.isdecimal()):
         raise Http404("No such rubric version.")
-    rubric = selectors.rubric_get(role_slug=slug, number=int(version) if version else None)
-    versions = selectors.rubric_versions(role_slug=slug)
-    return render(request, "roles/role_kit.html", {"rubric": rubric, "versions": versions})
+    try:
+        kit = selectors.kit_get(
+            role_slug=slug, number=int(version) if version else None, exercise_slug=request.GET.get("exercise", "")
+        )
+    except (RubricVersion.DoesNotExist, Exercise.DoesNotExist) as missing:
+        raise Http404(str(missing)) from None
+    context = {
+        "kit": kit,
+        "rubric": kit.rubric,
+        "versions": selectors.rubric_versions(role_slug=slug),
+        "can_see_provenance": can_see_provenance(request.user),
+        "provenance": can_see_provenance(request.user) and request.GET.get("provenance") == "1",
+    }
+    return render(request, "roles/role_kit.html", context)
 
 
 def _staff_only(request: HttpRequest) -> None:

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
 
 from hiring import policy
 from hiring.models import Interview, Loop
+from hiring.policy import AnyUser
 from hiring.selectors.scorecards import scorecard_due_at
 from roles.models import Dimension, RubricVersion
 from roles.selectors import rubric_with_content
+
+
+class PlanRowState(Protocol):
+    """A plan row as the form currently stands (hiring.forms.PlanRowForm)."""
+
+    @property
+    def included(self) -> bool: ...
+
+    @property
+    def focus_values(self) -> set[str]: ...
 
 
 def hiring_managers() -> QuerySet[User]:
@@ -28,14 +43,14 @@ def interviewers(*, loop: Loop | None = None) -> QuerySet[User]:
     return User.objects.filter(panel, is_active=True).distinct().order_by("username")
 
 
-def loop_get(*, user: User, loop_id: int) -> Loop:
+def loop_get(*, user: AnyUser, loop_id: int) -> Loop:
     return get_object_or_404(
         policy.loops_visible_to(user).select_related("candidate", "rubric__role", "hiring_manager", "recruiter"),
         pk=loop_id,
     )
 
 
-def loop_for_planning(*, user: User, loop_id: int) -> Loop:
+def loop_for_planning(*, user: AnyUser, loop_id: int) -> Loop:
     loop = get_object_or_404(rubric_with_content_for_loop(policy.loops_visible_to(user)), pk=loop_id)
     return loop
 
@@ -52,16 +67,46 @@ def rubric_with_content_for_loop(loops: QuerySet[Loop]) -> QuerySet[Loop]:
     )
 
 
-def loop_interviews_for(*, user: User, loop: Loop) -> list[Interview]:
-    """The loop's interviews, each marked with whether the user may open its scorecard."""
+@dataclass(frozen=True)
+class InterviewRow:
+    """An interview of a loop, whether the user may open its scorecard, and when that is due."""
+
+    interview: Interview
+    scorecard_visible: bool
+    due_at: dt.datetime
+
+    @property
+    def due_relative(self) -> str:
+        """ "in 2 days" or "3 hours ago", from now."""
+        now = timezone.now()
+        if self.due_at >= now:
+            return f"in {timeuntil(self.due_at, now, depth=1)}"
+        return f"{timesince(self.due_at, now, depth=1)} ago"
+
+
+def loop_interviews_for(*, user: AnyUser, loop: Loop) -> list[InterviewRow]:
+    """The loop's interviews, each with whether the user may open its scorecard."""
     visible = set(policy.scorecards_visible_to(user).filter(interview__loop=loop).values_list("pk", flat=True))
-    interviews = list(
-        loop.interviews.select_related("interviewer", "exercise", "scorecard").prefetch_related("focus_dimensions")
+    interviews = loop.interviews.select_related("interviewer", "exercise", "scorecard").prefetch_related(
+        "focus_dimensions"
     )
-    for interview in interviews:
-        interview.scorecard_visible = interview.scorecard.pk in visible
-        interview.due_at = scorecard_due_at(interview)
-    return interviews
+    return [InterviewRow(i, i.scorecard.pk in visible, scorecard_due_at(i)) for i in interviews]
+
+
+def usual_interviewers(*, loop: Loop, panel: Sequence[User]) -> dict[str, int]:
+    """Who ran each exercise of the loop's role most recently (by exercise slug, any rubric version),
+    among the people who can be planned: the default a recruiter starts from."""
+    allowed = {user.pk for user in panel}
+    recent = (
+        Interview.objects.filter(loop__rubric__role_id=loop.rubric.role_id, interviewer_id__in=allowed)
+        .exclude(loop=loop)
+        .order_by("exercise__slug", "-scheduled_at")
+        .values_list("exercise__slug", "interviewer_id")
+    )
+    usual: dict[str, int] = {}
+    for slug, interviewer_id in recent:
+        usual.setdefault(slug, interviewer_id)
+    return usual
 
 
 def uncovered_dimensions(*, loop: Loop) -> list[Dimension]:
@@ -81,11 +126,10 @@ def plan_default_start(*, now: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
 
 
-def dimensions_uncovered(*, rubric: RubricVersion, rows) -> list:
+def dimensions_uncovered(*, rubric: RubricVersion, rows: Iterable[PlanRowState]) -> list[Dimension]:
     """Dimensions that none of the plan's included rows focuses on, as the form currently stands."""
     covered: set[str] = set()
     for row in rows:
-        include = row["include"].value() or row.locked
-        if include:
-            covered.update(str(pk) for pk in row["focus"].value() or [])
+        if row.included:
+            covered.update(row.focus_values)
     return [d for d in rubric.dimensions.all() if str(d.pk) not in covered]

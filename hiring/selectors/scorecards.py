@@ -6,13 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import User
-from django.shortcuts import get_object_or_404
 
 from hiring import policy
-from hiring.models import Interview, Loop, ObservedSignal, Rating, Scorecard
-from roles.models import RubricVersion
-from roles.selectors import level_rows_attach, rubric_with_content, signal_groups
+from hiring.models import Amendment, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.policy import AnyUser
+from roles.models import Dimension, Exercise, RubricVersion, Signal
+from roles.selectors import LevelRow, SignalGroup, dimension_levels, rubric_with_content, signal_groups
+
+
+class ScorecardHidden(Exception):
+    """The scorecard exists and the user has a part in its loop, but may not open it yet; says why."""
 
 
 def scorecard_due_at(interview: Interview) -> dt.datetime:
@@ -24,44 +27,80 @@ def scorecard_due_at(interview: Interview) -> dt.datetime:
         return dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
+@dataclass(frozen=True)
+class DimensionView:
+    """A rubric dimension with its levels, lowest first, and whether this interview focuses on it."""
+
+    dimension: Dimension
+    levels: list[LevelRow]
+    is_focus: bool
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    dimension: Dimension
+    rating: Rating | None
+    is_focus: bool
+
+
+@dataclass(frozen=True)
+class ObservedGroup:
+    kind: str
+    title: str
+    rows: list[tuple[Signal, ObservedSignal]]
+
+
 @dataclass
 class ScorecardPage:
     scorecard: Scorecard
     interview: Interview
     loop: Loop
     rubric: RubricVersion
-    focus_ids: set[int]
+    exercise: Exercise
+    dimensions: list[DimensionView]
     ratings: dict[int, Rating]
     observed: dict[int, ObservedSignal]
-    signal_groups: list
-    amendments: list
+    signal_groups: list[SignalGroup]
+    amendments: list[Amendment]
 
     @property
-    def rating_rows(self) -> list[tuple]:
-        """(dimension, rating or None, is focus) for every dimension, in rubric order."""
-        return [(d, self.ratings.get(d.pk), d.pk in self.focus_ids) for d in self.rubric.dimensions.all()]
+    def focus_ids(self) -> set[int]:
+        return {view.dimension.pk for view in self.dimensions if view.is_focus}
 
     @property
-    def observed_rows(self) -> list[tuple]:
-        """(kind title, [(signal, observation)]) for the signals the interviewer saw, red flags first."""
+    def focus_dimensions(self) -> list[DimensionView]:
+        return [view for view in self.dimensions if view.is_focus]
+
+    @property
+    def rating_rows(self) -> list[RatingRow]:
+        """Every dimension with its rating (or None) and whether it is a focus, in rubric order."""
+        return [RatingRow(v.dimension, self.ratings.get(v.dimension.pk), v.is_focus) for v in self.dimensions]
+
+    @property
+    def observed_rows(self) -> list[ObservedGroup]:
+        """The signals the interviewer saw, by kind, red flags first."""
         order = {"red_flag": 0, "strong": 1, "weak": 2}
         groups = sorted(self.signal_groups, key=lambda g: order[g.kind])
         return [
-            (g.kind, g.title, [(s, self.observed[s.pk]) for s in g.signals if s.pk in self.observed]) for g in groups
+            ObservedGroup(g.kind, g.title, [(s, self.observed[s.pk]) for s in g.signals if s.pk in self.observed])
+            for g in groups
         ]
 
 
-def scorecard_page(*, user: User, scorecard_id: int) -> ScorecardPage:
-    """A scorecard the user may see, with its rubric, anchors, ratings, signals and history."""
-    scorecard = get_object_or_404(
-        policy.scorecards_visible_to(user).select_related(
+def scorecard_page(*, user: AnyUser, scorecard_id: int) -> ScorecardPage:
+    """A scorecard the user may see, with its rubric, anchors, ratings, signals and history.
+
+    Raises ``Scorecard.DoesNotExist`` when the user may not see it (``scorecard_hidden_reason`` tells why)."""
+    scorecard = (
+        policy.scorecards_visible_to(user)
+        .select_related(
             "interview__loop__candidate",
             "interview__loop__rubric__role",
             "interview__loop__hiring_manager",
             "interview__interviewer",
             "interview__exercise",
-        ),
-        pk=scorecard_id,
+        )
+        .get(pk=scorecard_id)
     )
     return scorecard_page_for(scorecard)
 
@@ -69,13 +108,15 @@ def scorecard_page(*, user: User, scorecard_id: int) -> ScorecardPage:
 def scorecard_page_for(scorecard: Scorecard) -> ScorecardPage:
     interview = scorecard.interview
     rubric = rubric_with_content(RubricVersion.objects.filter(pk=interview.loop.rubric_id)).get()
-    level_rows_attach(rubric=rubric)
+    focus_ids = set(interview.focus_dimensions.values_list("pk", flat=True))
+    levels = dimension_levels(rubric=rubric, highest_first=False)
     return ScorecardPage(
         scorecard=scorecard,
         interview=interview,
         loop=interview.loop,
         rubric=rubric,
-        focus_ids=set(interview.focus_dimensions.values_list("pk", flat=True)),
+        exercise=interview.exercise,
+        dimensions=[DimensionView(d, levels[d.pk], d.pk in focus_ids) for d in rubric.dimensions.all()],
         ratings={rating.dimension_id: rating for rating in scorecard.ratings.all()},
         observed={o.signal_id: o for o in scorecard.observed_signals.all()},
         signal_groups=signal_groups(rubric=rubric),
@@ -83,7 +124,19 @@ def scorecard_page_for(scorecard: Scorecard) -> ScorecardPage:
     )
 
 
-def scorecard_hidden_reason(*, user: User, scorecard_id: int) -> str | None:
+def scorecard_visible_page(*, user: AnyUser, scorecard_id: int) -> ScorecardPage:
+    """``scorecard_page``, or ``ScorecardHidden`` with the reason when the user has a part in the loop
+    but may not open this scorecard yet; ``Scorecard.DoesNotExist`` when they have none."""
+    try:
+        return scorecard_page(user=user, scorecard_id=scorecard_id)
+    except Scorecard.DoesNotExist:
+        reason = scorecard_hidden_reason(user=user, scorecard_id=scorecard_id)
+        if reason:
+            raise ScorecardHidden(reason) from None
+        raise
+
+
+def scorecard_hidden_reason(*, user: AnyUser, scorecard_id: int) -> str | None:
     """Why someone with a part in the loop cannot open this scorecard yet (None: they have no part in it, a 404)."""
     scorecard = (
         Scorecard.objects.filter(pk=scorecard_id, interview__loop__in=policy.loops_visible_to(user))

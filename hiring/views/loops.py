@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from hiring import policy
 from hiring.forms import LoopCreateForm, PlanRowForm
-from hiring.models import Loop
+from hiring.models import Interview, Loop
 from hiring.selectors.loops import (
     dimensions_uncovered,
     hiring_managers,
@@ -23,9 +24,16 @@ from hiring.selectors.loops import (
     loop_interviews_for,
     plan_default_start,
     uncovered_dimensions,
+    usual_interviewers,
 )
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from roles.selectors import current_rubrics
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # behind login_required
+    return user
 
 
 @login_required
@@ -35,7 +43,7 @@ def loop_new(request: HttpRequest) -> HttpResponse:
     form = LoopCreateForm(request.POST or None, rubrics=current_rubrics(), hiring_managers=hiring_managers())
     if request.method == "POST" and form.is_valid():
         try:
-            loop = loop_create(**form.cleaned_data, by=request.user)
+            loop = loop_create(**form.cleaned_data, by=_user(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -72,7 +80,13 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
         return render(
             request,
             "hiring/loop_plan.html",
-            {"loop": loop, "rows": _plan_rows(request, loop, bound=False), "uncovered": [], "decided": True},
+            {
+                "loop": loop,
+                "rows": _plan_rows(request, loop, bound=False),
+                "uncovered": [],
+                "decided": True,
+                "time_zone": timezone.get_current_timezone_name(),
+            },
             status=409,
         )
     if request.method == "POST" and all(row.is_valid() for row in rows):
@@ -91,7 +105,7 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
             row.interview for row in rows if row.interview and not row.locked and not row.cleaned_data["include"]
         ]
         try:
-            loop_plan_save(loop=loop, rows=plan, removed=removed, by=request.user)
+            loop_plan_save(loop=loop, rows=plan, removed=removed, by=_user(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -107,7 +121,13 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
     return render(
         request,
         "hiring/loop_plan.html",
-        {"loop": loop, "rows": rows, "uncovered": uncovered, "decided": decided},
+        {
+            "loop": loop,
+            "rows": rows,
+            "uncovered": uncovered,
+            "decided": decided,
+            "time_zone": timezone.get_current_timezone_name(),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -118,15 +138,19 @@ def _plan_rows(request: HttpRequest, loop: Loop, *, bound: bool = True) -> list[
     The first interview of an exercise keeps the exercise's prefix, so a form opened before the
     plan was first saved still posts to the same rows; a repeated exercise's rows are keyed by interview.
     """
-    interviews: dict[int, list] = {}
-    for interview in sorted(loop.interviews.all(), key=lambda i: i.pk):
-        interviews.setdefault(interview.exercise_id, []).append(interview)
+    interviews: dict[int, list[Interview]] = {}
+    for existing in sorted(loop.interviews.all(), key=lambda i: i.pk):
+        interviews.setdefault(existing.exercise_id, []).append(existing)
     dimensions = loop.rubric.dimensions.all()
     panel = interviewers(loop=loop)
+    people = [user for user in panel if user.pk != loop.hiring_manager_id]
+    usual = usual_interviewers(loop=loop, panel=people)
     default_time = plan_default_start(now=timezone.now())
     rows = []
     for index, exercise in enumerate(loop.rubric.exercises.all()):
-        for position, interview in enumerate(interviews.get(exercise.pk) or [None]):
+        planned: list[Interview | None] = list(interviews.get(exercise.pk, [])) or [None]
+        for position, interview in enumerate(planned):
+            initial: dict[str, object]
             if interview:
                 initial = {
                     "include": True,
@@ -135,15 +159,20 @@ def _plan_rows(request: HttpRequest, loop: Loop, *, bound: bool = True) -> list[
                     "focus": [d.pk for d in interview.focus_dimensions.all()],
                 }
             else:
+                # Who ran this exercise last for the role, else the interviewers in turn: a start to adjust.
+                fallback = people[index % len(people)].pk if people else None
                 initial = {
                     "include": not exercise.optional and not interviews,
+                    "interviewer": usual.get(exercise.slug, fallback),
                     "scheduled_at": default_time + dt.timedelta(hours=index),
                     "focus": [d.pk for d in exercise.dimensions.all()],
                 }
             rows.append(
                 PlanRowForm(
                     request.POST if bound and request.method == "POST" else None,
-                    prefix=f"exercise-{exercise.pk}" if position == 0 else f"interview-{interview.pk}",
+                    prefix=f"exercise-{exercise.pk}"
+                    if position == 0 or interview is None
+                    else f"interview-{interview.pk}",
                     initial=initial,
                     exercise=exercise,
                     interview=interview,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from hiring import policy
 from hiring.forms import AmendForm, ScorecardForm
-from hiring.models import Loop
-from hiring.selectors.scorecards import scorecard_hidden_reason, scorecard_page
+from hiring.models import Loop, Scorecard
+from hiring.selectors.scorecards import ScorecardHidden, ScorecardPage, scorecard_visible_page
 from hiring.services import scorecards as scorecard_services
 from hiring.services.scorecard_views import scorecard_views_record
 from hiring.views.pending_posts import keeps_post_when_signed_out, pending_post_take
@@ -20,20 +21,49 @@ from hiring.views.pending_posts import keeps_post_when_signed_out, pending_post_
 # Scorecards --------------------------------------------------------------------------------------
 
 
-def _scorecard_page_or_hidden(request: HttpRequest, scorecard_id: int):
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # behind keeps_post_when_signed_out, which lets only the signed-in through
+    return user
+
+
+def _page(request: HttpRequest, scorecard_id: int) -> ScorecardPage:
+    """The scorecard's page; 403 with the reason when it is hidden from someone on the loop, else 404."""
     try:
-        return scorecard_page(user=request.user, scorecard_id=scorecard_id)
-    except Http404:
-        reason = scorecard_hidden_reason(user=request.user, scorecard_id=scorecard_id)
-        if reason:
-            raise PermissionDenied(reason) from None
-        raise
+        return scorecard_visible_page(user=request.user, scorecard_id=scorecard_id)
+    except ScorecardHidden as hidden:
+        raise PermissionDenied(str(hidden)) from None
+    except Scorecard.DoesNotExist:
+        raise Http404("No such scorecard.") from None
+
+
+def _refilled(form_class: type[ScorecardForm], data: QueryDict, page: ScorecardPage, *, revision: int) -> ScorecardForm:
+    """The posted text bound again on top of the scorecard's current revision, so saving again keeps it."""
+    kept = data.copy()
+    kept["revision"] = str(revision)
+    form = form_class(kept, page=page)
+    form.is_valid()
+    return form
+
+
+def _save_draft(request: HttpRequest, page: ScorecardPage, form: ScorecardForm) -> Scorecard:
+    return scorecard_services.scorecard_save_draft(
+        scorecard=page.scorecard,
+        by=_user(request),
+        revision=form.cleaned_data["revision"],
+        data=form.to_input(),
+        tab=form.cleaned_data["tab"],
+    )
+
+
+def _saved_at(scorecard: Scorecard) -> str:
+    return timezone.localtime(scorecard.updated_at).strftime("%H:%M:%S")
 
 
 @keeps_post_when_signed_out
 def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
-    page = _scorecard_page_or_hidden(request, scorecard_id)
-    scorecard_views_record(viewer=request.user, scorecards=[page.scorecard])
+    page = _page(request, scorecard_id)
+    scorecard_views_record(viewer=_user(request), scorecards=[page.scorecard])
     can_edit = policy.can_edit_scorecard(request.user, page.scorecard)
     editable = can_edit and not page.scorecard.is_submitted and page.loop.status != Loop.Status.DECIDED
     status = 200
@@ -58,20 +88,16 @@ def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     )
 
 
-def _kept_for_amendment(request: HttpRequest, page, data: QueryDict) -> HttpResponse:
+def _kept_for_amendment(request: HttpRequest, page: ScorecardPage, data: QueryDict) -> HttpResponse:
     """Text typed for a scorecard submitted (or whose loop was decided) meanwhile: keep it on screen, say what to do."""
-    kept = data.copy()
-    kept["revision"] = str(page.scorecard.revision)
     if page.scorecard.is_submitted:
-        form = AmendForm(kept, page=page)
-        form.is_valid()
+        form = _refilled(AmendForm, data, page, revision=page.scorecard.revision)
         form.kept_message = (
             "Not saved: this scorecard was submitted meanwhile (in another tab or window). "
             "Your text is kept below; give a reason to save it as an amendment."
         )
         return render(request, "hiring/scorecard_amend.html", {"page": page, "form": form}, status=409)
-    form = ScorecardForm(kept, page=page)
-    form.is_valid()
+    form = _refilled(ScorecardForm, data, page, revision=page.scorecard.revision)
     form.kept_message = (
         "Not saved: this loop is decided, so drafts can no longer be saved or submitted. Your text is shown below."
     )
@@ -83,7 +109,9 @@ def _kept_for_amendment(request: HttpRequest, page, data: QueryDict) -> HttpResp
     )
 
 
-def _scorecard_post(request, page, data, *, action: str, restored: bool = False) -> tuple[ScorecardForm, int]:
+def _scorecard_post(
+    request: HttpRequest, page: ScorecardPage, data: QueryDict, *, action: str, restored: bool = False
+) -> tuple[ScorecardForm, int]:
     form = ScorecardForm(data, page=page)
     if not form.is_valid():
         return form, 400
@@ -91,31 +119,21 @@ def _scorecard_post(request, page, data, *, action: str, restored: bool = False)
         if action == "submit":
             scorecard_services.scorecard_submit(
                 scorecard=page.scorecard,
-                by=request.user,
+                by=_user(request),
                 revision=form.cleaned_data["revision"],
                 data=form.to_input(),
                 tab=form.cleaned_data["tab"],
             )
             messages.success(request, "Scorecard submitted. You can now see your colleagues' scorecards for this loop.")
         else:
-            saved = scorecard_services.scorecard_save_draft(
-                scorecard=page.scorecard,
-                by=request.user,
-                revision=form.cleaned_data["revision"],
-                data=form.to_input(),
-                tab=form.cleaned_data["tab"],
-            )
-            when = timezone.localtime(saved.updated_at).strftime("%H:%M:%S")
+            when = _saved_at(_save_draft(request, page, form))
             if restored:
                 messages.success(request, f"Restored what you typed before you were signed out; draft saved at {when}.")
             else:
                 messages.success(request, f"Draft saved at {when}.")
         return form, 302
     except scorecard_services.ScorecardConflict as conflict:
-        fresh = data.copy()
-        fresh["revision"] = str(conflict.scorecard.revision)
-        form = ScorecardForm(fresh, page=page)
-        form.is_valid()
+        form = _refilled(ScorecardForm, data, page, revision=conflict.scorecard.revision)
         form.conflict = conflict
         return form, 409
     except ValidationError as error:
@@ -127,7 +145,7 @@ def _scorecard_post(request, page, data, *, action: str, restored: bool = False)
 @keeps_post_when_signed_out
 def scorecard_autosave(request: HttpRequest, scorecard_id: int) -> JsonResponse:
     try:
-        page = _scorecard_page_or_hidden(request, scorecard_id)
+        page = _page(request, scorecard_id)
     except PermissionDenied:
         return JsonResponse({"error": "forbidden", "message": "This is not your scorecard."}, status=403)
     except Http404:
@@ -138,35 +156,23 @@ def scorecard_autosave(request: HttpRequest, scorecard_id: int) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"error": "invalid", "message": "Not saved: " + _first_errors(form)}, status=400)
     try:
-        saved = scorecard_services.scorecard_save_draft(
-            scorecard=page.scorecard,
-            by=request.user,
-            revision=form.cleaned_data["revision"],
-            data=form.to_input(),
-            tab=form.cleaned_data["tab"],
-        )
+        saved = _save_draft(request, page, form)
     except scorecard_services.ScorecardConflict as conflict:
         return JsonResponse(
             {"error": "conflict", "message": str(conflict), "revision": conflict.scorecard.revision}, status=409
         )
     except ValidationError as error:
         return JsonResponse({"error": "invalid", "message": "Not saved: " + " ".join(error.messages)}, status=400)
-    return JsonResponse(
-        {
-            "saved": True,
-            "revision": saved.revision,
-            "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M:%S"),
-        }
-    )
+    return JsonResponse({"saved": True, "revision": saved.revision, "saved_at": _saved_at(saved)})
 
 
-def _first_errors(form) -> str:
+def _first_errors(form: ScorecardForm) -> str:
     return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
 
 @keeps_post_when_signed_out
 def scorecard_amend(request: HttpRequest, scorecard_id: int) -> HttpResponse:
-    page = _scorecard_page_or_hidden(request, scorecard_id)
+    page = _page(request, scorecard_id)
     if not policy.can_edit_scorecard(request.user, page.scorecard):
         raise PermissionDenied("Only the interviewer who ran this interview can amend its scorecard.")
     if not page.scorecard.is_submitted:
@@ -183,7 +189,7 @@ def scorecard_amend(request: HttpRequest, scorecard_id: int) -> HttpResponse:
             try:
                 scorecard_services.scorecard_amend(
                     scorecard=page.scorecard,
-                    by=request.user,
+                    by=_user(request),
                     revision=form.cleaned_data["revision"],
                     data=form.to_input(),
                     reason=form.cleaned_data["reason"],

@@ -1,3 +1,44 @@
+// The scorecard page: kit beside the form on a wide screen (folded above it on a phone), the chosen
+// level's anchor, "evidence required" at the ends of the scale, and the sticky bar's progress.
+(() => {
+  const kit = document.getElementById("kit");
+  if (kit) {
+    const wide = window.matchMedia("(min-width: 992px)");
+    const place = () => {
+      kit.open = wide.matches;
+    };
+    place();
+    wide.addEventListener("change", place);
+  }
+  const form = document.getElementById("scorecard-form");
+  if (!form) return;
+  const ends = [form.dataset.scaleMin, form.dataset.scaleMax];
+  const scored = document.getElementById("scorecard-scored");
+  const refreshDimension = (fieldset) => {
+    const chosen = fieldset.querySelector("input[type=radio]:checked");
+    const anchor = fieldset.querySelector(".sc-anchor");
+    if (anchor) {
+      anchor.textContent = chosen ? chosen.dataset.anchor : "Choose a level to see its anchor.";
+    }
+    const required = fieldset.querySelector(".sc-required");
+    if (required) {
+      required.hidden = !(chosen && ends.includes(chosen.value));
+    }
+  };
+  const refreshProgress = () => {
+    if (!scored) return;
+    const focus = form.querySelectorAll("fieldset[data-focus]");
+    scored.textContent = Array.from(focus).filter((f) => f.querySelector("input[type=radio]:checked")).length;
+  };
+  form.addEventListener("change", (event) => {
+    const fieldset = event.target.closest(".sc-dim");
+    if (fieldset && event.target.type === "radio") {
+      refreshDimension(fieldset);
+      refreshProgress();
+    }
+  });
+})();
+
 // Autosave for the scorecard form: drafts go to the server as the interviewer types.
 // Without JavaScript the form still works through its Save draft and Submit buttons.
 //

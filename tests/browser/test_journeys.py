@@ -93,18 +93,24 @@ def test_recruiter_creates_and_plans_a_loop_then_exports_it(page: Page, log_in, 
     expect(warning).to_be_visible()
     for name in uncovered:
         expect(warning).to_contain_text(name)
-    expect(page.locator("#coverage-ok")).to_have_count(0)
+    expect(page.locator("#coverage-ok")).to_be_hidden()
     interviews = list(Interview.objects.filter(loop=loop).select_related("interviewer").order_by("scheduled_at"))
     assert [timezone.localtime(i.scheduled_at).replace(tzinfo=None) for i in interviews] == times
     assert [i.interviewer.get_full_name() for i in interviews] == [panel[n % len(panel)] for n in range(len(times))]
 
-    # Cover what is missing by adding it to the first interview's focus.
+    # Cover what is missing by adding it to the first interview's focus: the warning follows at once.
     first = rows.first
+    first.locator("details.plan-focus > summary").click()
     for name in uncovered:
         first.get_by_label(name, exact=True).check()
+    expect(page.locator("#coverage-ok")).to_be_visible()
+    expect(page.locator("#coverage-warning")).to_be_hidden()
+    first.get_by_label(uncovered[0], exact=True).uncheck()
+    expect(page.locator("#coverage-warning")).to_contain_text(uncovered[0])
+    first.get_by_label(uncovered[0], exact=True).check()
     page.get_by_role("button", name="Save plan").click()
     expect(page.locator("#coverage-ok")).to_be_visible()
-    expect(page.locator("#coverage-warning")).to_have_count(0)
+    expect(page.locator("#coverage-warning")).to_be_hidden()
     expect(page.get_by_text("Plan saved. Every rubric dimension is covered")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Pipeline").click()
@@ -152,40 +158,49 @@ def test_interviewer_scores_with_the_keyboard_and_sees_colleagues_after_submitti
     expect(page).to_have_url(re.compile(rf"/scorecards/{mine.pk}/$"))
     expect(page.get_by_role("heading", name=panel.loop.candidate.name, level=1)).to_be_visible()
 
-    # The kit opens in a new tab, at this interview's exercise.
-    with context.expect_page() as kit_info:
-        page.get_by_role("link", name="Open the interview kit for this exercise").click()
-    kit = kit_info.value
-    kit.wait_for_load_state()
-    assert kit.url.endswith(f"#exercise-{EXPERIMENTS}")
-    exercise = kit.locator(f"#exercise-{EXPERIMENTS}")
-    expect(exercise).to_be_visible()
-    expect(exercise.get_by_role("heading")).to_have_text(panel.interviews[EXPERIMENTS].exercise.title)
-    expect(exercise).to_contain_text("Mainly assesses")
-    expect(exercise).to_be_in_viewport()
-    screenshot(kit, "role-kit")
-    kit.close()
+    # The kit sits beside the form at 1280 px: the brief and the focus dimensions' anchors, no other tab.
+    exercise = panel.interviews[EXPERIMENTS].exercise
+    kit_box = page.locator("#kit").bounding_box()
+    form_box = page.locator("#scorecard-form").bounding_box()
+    assert kit_box["x"] + kit_box["width"] <= form_box["x"], "the kit is beside the form"
+    expect(page.locator("#kit")).to_contain_text(exercise.brief)
+    expect(page.locator("#kit")).to_contain_text(rigor.name)
+    # Its full guide opens at this exercise only.
+    page.get_by_role("link", name="Full interview guide for this exercise").click()
+    expect(page.locator(f"#exercise-{EXPERIMENTS}")).to_contain_text("Mainly assesses")
+    expect(page.locator(".kit-block[id^=exercise-]")).to_have_count(1)
+    expect(page.get_by_text("derived", exact=True)).to_have_count(0)
+    screenshot(page, "role-kit")
+    page.go_back()
 
-    # Keyboard only: Tab to each radio group, Space and arrow keys to choose, type the evidence.
-    page.bring_to_front()
+    # Keyboard only. Key takeaways come first; then Tab to each radio group, Space and arrows to choose.
+    tab_until(page, "el.name === 'key_takeaways'")
+    page.keyboard.type(takeaways)
     tab_until(page, f"el.name === 'score_{rigor.pk}'")
-    # Levels are listed highest first; Tab enters an unanswered group at its first option.
-    assert focused(page, "value") == str(panel.rubric.scale_max)
+    # Levels run lowest first, in one row; Tab enters an unanswered group at its first option.
+    assert focused(page, "value") == str(panel.rubric.scale_min)
     page.keyboard.press("Space")
-    page.keyboard.press("ArrowDown")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
     expect(page.locator(f"input[name=score_{rigor.pk}][value='4']")).to_be_checked()
+    above = panel.rubric.scale_levels.get(value=4).label
+    expect(page.locator(f"#id_score_{rigor.pk}_anchor")).to_contain_text(above)
+    expect(page.locator("#scorecard-progress")).to_have_text("1 of 2 focus dimensions scored")
+    expect(page.locator(f"#id_evidence_{rigor.pk}_required")).to_be_hidden()
     tab_until(page, f"el.name === 'evidence_{rigor.pk}'", limit=3)
     page.keyboard.type(rigor_evidence)
 
     tab_until(page, f"el.name === 'score_{communication.pk}'")
-    assert focused(page, "value") == "5"
     page.keyboard.press("Space")
+    with page.expect_response(
+        lambda r: _autosave_holds(r, rigor_evidence, takeaways, f'name="score_{communication.pk}"\r\n\r\n5')
+    ) as saved:
+        for _ in range(4):
+            page.keyboard.press("ArrowRight")
     expect(page.locator(f"input[name=score_{communication.pk}][value='5']")).to_be_checked()
-    # A 5 is at the end of the scale: leave its evidence empty for now, submitting must refuse it.
-
-    tab_until(page, "el.name === 'key_takeaways'")
-    with page.expect_response(lambda r: _autosave_holds(r, rigor_evidence, takeaways)) as saved:
-        page.keyboard.type(takeaways)
+    # A 5 is at the end of the scale: "evidence required" shows at once; submitting without it must refuse.
+    expect(page.locator(f"#id_evidence_{communication.pk}_required")).to_be_visible()
+    expect(page.locator("#scorecard-progress")).to_have_text("2 of 2 focus dimensions scored")
     assert saved.value.ok
     expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Draft saved at \d\d:\d\d:\d\d\.$"))
 

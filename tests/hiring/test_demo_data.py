@@ -95,4 +95,4 @@ def test_the_demo_accounts_log_in_and_the_interviewer_has_scorecards_to_write_on
     assert page.status_code == 200
     dimension = scorecard.interview.focus_dimensions.first()
     values = re.findall(rf'name="score_{dimension.pk}" value="([^"]+)"', page.content.decode())
-    assert values == ["4", "3", "2", "1", "0", "na"]
+    assert values == ["0", "1", "2", "3", "4", "na"]  # one row of levels, lowest on the left

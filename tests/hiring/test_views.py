@@ -428,7 +428,7 @@ def test_the_coverage_warning_disappears_once_every_dimension_is_in_a_focus(logi
 
     assert response.status_code == 200
     assert _coverage_warning(response) == ""
-    assert 'id="coverage-ok"' in response.content.decode()
+    assert 'id="coverage-ok">' in response.content.decode()  # shown, not hidden
     assert "Every rubric dimension is covered by an interview." in _text(response)
     assert Interview.objects.filter(loop=lead_loop).count() == 3  # the same interviews, updated
     assert uncovered_dimensions(loop=lead_loop) == []
@@ -491,11 +491,11 @@ def _real_interview(slug: str, exercise_slug: str, *, other_roles: tuple[str, ..
 @pytest.mark.parametrize(
     ("slug", "exercise_slug", "levels"),
     [
-        ("principal-ml-scientist", "end-to-end-ml-feature-design", [5, 4, 3, 2, 1]),
-        ("principal-research-scientist", "research-to-production-case-study", [4, 3, 2, 1, 0]),
+        ("principal-ml-scientist", "end-to-end-ml-feature-design", [1, 2, 3, 4, 5]),
+        ("principal-research-scientist", "research-to-production-case-study", [0, 1, 2, 3, 4]),
     ],
 )
-def test_the_scorecard_form_shows_each_levels_anchor_beside_its_number(login, slug, exercise_slug, levels):
+def test_the_scorecard_form_offers_each_level_with_its_anchor(login, slug, exercise_slug, levels):
     interview = _real_interview(slug, exercise_slug)
     document = _fixture(slug)
     labels = document["rubric"]["scale"]["labels"]
@@ -509,15 +509,14 @@ def test_the_scorecard_form_shows_each_levels_anchor_beside_its_number(login, sl
     for dimension_slug in focus:
         dimension = Dimension.objects.get(rubric=interview.loop.rubric, slug=dimension_slug)
         anchors = {a["level"]: a["text"] for a in dimensions[dimension_slug]["anchors"]}
-        expected = [
-            (
-                str(level),
-                " ".join(f"{level} · {labels[str(level)]}{f' — {anchors[level]}' if level in anchors else ''}".split()),
-            )
-            for level in levels
-        ]
-        expected.append(("na", "Not assessed (does not count as a low score)"))
+        expected = [(str(level), f"{level} {labels[str(level)]}") for level in levels] + [("na", "Not assessed")]
         assert form.options(f"score_{dimension.pk}") == expected, dimension_slug
+        # Choosing a level shows its anchor under the row (scorecard.js reads it from the radio button).
+        shown = [c.get("data-anchor") for c in form.controls if c.get("name") == f"score_{dimension.pk}"][:-1]
+        assert shown == [
+            " ".join(f"{labels[str(level)]}{f' — {anchors[level]}' if level in anchors else ''}".split())
+            for level in levels
+        ], dimension_slug
     assert len(focus) >= 2
     assert len(anchors) == 3
 
@@ -547,7 +546,7 @@ def test_the_scorecard_form_lists_the_roles_own_signals_only_and_links_to_the_ki
     assert shown == {" ".join(text.split()) for text in own}
     text = _text(response)
     assert not [signal for signal in others if " ".join(signal.split()) in text]
-    assert f'href="/roles/{slug}/?version=1#exercise-{exercise_slug}"' in response.content.decode()
+    assert f'href="/roles/{slug}/?version=1&amp;exercise={exercise_slug}"' in response.content.decode()
 
 
 def test_a_draft_is_shown_again_with_what_was_saved(owner, scorecard):
@@ -576,7 +575,7 @@ def test_an_optional_dimension_scored_0_opens_the_optional_section(login):
     content = login(interview.interviewer).get(_url(interview.scorecard)).content.decode()
 
     assert _Form(content).checked(f"score_{optional.pk}") == {"0"}
-    assert re.search(r'<details class="mb-3"\s*open>', content)
+    assert re.search(r'<details class="mb-3 sc-fold"\s*open>', content)
 
 
 # Saving and submitting --------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.db import connection
@@ -169,7 +170,7 @@ def test_kit_shows_the_scale_its_labels_rationale_and_what_to_assess(principal_k
     scale = document["rubric"]["scale"]
     for value, label in scale["labels"].items():
         assert f'<span class="badge text-bg-light border">{value}</span> {escape(label)}' in principal_kit
-    assert escape(scale["rationale"]) in principal_kit
+    assert escape(scale["rationale"]) not in principal_kit  # provenance, for staff (below)
     assert "scale 1–5" in principal_kit
     assert escape(document["role"]["title"]) in principal_kit
     assert escape(document["role"]["purpose"]) in principal_kit
@@ -182,9 +183,14 @@ def test_kit_shows_the_scale_its_labels_rationale_and_what_to_assess(principal_k
 # --- the kit of a 0–4 role and of a role with derived anchors -------------------------------------------
 
 
-def test_kit_of_a_0_to_4_role_shows_levels_0_to_4_and_marks_derived_anchors(signed_in):
+@pytest.fixture
+def staff(db, login):
+    return login(UserFactory(is_staff=True))
+
+
+def test_kit_of_a_0_to_4_role_shows_levels_0_to_4_and_marks_derived_anchors(staff):
     roles_load(paths=[real_path("principal-research-scientist")])
-    html = _page(signed_in, _kit_url("principal-research-scientist"))
+    html = _page(staff, _kit_url("principal-research-scientist"), provenance="1")
 
     rubric = real_document("principal-research-scientist")["rubric"]
     assert "scale 0–4" in html
@@ -199,9 +205,9 @@ def test_kit_of_a_0_to_4_role_shows_levels_0_to_4_and_marks_derived_anchors(sign
         assert block.count(BETWEEN) == 2  # levels 1 and 3
 
 
-def test_kit_marks_only_the_derived_anchors_of_a_mixed_role(signed_in):
+def test_kit_marks_only_the_derived_anchors_of_a_mixed_role(staff):
     roles_load(paths=[real_path("senior-ml-scientist")])
-    html = _page(signed_in, _kit_url("senior-ml-scientist"))
+    html = _page(staff, _kit_url("senior-ml-scientist"), provenance="1")
 
     for dimension in real_document("senior-ml-scientist")["rubric"]["dimensions"]:
         block = _dimension_block(html, dimension["slug"])
@@ -210,6 +216,51 @@ def test_kit_marks_only_the_derived_anchors_of_a_mixed_role(signed_in):
             assert marked == (anchor["source"] == "derived"), anchor
             assert escape(anchor["text"]) in block
         assert block.count(DERIVED_BADGE) == 1
+
+
+# --- the interview guide for interviewers, provenance one click away for staff --------------------------------
+
+
+def test_an_interviewer_sees_the_guide_without_provenance_even_when_asking_for_it(signed_in):
+    roles_load(paths=[real_path("principal-research-scientist")])
+    document = real_document("principal-research-scientist")
+
+    html = _page(signed_in, _kit_url("principal-research-scientist"), provenance="1")
+
+    assert DERIVED_BADGE not in html
+    assert escape(document["rubric"]["scale"]["rationale"]) not in html
+    assert "from blueprint" not in html
+    assert "Show where this kit comes from" not in html
+    anchor = document["rubric"]["dimensions"][0]["anchors"][0]["text"]
+    assert escape(anchor) in html  # the anchors themselves are the guide
+
+
+def test_staff_reach_the_provenance_in_one_click(staff):
+    roles_load(paths=[real_path("principal-research-scientist")])
+    document = real_document("principal-research-scientist")
+
+    plain = _page(staff, _kit_url("principal-research-scientist"), version="1")
+    assert DERIVED_BADGE not in plain
+    link = re.search(r'<a href="([^"]+)">Show where this kit comes from</a>', plain).group(1)
+    shown = _page(staff, _kit_url("principal-research-scientist") + html_unescape(link))
+
+    assert DERIVED_BADGE in shown
+    assert escape(document["rubric"]["scale"]["rationale"]) in shown
+    assert "from blueprint <code>" in shown
+
+
+def test_the_kit_of_one_exercise_shows_it_and_the_dimensions_it_assesses_only(signed_in):
+    roles_load(paths=[real_path("principal-ml-scientist")])
+    rubric = real_document("principal-ml-scientist")["rubric"]
+    exercise, other = rubric["exercises"][0], rubric["exercises"][1]
+
+    html = _page(signed_in, _kit_url("principal-ml-scientist"), version="1", exercise=exercise["slug"])
+
+    assert f'id="exercise-{exercise["slug"]}"' in html
+    assert f'id="exercise-{other["slug"]}"' not in html
+    shown = set(re.findall(r'class="kit-block mb-3" id="dimension-([\w-]+)"', html))
+    assert shown == set(exercise["dimensions"])
+    assert signed_in.get(_kit_url("principal-ml-scientist"), {"exercise": "no-such-exercise"}).status_code == 404
 
 
 # --- versions -----------------------------------------------------------------------------------------

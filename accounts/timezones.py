@@ -1,0 +1,49 @@
+"""Which time zone a request's times are entered and shown in: the profile's, else the browser's, else the site's."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from accounts.models import Profile, known_time_zones
+
+# static/js/timezone.js writes the browser's zone (Intl.DateTimeFormat().resolvedOptions().timeZone) here.
+BROWSER_ZONE_COOKIE = "browser_tz"
+
+
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """The zone of a known IANA name; None for a blank, unknown or hostile value (a cookie is user input)."""
+    if not name or len(name) > 64 or name not in known_time_zones():
+        return None
+    return zoneinfo.ZoneInfo(name)
+
+
+def request_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        chosen = Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first()
+        zone = zone_named(chosen)
+        if zone is not None:
+            return zone
+    return zone_named(request.COOKIES.get(BROWSER_ZONE_COOKIE))
+
+
+class TimeZoneMiddleware:
+    """Activates the request's zone (after authentication); settings.TIME_ZONE when none is known."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = request_zone(request)
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
