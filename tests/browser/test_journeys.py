@@ -109,7 +109,7 @@ def test_recruiter_creates_and_plans_a_loop_then_exports_it(page: Page, log_in, 
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Pipeline").click()
     expect(page.get_by_role("heading", name="Pipeline", level=1)).to_be_visible()
-    expect(page.get_by_role("link", name=candidate)).to_be_visible()
+    expect(page.get_by_role("link", name=candidate, exact=True)).to_be_visible()
     screenshot(page, "pipeline")
 
     with page.expect_download() as download_info:
