@@ -15,6 +15,7 @@ urlpatterns = [
     path("loops/<int:loop_id>/", loops.loop_detail, name="loop_detail"),
     path("loops/<int:loop_id>/plan/", loops.loop_plan, name="loop_plan"),
     path("loops/<int:loop_id>/debrief/", debrief.loop_debrief, name="loop_debrief"),
+    path("interviews/open/", home.my_interviews, name="my_interviews"),
     path("scorecards/submitted/", home.my_scorecards, name="my_scorecards"),
     path("scorecards/<int:scorecard_id>/", scorecards.scorecard, name="scorecard"),
     path("scorecards/<int:scorecard_id>/autosave/", scorecards.scorecard_autosave, name="scorecard_autosave"),

@@ -120,6 +120,7 @@ def level_class(score: int, *, scale_min: int, scale_max: int) -> str:
 class Cell:
     dimension: Dimension
     rating: Rating | None
+    css: str = "level-none"  # the score's colour class (level_class), for the matrix
 
     @property
     def anchor_id(self) -> str:
@@ -148,6 +149,18 @@ class DimensionSummary:
     @property
     def label(self) -> str:
         return CLASSIFICATIONS[self.stats.classification]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    row: PanelRow
+    cell: Cell
+
+
+@dataclass(frozen=True)
+class DimensionEvidence:
+    summary: DimensionSummary
+    items: list[EvidenceItem]
 
 
 @dataclass
@@ -213,6 +226,15 @@ class Debrief:
     @property
     def signal_counts(self) -> dict[str, int]:
         return {kind: len(items) for kind, items in self.observations.items()}
+
+    @property
+    def evidence_by_dimension(self) -> list[DimensionEvidence]:
+        """Per dimension (rubric order), each interviewer's rating and evidence, side by side; unrated left out."""
+        columns = [
+            DimensionEvidence(summary, [EvidenceItem(row, row.cells[i]) for row in self.rows if row.cells[i].rating])
+            for i, summary in enumerate(self.dimensions)
+        ]
+        return [column for column in columns if column.items]
 
     @property
     def signal_sections(self) -> list[tuple[str, str, list[Observation]]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,8 +19,13 @@ from hiring.services.decisions import DecisionConflict, loop_decide, loop_decisi
 from hiring.services.scorecard_views import scorecard_views_record
 
 
-def _loop_for_debrief(request: HttpRequest, loop_id: int):
-    loop = loop_get(user=request.user, loop_id=loop_id)
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # every view here is login_required
+    return request.user
+
+
+def _loop_for_debrief(request: HttpRequest, loop_id: int) -> Loop:
+    loop = loop_get(user=_user(request), loop_id=loop_id)
     if not policy.can_view_debrief(request.user, loop):
         raise PermissionDenied("The debrief opens to interviewers once their own scorecard for this loop is submitted.")
     return loop
@@ -30,7 +36,7 @@ def _decide(request: HttpRequest, loop: Loop, form: DecisionForm) -> tuple[bool,
     if not form.is_valid():
         return False, 400
     try:
-        loop_decide(loop=loop, by=request.user, **form.cleaned_data)
+        loop_decide(loop=loop, by=_user(request), **form.cleaned_data)
     except DecisionConflict as conflict:
         messages.error(request, str(conflict))
         return False, 409
@@ -56,7 +62,7 @@ def _revisit(request: HttpRequest, loop: Loop, form: DecisionRevisitForm) -> tup
     try:
         decision = loop_decision_revisit(
             loop=loop,
-            by=request.user,
+            by=_user(request),
             supersedes=supersedes,
             outcome=form.cleaned_data["outcome"],
             rationale=form.cleaned_data["rationale"],
@@ -92,7 +98,7 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
     debrief = debrief_selectors.loop_debrief(loop=loop)
     if debrief.decision and not revisit.is_bound:
         revisit = DecisionRevisitForm(initial={"supersedes": debrief.decision.pk, "outcome": debrief.decision.outcome})
-    scorecard_views_record(viewer=request.user, scorecards=[row.scorecard for row in debrief.rows])
+    scorecard_views_record(viewer=_user(request), scorecards=[row.scorecard for row in debrief.rows])
     return render(
         request,
         "hiring/debrief.html",
@@ -114,5 +120,5 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
 def loop_summary(request: HttpRequest, loop_id: int) -> HttpResponse:
     loop = _loop_for_debrief(request, loop_id)
     debrief = debrief_selectors.loop_debrief(loop=loop)
-    scorecard_views_record(viewer=request.user, scorecards=[row.scorecard for row in debrief.rows])
+    scorecard_views_record(viewer=_user(request), scorecards=[row.scorecard for row in debrief.rows])
     return render(request, "hiring/summary.html", {"debrief": debrief})

@@ -1,28 +1,45 @@
-"""A person's home page and their submitted scorecards."""
+"""A person's home page, their open interviews and their submitted scorecards."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from hiring import policy
-from hiring.selectors.home import interviewer_home, submitted_interviews
+from hiring.selectors.home import HOME_LIST, home_page, interview_items, open_interviews, submitted_interviews
+
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # login_required
+    return request.user
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    sections = interviewer_home(user=request.user, now=timezone.now())
+    now = timezone.now()
+    page = home_page(user=_user(request), now=now)
     return render(
         request,
         "hiring/home.html",
-        {"sections": sections, "can_plan": policy.can_plan_loops(request.user), "now": timezone.now()},
+        {"home": page, "can_plan": policy.can_plan_loops(request.user), "now": now, "shown": HOME_LIST},
     )
 
 
 @login_required
+def my_interviews(request: HttpRequest) -> HttpResponse:
+    page = Paginator(open_interviews(user=_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    items = interview_items(page.object_list)
+    return render(request, "hiring/my_interviews.html", {"page": page, "items": items, "now": timezone.now()})
+
+
+@login_required
 def my_scorecards(request: HttpRequest) -> HttpResponse:
-    page = Paginator(submitted_interviews(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "hiring/my_scorecards.html", {"page": page})
+    page = Paginator(submitted_interviews(user=_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    items = interview_items(page.object_list)
+    return render(request, "hiring/my_scorecards.html", {"page": page, "items": items, "now": timezone.now()})

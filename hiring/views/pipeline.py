@@ -17,6 +17,16 @@ from hiring.selectors.loops import hiring_managers
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {("summary", "csv"), ("ratings", "csv"), ("summary", "json")}
+# One-click views above the filter form, each a query string of the form's own filters:
+# "awaiting decision" is a loop with every scorecard in and no decision yet (status "complete").
+QUICK_FILTERS = (
+    ("All loops", ""),
+    ("Awaiting decision", "status=complete"),
+    ("In progress", "status=in_progress"),
+    ("Decision changed since decided", "changed=on"),
+    ("Has a red flag", "red_flag=on"),
+    ("Decided", "status=decided"),
+)
 
 
 def _filter_form(request: HttpRequest) -> PipelineFilterForm:
@@ -29,7 +39,8 @@ def _filter_form(request: HttpRequest) -> PipelineFilterForm:
 def loop_pipeline(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     if not form.is_valid():
-        return render(request, "hiring/pipeline.html", {"form": form, "page": None}, status=400)
+        context = {"form": form, "page": None, "quick_filters": QUICK_FILTERS, "quick": None}
+        return render(request, "hiring/pipeline.html", context, status=400)
     filters = form.to_filter()
     columns = pipeline.dimension_columns(filters.role) if filters.role else []
     loops = pipeline.pipeline_loops(user=request.user, filters=filters)
@@ -40,7 +51,15 @@ def loop_pipeline(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hiring/pipeline.html",
-        {"form": form, "page": page, "rows": rows, "columns": columns, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "columns": columns,
+            "query": query.urlencode(),
+            "quick_filters": QUICK_FILTERS,
+            "quick": query.urlencode(),
+        },
     )
 
 

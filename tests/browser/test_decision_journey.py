@@ -13,7 +13,7 @@ from django.template.defaultfilters import floatformat
 from playwright.sync_api import Browser, Page, expect
 
 from hiring.models import Decision, Loop
-from tests.browser.conftest import E2E_DESIGN, PanelLoop, _context
+from tests.browser.conftest import E2E_DESIGN, HOME_HEADING, PanelLoop, _context
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def _sign_in(page: Page, username: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My interviews", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=HOME_HEADING, level=1)).to_be_visible()
 
 
 def _persona(browser: Browser, live_server, username: str) -> Page:

@@ -115,7 +115,7 @@ def test_recruiter_creates_and_plans_a_loop_then_exports_it(page: Page, log_in, 
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Pipeline").click()
     expect(page.get_by_role("heading", name="Pipeline", level=1)).to_be_visible()
-    expect(page.get_by_role("link", name=candidate)).to_be_visible()
+    expect(page.get_by_role("link", name=candidate, exact=True)).to_be_visible()
     screenshot(page, "pipeline")
 
     with page.expect_download() as download_info:
@@ -154,7 +154,7 @@ def test_interviewer_scores_with_the_keyboard_and_sees_colleagues_after_submitti
     to_write = page.get_by_role("region", name=re.compile("To write"))
     expect(to_write).to_contain_text(panel.loop.candidate.name)
     screenshot(page, "interviewer-home")
-    to_write.get_by_role("link", name=panel.loop.candidate.name).click()
+    to_write.get_by_role("link", name=f"Write scorecard for {panel.loop.candidate.name}").click()
     expect(page).to_have_url(re.compile(rf"/scorecards/{mine.pk}/$"))
     expect(page.get_by_role("heading", name=panel.loop.candidate.name, level=1)).to_be_visible()
 
@@ -277,8 +277,10 @@ def test_hiring_manager_reads_the_debrief_decides_and_prints(page: Page, log_in,
     rationale = "The rollback gap is a principal-level red flag; the panel split on production ML confirms it."
 
     log_in(page, panel.people.hiring_manager)
-    page.get_by_role("region", name="Open loops I run").get_by_role("link", name=loop.candidate.name).click()
-    page.get_by_role("link", name="Debrief").click()
+    # Home → debrief is one click: the loop waits in "Awaiting your decision", with how long it has waited.
+    awaiting = page.get_by_role("region", name=re.compile("Awaiting your decision"))
+    expect(awaiting).to_contain_text("waiting")
+    awaiting.get_by_role("link", name=f"Debrief of {loop.candidate.name}").click()
     expect(page).to_have_url(re.compile(rf"/loops/{loop.pk}/debrief/$"))
     expect(page.locator("#completeness")).to_contain_text("3 of 3")
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, Page, expect
 
 from hiring import policy
+from tests.browser.conftest import HOME_HEADING
 from tests.oidc import PASSWORD, TestProvider, running_provider
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,7 @@ def sign_in_at_provider(page: Page, login: str) -> None:
 
 
 def expect_home(page: Page, username: str) -> None:
-    expect(page.get_by_role("heading", name="My interviews", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=HOME_HEADING, level=1)).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_contain_text(username)
 
 
