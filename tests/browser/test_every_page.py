@@ -51,7 +51,6 @@ NOT_PAGES = {
 NOT_PAGE_PREFIXES = ("admin:", "api:")  # Django's admin; the JSON API and its generated reference (drf-spectacular)
 
 
-
 PAGE_STATE = """() => ({
   scroll: document.documentElement.scrollWidth,
   inner: window.innerWidth,
