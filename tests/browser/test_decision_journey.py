@@ -13,7 +13,7 @@ from django.template.defaultfilters import floatformat
 from playwright.sync_api import Browser, Page, expect
 
 from hiring.models import Decision, Loop
-from tests.browser.conftest import E2E_DESIGN, HOME_HEADING, PanelLoop, _context
+from tests.browser.conftest import DESKTOP, E2E_DESIGN, HOME_HEADING, PHONE, PanelLoop, _context
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -84,6 +84,10 @@ def test_an_amendment_after_the_decision_reaches_the_hiring_manager_who_resolves
     expect(changes).to_contain_text("Checked my notes")
     expect(changes.locator("tr").filter(has_text=f"{production.name}: score")).to_contain_text("5")
     expect(manager.locator("#loop-normalised-mean")).to_have_text(floatformat(AFTER, 2))
+    manager.set_viewport_size(PHONE)
+    width, viewport = manager.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= viewport, "the before/after table scrolls in its own box on a phone, not the page"
+    manager.set_viewport_size(DESKTOP)
     recommendation_head = manager.locator(".matrix thead th.sticky-end")
     box = recommendation_head.bounding_box()
     assert box is not None
