@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -42,7 +43,7 @@ def roles_load(*, paths: list[Path], retitle: bool = False) -> list[LoadOutcome]
     `retitle` confirms it: a copied fixture whose slug was left unchanged would otherwise
     quietly become the next version of another role.
     """
-    documents: list[tuple[str, dict]] = []
+    documents: list[tuple[str, dict[str, Any]]] = []
     problems: list[Problem] = []
     for path in paths:
         try:
@@ -62,7 +63,7 @@ def roles_load(*, paths: list[Path], retitle: bool = False) -> list[LoadOutcome]
         ]
 
 
-def _same_version_problems(documents: list[tuple[str, dict]]) -> list[Problem]:
+def _same_version_problems(documents: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     files: dict[tuple[str, int], str] = {}
     problems = []
     for file, document in documents:
@@ -81,7 +82,7 @@ def _same_version_problems(documents: list[tuple[str, dict]]) -> list[Problem]:
     return problems
 
 
-def _retitle_problems(documents: list[tuple[str, dict]]) -> list[Problem]:
+def _retitle_problems(documents: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
     """Files that would become (or replace) a role's newest version under a title other than the stored one."""
     slugs = {document["role"]["slug"] for _, document in documents}
     newest: dict[str, tuple[int, str]] = {}
@@ -111,7 +112,7 @@ def _retitle_problems(documents: list[tuple[str, dict]]) -> list[Problem]:
     return problems
 
 
-def role_load(*, document: dict, file: str) -> LoadOutcome:
+def role_load(*, document: dict[str, Any], file: str) -> LoadOutcome:
     """Create or update one role's rubric version from a validated document.
 
     Reloading an unchanged version changes nothing. A changed version (its words or its
@@ -172,7 +173,7 @@ def _change_refusal(rubric: RubricVersion | None, *, role: Role, number: int, la
     return None
 
 
-def _fill_rubric(rubric: RubricVersion, data: dict, content_hash: str, file: str) -> None:
+def _fill_rubric(rubric: RubricVersion, data: dict[str, Any], content_hash: str, file: str) -> None:
     scale = data["scale"]
     rubric.scale_min, rubric.scale_max = scale["min"], scale["max"]
     rubric.scale_rationale = scale["rationale"]
@@ -222,7 +223,7 @@ def _fill_rubric(rubric: RubricVersion, data: dict, content_hash: str, file: str
         _save(Signal(rubric=rubric, kind=item["kind"], position=position, text=item["text"]), file, "signal")
 
 
-def _save(instance, file: str, where: str) -> None:
+def _save(instance: models.Model, file: str, where: str) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:

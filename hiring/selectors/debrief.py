@@ -90,7 +90,7 @@ class DimensionStats:
 
     @property
     def spread(self) -> int | None:
-        return None if self.low is None else self.high - self.low
+        return None if self.low is None or self.high is None else self.high - self.low
 
 
 def dimension_stats(scores: list[int], *, scale_min: int, scale_max: int) -> DimensionStats:
@@ -397,7 +397,9 @@ def loop_debrief(*, loop: Loop) -> Debrief:
     )
 
 
-def suggest(*, submitted: int, pending: int, red_flags: int, tally: Counter, classifications: list[str]) -> Suggestion:
+def suggest(
+    *, submitted: int, pending: int, red_flags: int, tally: Counter[str], classifications: list[str]
+) -> Suggestion:
     """The documented rule of SUGGESTION_RULES, first match wins. A suggestion, never the decision."""
     reasons = []
     if red_flags:
