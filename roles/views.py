@@ -89,6 +89,9 @@ def _preview(
     context = {
         "publication": publication,
         "rubric": publication.rubric,
+        "kit": publication.kit,
+        "can_see_provenance": True,  # the preview is for staff, who review where the kit comes from
+        "provenance": True,
         "versions": publication.versions,
         "roles": selectors.current_rubrics(),
         "form": PublishForm(

@@ -137,8 +137,6 @@ def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections
     mine = _interviews_of(user)
 
     def listing(condition: Q, total: int) -> Listing[InterviewItem]:
-        if not total:
-            return Listing()
         return Listing(interview_items(mine.filter(condition).order_by("scheduled_at", "pk")[:HOME_LIST]), total)
 
     return InterviewerSections(
@@ -146,7 +144,7 @@ def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections
         to_write=listing(to_write, counts["to_write"]),
         upcoming=listing(upcoming, counts["upcoming"]),
         submitted=Listing(
-            interview_items(submitted_interviews(user=user)[:HOME_SUBMITTED]) if counts["submitted"] else [],
+            interview_items(submitted_interviews(user=user)[:HOME_SUBMITTED]),
             counts["submitted"],
         ),
     )

@@ -46,6 +46,7 @@ class Publication:
     problems: list[str] = field(default_factory=list)
     unchanged: bool = False
     rubric: RubricVersion | None = None  # the kit as published, when it can be
+    kit: selectors.Kit | None = None
     versions: list[RubricVersion] = field(default_factory=list)
 
     @property
@@ -137,6 +138,7 @@ def publication_preview(publication: Publication, *, retitle: bool) -> None:
             _load(publication, retitle=retitle)
             slug, number = publication.fixture["role"]["slug"], publication.fixture["rubric"]["version"]
             publication.rubric = selectors.rubric_get(role_slug=slug, number=number)
+            publication.kit = selectors.kit_get(role_slug=slug, number=number)
             publication.versions = list(selectors.rubric_versions(role_slug=slug))
             raise _Rollback
     except _Rollback:

@@ -53,11 +53,11 @@ def test_an_imported_role_loads_with_the_fixtures_and_gets_demo_loops_in_every_s
     assert page.status_code == 200
     dimension = draft.interview.focus_dimensions.first()
     assert re.findall(rf'name="score_{dimension.pk}" value="([^"]+)"', page.content.decode()) == [
-        "4",
-        "3",
-        "2",
         "1",
+        "2",
+        "3",
+        "4",
         "na",
-    ]
+    ]  # one row of levels, lowest on the left
     complete = Loop.objects.get(rubric=imported, status="complete")
     assert _signed_in("hiring-manager").get(reverse("loop_debrief", args=[complete.pk])).status_code == 200

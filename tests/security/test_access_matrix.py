@@ -121,6 +121,9 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     # checks the API with tokens of every scope. The API answers 401 (not a login redirect) and takes JSON only
     # (a form post is a 415 once access is granted).
     "api_tokens": {"GET": signed_in_only(200), "POST": signed_in_only(400)},
+    # Everyone's own: the list of one's open interviews, and one's time zone (an empty post means "the browser's").
+    "my_interviews": {"GET": signed_in_only(200)},
+    "account_settings": {"GET": signed_in_only(200), "POST": signed_in_only(REDIRECT)},
     "api_token_revoke": {"GET": signed_in_only(405), "POST": signed_in_only(404)},
     "api:schema": {"GET": same(200)},
     "api:docs": {"GET": same(200)},
