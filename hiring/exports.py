@@ -38,11 +38,12 @@ JSON_CHUNK = 500
 CHUNK = 500
 
 
-def neutralise(value: object) -> object:
-    """Make a text cell inert in spreadsheets: one that would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def neutralised(cells: list[object]) -> list[object]:
+    """A row's cells made inert in spreadsheets: a text cell that would run as a formula gets a leading quote.
+
+    Written for a whole row (it runs on every cell of an export).
+    """
+    return ["'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell for cell in cells]
 
 
 def _rounded(value: float | None) -> str:
@@ -73,8 +74,11 @@ def summary_select(
     """The loop-summary export as one statement: the loops in their pipeline order, with their figures.
 
     The visible, filtered loops (`pipeline_loops`, numbered in its order by a window) are joined
-    to the three grouped passes of `pipeline.figures_select`: one pass over each table, whatever
-    the number of loops. Columns: `SUMMARY_LOOP_COLUMNS`, then the figures.
+    to the three grouped passes of `pipeline.figures_select`. When every loop is visible and no
+    filter applies, each pass reads its whole table once and is hash-joined to the loops (the
+    plan of a hand-written query); otherwise each pass reads only the rows of the loops that pass
+    the filters (a plain subquery of their ids, found by index). Columns: `SUMMARY_LOOP_COLUMNS`,
+    then the figures.
     """
     order = [OrderBy(F(str(name).lstrip("-")), descending=str(name).startswith("-")) for name in loops.query.order_by]
     visible = (
@@ -96,15 +100,16 @@ def summary_select(
         )
     )
     visible_sql, visible_params = visible.query.sql_with_params()
+    loops_sql: str | None = None
+    loops_params: list[Any] = []
+    if loops.query.where:
+        ids_sql, ids_params = loops.order_by().values("pk").query.sql_with_params()
+        loops_sql, loops_params = ids_sql, list(ids_params)
     figures, joins, params = pipeline.figures_select(
-        loop_id="v.loop_pk",
-        loops_sql="SELECT loop_pk FROM v",
-        loops_params=[],
-        columns=columns,
-        now=now or timezone.now(),
+        loop_id="v.loop_pk", loops_sql=loops_sql, loops_params=loops_params, columns=columns, now=now or timezone.now()
     )
     cells = ", ".join(f"v.{name}" for name in SUMMARY_LOOP_COLUMNS)
-    sql = f"WITH v AS ({visible_sql}) SELECT {cells}, {figures} FROM v {joins} ORDER BY v.position"
+    sql = f"SELECT {cells}, {figures} FROM ({visible_sql}) v {joins} ORDER BY v.position"
     return sql, [*visible_params, *params]
 
 
@@ -122,40 +127,42 @@ def summary_rows(
         sql, params = summary_select(loops, columns, now=now)
     except EmptyResultSet:  # a filter that no loop can pass (`QuerySet.none()`)
         return
+    row_of = _summary_row_maker(columns)
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(CHUNK):
             for row in chunk:
-                yield summary_row(row, columns)
+                yield row_of(row)
 
 
-def summary_row(row: tuple[object, ...], columns: list[DimensionColumn]) -> list[object]:
-    """One CSV row from one row of `summary_select`."""
-    (pk, candidate, role, version, status, created, manager, recruiter, outcome, decided_at,
-     rationale) = row[: len(SUMMARY_LOOP_COLUMNS)]  # fmt: skip
-    figures = pipeline.figures_from_row(row[len(SUMMARY_LOOP_COLUMNS) :], columns)
-    decided = outcome is not None
-    return [
-        pk,
-        candidate,
-        role,
-        version,
-        status,
-        timezone.localtime(_moment(created)).date().isoformat(),
-        manager,
-        recruiter,
-        figures.submitted,
-        figures.expected,
-        figures.overdue,
-        _rounded(figures.normalised_mean),
-        *[_rounded(figures.dimension_means[c.slug]) for c in columns],
-        *[figures.signals[kind] for kind in SIGNAL_KINDS],
-        *[figures.recommendations[value] for value in RECOMMENDATIONS],
-        outcome if decided else "",
-        timezone.localtime(_moment(decided_at)).isoformat(timespec="seconds") if decided else "",
-        rationale if decided else "",
-        ("yes" if figures.decision_changed else "no") if decided else "",
-    ]
+def _summary_row_maker(columns: list[DimensionColumn]) -> Callable[[tuple[object, ...]], list[object]]:
+    """A function from a row of `summary_select` to the CSV row (the cells of `summary_header`).
+
+    Called once per loop of an export, so it reads the figures by position (the order of
+    `pipeline.figure_names`) rather than building a `LoopFigures`, and finds the time zone once.
+    """
+    at = {name: len(SUMMARY_LOOP_COLUMNS) + n for n, name in enumerate(pipeline.figure_names(columns))}
+    means = [at["normalised_mean"], *[at[f"dim_{n}"] for n in range(len(columns))]]
+    counts = [*[at[f"signals_{kind}"] for kind in SIGNAL_KINDS], *[at[f"rec_{value}"] for value in RECOMMENDATIONS]]
+    submitted, expected, overdue, changed = at["submitted"], at["expected"], at["overdue"], at["decision_changed"]
+    zone = timezone.get_current_timezone()
+
+    def row_of(row: tuple[object, ...]) -> list[object]:
+        (pk, candidate, role, version, status, created, manager, recruiter, outcome, decided_at,
+         rationale) = row[: len(SUMMARY_LOOP_COLUMNS)]  # fmt: skip
+        decided = outcome is not None
+        return [
+            pk, candidate, role, version, status, _moment(created).astimezone(zone).date().isoformat(), manager,
+            recruiter, row[submitted], row[expected], row[overdue],
+            *["" if row[n] is None else f"{row[n]:.3f}" for n in means],
+            *[row[n] for n in counts],
+            outcome if decided else "",
+            _moment(decided_at).astimezone(zone).isoformat(timespec="seconds") if decided else "",
+            rationale if decided else "",
+            ("yes" if row[changed] else "no") if decided else "",
+        ]  # fmt: skip
+
+    return row_of
 
 
 RATINGS_HEADER = [
@@ -215,7 +222,7 @@ def csv_stream(header: list[str], rows: Iterable[list[Any]], on_done: Callable[[
     rows = iter(rows)
     while batch := list(islice(rows, BATCH)):
         count += len(batch)
-        yield "".join(writer.writerow([neutralise(cell) for cell in row]) for row in batch)
+        yield "".join(writer.writerow(neutralised(row)) for row in batch)
     on_done(count)
 
 

@@ -49,8 +49,8 @@ def scored_ratings() -> QuerySet[Rating]:
     return Rating.objects.filter(scorecard__status=Scorecard.Status.SUBMITTED, score__isnull=False, not_assessed=False)
 
 
-def dimension_means_sql(*, loops_sql: str) -> str:
-    """SQL: each scored dimension's normalised mean per loop, for the loops whose id is in `loops_sql`.
+def dimension_means_sql(*, loops_sql: str | None) -> str:
+    """SQL: each scored dimension's normalised mean per loop, for the loops in `loops_sql` (None: every loop).
 
     One grouped pass over the scored ratings (see `scored_ratings`) of submitted scorecards: columns
     `loop_id`, `dimension_id`, `slug`, `mean`. Parameters, after those of `loops_sql`: none; the
@@ -70,6 +70,6 @@ def dimension_means_sql(*, loops_sql: str) -> str:
         f"JOIN {dimension} d ON d.id = r.dimension_id JOIN {rubric} rv ON rv.id = d.rubric_id "
         f"WHERE s.status = '{Scorecard.Status.SUBMITTED.value}' AND r.score IS NOT NULL "
         "AND NOT r.not_assessed "
-        f"AND i.loop_id IN ({loops_sql}) "
+        f"{'' if loops_sql is None else f'AND i.loop_id IN ({loops_sql}) '}"
         "GROUP BY i.loop_id, r.dimension_id, d.slug"
     )

@@ -23,8 +23,8 @@ def changed_since_decided(loop_ref: str = "decision_id") -> Exists:
     )
 
 
-def changed_since_decided_sql(*, loops_sql: str) -> str:
-    """SQL: `loop_id` of each loop in `loops_sql` whose current decision is changed since decided (the rule above).
+def changed_since_decided_sql(*, loops_sql: str | None) -> str:
+    """SQL: `loop_id` of each loop in `loops_sql` (None: every loop) changed since decided (the rule above).
 
     For the pipeline's grouped figures: one pass over the decision bases of the given loops, by
     index, where the `Exists` of `changed_since_decided` made PostgreSQL hash every basis row.
@@ -34,7 +34,8 @@ def changed_since_decided_sql(*, loops_sql: str) -> str:
     card = quote(Scorecard._meta.db_table)
     return (
         f"SELECT l.id AS loop_id FROM {loop} l JOIN {basis} b ON b.decision_id = l.decision_id "
-        f"JOIN {card} s ON s.id = b.scorecard_id WHERE b.revision <> s.revision AND l.id IN ({loops_sql}) "
+        f"JOIN {card} s ON s.id = b.scorecard_id WHERE b.revision <> s.revision "
+        f"{'' if loops_sql is None else f'AND l.id IN ({loops_sql}) '}"
         "GROUP BY l.id"
     )
 

@@ -160,7 +160,8 @@ class LoopFigures:
     decision_changed: bool = False  # hiring.selectors.decisions: the current decision is changed since decided
 
 
-def _figure_names(columns: list[DimensionColumn]) -> list[str]:
+def figure_names(columns: list[DimensionColumn]) -> list[str]:
+    """The names of `figures_select`'s columns, in order."""
     return [
         "expected", "submitted", "overdue", *[f"rec_{value}" for value in RECOMMENDATIONS],
         *[f"signals_{kind}" for kind in SIGNAL_KINDS], "normalised_mean", *[f"dim_{n}" for n in range(len(columns))],
@@ -169,14 +170,15 @@ def _figure_names(columns: list[DimensionColumn]) -> list[str]:
 
 
 def figures_select(
-    *, loop_id: str, loops_sql: str, loops_params: list[Any], columns: list[DimensionColumn], now: dt.datetime
+    *, loop_id: str, loops_sql: str | None, loops_params: list[Any], columns: list[DimensionColumn], now: dt.datetime
 ) -> tuple[str, str, list[Any]]:
-    """SQL for the figures of the loops in `loops_sql` (an id list or a subquery), to join on `loop_id`.
+    """SQL for the figures of the loops in `loops_sql` (ids or a subquery; None: every loop), joined on `loop_id`.
 
-    Returns (select list, joins, params): the select list's columns are `_figure_names(columns)`
-    in order; the joins are three grouped passes, each reading only the given loops' rows (an
-    index lookup per loop for a page; one hash join each for an export), `LEFT JOIN`ed on the
-    loop's id, so a loop with no interviews, signals or scores gets zeros and no means.
+    Returns (select list, joins, params): the select list's columns are `figure_names(columns)`
+    in order; the joins are three grouped passes, `LEFT JOIN`ed on the loop's id, so a loop with
+    no interviews, signals or scores gets zeros and no means. With an id list each pass reads only
+    those loops' rows (an index lookup per loop: a page); with None each is one pass over its
+    whole table, which is what the database does best when the figures of every loop are wanted.
     """
     quote = connection.ops.quote_name
     interview, card = quote(Interview._meta.db_table), quote(Scorecard._meta.db_table)
@@ -186,6 +188,9 @@ def figures_select(
     def when(condition: str) -> str:
         return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
+    def among(column: str, joiner: str) -> str:
+        return "" if loops_sql is None else f"{joiner} {column} IN ({loops_sql}) "
+
     recommendations = ", ".join(
         f"{when(f"s.status = '{submitted}' AND s.recommendation = '{value}'")} AS rec_{value}"
         for value in RECOMMENDATIONS
@@ -194,13 +199,13 @@ def figures_select(
         f"SELECT i.loop_id AS loop_id, COUNT(*) AS expected, {when(f"s.status = '{submitted}'")} AS submitted, "
         f"{when(f"s.status = '{draft}' AND i.scheduled_at < %s")} AS overdue, {recommendations} "
         f"FROM {interview} i LEFT JOIN {card} s ON s.interview_id = i.id "
-        f"WHERE i.loop_id IN ({loops_sql}) GROUP BY i.loop_id"
+        f"{among('i.loop_id', 'WHERE')}GROUP BY i.loop_id"
     )
     kinds = ", ".join(f"{when(f"g.kind = '{kind}'")} AS signals_{kind}" for kind in SIGNAL_KINDS)
     signals = (
         f"SELECT i.loop_id AS loop_id, {kinds} FROM {observed} o JOIN {card} s ON s.id = o.scorecard_id "
         f"JOIN {interview} i ON i.id = s.interview_id JOIN {signal} g ON g.id = o.signal_id "
-        f"WHERE s.status = '{submitted}' AND i.loop_id IN ({loops_sql}) GROUP BY i.loop_id"
+        f"WHERE s.status = '{submitted}' {among('i.loop_id', 'AND')}GROUP BY i.loop_id"
     )
     per_dimension = ", ".join(f"MAX(CASE WHEN m.slug = %s THEN m.mean END) AS dim_{n}" for n in range(len(columns)))
     means = (
@@ -209,9 +214,8 @@ def figures_select(
     )
     cutoff = now - dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
     changed = changed_since_decided_sql(loops_sql=loops_sql)
-    params: list[Any] = [
-        cutoff, *loops_params, *loops_params, *[c.slug for c in columns], *loops_params, *loops_params
-    ]  # fmt: skip
+    ids = loops_params if loops_sql is not None else []
+    params: list[Any] = [cutoff, *ids, *ids, *[c.slug for c in columns], *ids, *ids]
     joins = (
         f"LEFT JOIN ({cards}) fc ON fc.loop_id = {loop_id} "
         f"LEFT JOIN ({signals}) fs ON fs.loop_id = {loop_id} "
@@ -236,7 +240,7 @@ def figures_select(
 
 def figures_from_row(values: tuple[object, ...] | list[object], columns: list[DimensionColumn]) -> LoopFigures:
     """LoopFigures from the cells of `figures_select`'s select list, in order."""
-    cells = dict(zip(_figure_names(columns), values, strict=True))
+    cells = dict(zip(figure_names(columns), values, strict=True))
     return LoopFigures(
         expected=int(cells["expected"]),  # type: ignore[call-overload]
         submitted=int(cells["submitted"]),  # type: ignore[call-overload]
