@@ -43,6 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 
 from hiring.agreement import alpha_from_coincidences, bootstrap_interval, t_interval_from_sums
@@ -61,6 +62,7 @@ LOW_AGREEMENT = 0.667  # Krippendorff's threshold for tentative conclusions
 MIN_ALPHA_LOOPS = 2
 MIN_FLAG_LOOPS = 10  # loops needed before a low alpha flags a dimension for rewording (see above)
 BUCKETS = (0.0, 0.25, 0.5, 0.75, 1.0)
+INTERVIEWERS_PER_PAGE = 50
 YES = ("yes", "strong_yes")
 NO = ("no", "strong_no")
 
@@ -148,9 +150,12 @@ class DimensionAgreement:
 
 @dataclass(frozen=True)
 class CalibrationReport:
+    """The figures of `calibration_report`: `interviewers` is one page of them when a page was asked for."""
+
     filters: CalibrationFilter
     interviewers: list[InterviewerCalibration]
     agreement: list[DimensionAgreement]
+    interviewer_page: Page[Any] | None = None
 
 
 def _pct(value: float | None) -> float | None:
@@ -211,8 +216,8 @@ def _dated(filters: CalibrationFilter) -> bool:
     return filters.since is not None or filters.until is not None
 
 
-def _interviewer_figures(*, filters: CalibrationFilter) -> list[dict[str, Any]]:
-    """Per interviewer with a submitted scorecard: the sums of their stored figures, one grouped query."""
+def _interviewer_figures(*, filters: CalibrationFilter) -> QuerySet[Any, Any]:
+    """Per interviewer with a submitted scorecard, by username: the sums of their stored figures, one grouped query."""
     rows: QuerySet[Any]
     if _dated(filters):
         rows = LoopInterviewerFigures.objects.filter(loop__in=calibration_loops(filters=filters))
@@ -232,7 +237,7 @@ def _interviewer_figures(*, filters: CalibrationFilter) -> list[dict[str, Any]]:
         .filter(scorecards__gt=0)
         .order_by("username")
     )
-    return [dict(row) for row in grouped]
+    return grouped
 
 
 def _interviewer(figures: dict[str, Any]) -> InterviewerCalibration:
@@ -353,9 +358,15 @@ def _agreement(role: str, slug: str, dimension: _Dimension, *, dated: bool) -> D
     )
 
 
-def calibration_report(*, filters: CalibrationFilter) -> CalibrationReport:
-    """Every interviewer's figures and every role dimension's agreement, from the stored figures in two queries."""
-    interviewers = [_interviewer(figures) for figures in _interviewer_figures(filters=filters)]
+def calibration_report(*, filters: CalibrationFilter, page: str | int | None = None) -> CalibrationReport:
+    """Every interviewer's figures and every role dimension's agreement, from the stored figures in two queries.
+
+    With `page` (the calibration page), the interviewers are one page of INTERVIEWERS_PER_PAGE, by
+    username, and a count query more: what a person reads stays bounded as the pool grows.
+    """
+    grouped = _interviewer_figures(filters=filters)
+    paged = None if page is None else Paginator(grouped, INTERVIEWERS_PER_PAGE).get_page(page)
+    interviewers = [_interviewer(figures) for figures in (grouped if paged is None else paged.object_list)]
     dimensions = _dimensions(filters=filters)
     agreement = [
         _agreement(role, slug, dimension, dated=_dated(filters))
@@ -363,7 +374,7 @@ def calibration_report(*, filters: CalibrationFilter) -> CalibrationReport:
             dimensions.items(), key=lambda item: (item[1].role_title, item[1].position, item[0][1])
         )
     ]
-    return CalibrationReport(filters=filters, interviewers=interviewers, agreement=agreement)
+    return CalibrationReport(filters=filters, interviewers=interviewers, agreement=agreement, interviewer_page=paged)
 
 
 def leniency_elsewhere(*, interviewer_ids: list[int], loop: Loop) -> dict[int, Leniency]:

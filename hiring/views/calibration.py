@@ -57,7 +57,9 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
     form = CalibrationFilterForm(request.GET, roles=pipeline.pipeline_roles())
     if not form.is_valid():
         return render(request, "hiring/calibration.html", {"form": form, "report": None}, status=400)
-    report = calibration.calibration_report(filters=form.to_filter())
+    report = calibration.calibration_report(filters=form.to_filter(), page=request.GET.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
     rows = [
         InterviewerRow(
             figures=row,
@@ -77,6 +79,8 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "report": report,
             "rows": rows,
+            "page": report.interviewer_page,
+            "query": query.urlencode(),
             "leniency_chart": charts.leniency_chart(chart_id="leniency", dots=dots) if dots else "",
             "low_agreement": calibration.LOW_AGREEMENT,
             "min_flag_loops": calibration.MIN_FLAG_LOOPS,

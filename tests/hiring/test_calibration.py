@@ -425,6 +425,23 @@ def test_invalid_filters_are_a_400_with_the_error(login, hiring_manager, query, 
 # Page, charts and command ---------------------------------------------------------------------------------
 
 
+def test_the_page_lists_interviewers_a_page_at_a_time_with_the_same_queries(
+    login, hiring_manager, two_loops, monkeypatch
+):
+    monkeypatch.setattr(calibration, "INTERVIEWERS_PER_PAGE", 2)
+    client = login(hiring_manager)
+    client.get(reverse("calibration"))  # warm the session
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get(reverse("calibration"), {"role": "data-engineer"})
+    with CaptureQueriesContext(connection) as last_page:
+        second = client.get(reverse("calibration"), {"role": "data-engineer", "page": 2})
+    assert [row.username for row in first.context["report"].interviewers] == ["alice", "bob"]
+    assert [row.username for row in second.context["report"].interviewers] == ["carol"]
+    assert 'href="?role=data-engineer&amp;page=2">Next</a>' in first.content.decode()
+    assert "Page 2 of 2" in second.content.decode()
+    assert len(first_page) == len(last_page)
+
+
 def test_page_renders_seed_like_data_with_accessible_svg(login, staff):
     rubric = _rubric(dimensions=3)
     _many_loops(10, rubric)
