@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from hiring import policy
 from hiring.models import Interview, Loop, Scorecard
@@ -105,9 +105,12 @@ def _interviews_of(user: User) -> QuerySet[Interview]:
     )
 
 
-def _open() -> Q:
-    """An interview whose scorecard can still be written: a draft on a loop not decided."""
-    return Q(scorecard__status=Scorecard.Status.DRAFT, loop__status__in=OPEN_LOOP_STATUSES)
+def _open(*, card: str = "scorecard__status", stage: str = "loop__status") -> Q:
+    """An interview whose scorecard can still be written: a draft on a loop not decided.
+
+    `card` and `stage` name the scorecard's and the loop's status in the query at hand.
+    """
+    return Q(**{card: Scorecard.Status.DRAFT, f"{stage}__in": OPEN_LOOP_STATUSES})
 
 
 def _due_before(now: dt.datetime) -> dt.datetime:
@@ -119,6 +122,26 @@ def interview_items(interviews: Iterable[Interview]) -> list[InterviewItem]:
     return [InterviewItem(interview, scorecard_due_at(interview)) for interview in interviews]
 
 
+def _interview_counts(*, user: User, due_before: dt.datetime, now: dt.datetime) -> dict[str, int]:
+    """How many of the user's interviews are overdue, to write, upcoming and submitted, in one query.
+
+    The scorecard's and the loop's status are looked up per interview (by their unique indexes)
+    rather than joined: a join made PostgreSQL hash every scorecard and loop of the database to
+    count one person's interviews.
+    """
+    states = Interview.objects.filter(interviewer=user).annotate(
+        card=Subquery(Scorecard.objects.filter(interview=OuterRef("pk")).order_by().values("status")),
+        stage=Subquery(Loop.objects.filter(pk=OuterRef("loop_id")).order_by().values("status")),
+    )
+    writable = _open(card="card", stage="stage")
+    return states.aggregate(
+        overdue=Count("pk", filter=writable & Q(scheduled_at__lt=due_before)),
+        to_write=Count("pk", filter=writable & Q(scheduled_at__gte=due_before, scheduled_at__lte=now)),
+        upcoming=Count("pk", filter=writable & Q(scheduled_at__gt=now)),
+        submitted=Count("pk", filter=Q(card=Scorecard.Status.SUBMITTED)),
+    )
+
+
 def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections:
     """The user's open interviews by state and their latest submitted scorecards: five queries, the
     counts in one pass over the user's own interviews (the interviewer index), the lists of
@@ -127,13 +150,7 @@ def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections
     overdue = _open() & Q(scheduled_at__lt=due_before)
     to_write = _open() & Q(scheduled_at__gte=due_before, scheduled_at__lte=now)
     upcoming = _open() & Q(scheduled_at__gt=now)
-    submitted = Q(scorecard__status=Scorecard.Status.SUBMITTED)
-    counts = Interview.objects.filter(interviewer=user).aggregate(
-        overdue=Count("pk", filter=overdue),
-        to_write=Count("pk", filter=to_write),
-        upcoming=Count("pk", filter=upcoming),
-        submitted=Count("pk", filter=submitted),
-    )
+    counts = _interview_counts(user=user, due_before=due_before, now=now)
     mine = _interviews_of(user)
 
     def listing(condition: Q, total: int) -> Listing[InterviewItem]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.models import Decision, Loop, Scorecard
-from hiring.selectors.home import HOME_LIST
+from hiring.selectors.home import HOME_LIST, interviewer_sections
 from tests.factories import InterviewerFactory, InterviewFactory, LoopFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_long_lists_show_the_next_ten_and_link_to_a_paginated_page_of_all_open_i
     assert "Page 2 of 2" in second
 
 
-def test_the_open_interviews_page_leaves_out_submitted_and_decided(login, interviewer):
+def test_the_open_interviews_page_and_the_home_counts_leave_out_submitted_and_decided(login, interviewer):
     InterviewFactory(interviewer=interviewer, loop__candidate__name="Opal Open")
     submitted = InterviewFactory(interviewer=interviewer, loop__candidate__name="Sid Submitted")
     Scorecard.objects.filter(interview=submitted).update(
@@ -172,10 +172,12 @@ def test_the_open_interviews_page_leaves_out_submitted_and_decided(login, interv
     Loop.objects.filter(pk=decided.loop_id).update(status=Loop.Status.DECIDED)
 
     html = _html(login(interviewer), reverse("my_interviews"))
+    counted = interviewer_sections(user=interviewer, now=timezone.now())
 
     assert "Opal Open" in html
     assert "Sid Submitted" not in html
     assert "Dan Decided" not in html
+    assert (counted.open_total, counted.submitted.total) == (1, 1)
 
 
 def _queries(client) -> int:
