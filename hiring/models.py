@@ -99,17 +99,25 @@ class Loop(models.Model):
         related_name="+",
         help_text="The current decision: the latest of the loop's decisions and confirmations (see Decision).",
     )
+    red_flags = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Red flags observed on the loop's submitted scorecards, kept by loop_status_refresh.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=Q(status__in=LoopStatus.values), name="loop_status_known")]
-        # The pipeline's sorts and filters (hiring.selectors.pipeline): newest/oldest first, by status, and
-        # one role's or one hiring manager's loops newest first, each read in index order up to a page.
+        # The pipeline's sorts and filters (hiring.selectors.pipeline): newest/oldest first, by status, one
+        # role's or one hiring manager's loops newest first, most red flags first, and only loops with a red
+        # flag, each read in index order up to a page.
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="loop_newest"),
             models.Index(fields=["status", "-created_at", "-id"], name="loop_status_newest"),
             models.Index(fields=["rubric", "-created_at", "-id"], name="loop_rubric_newest"),
             models.Index(fields=["hiring_manager", "-created_at", "-id"], name="loop_manager_newest"),
+            models.Index(fields=["-red_flags", "-created_at", "-id"], name="loop_most_red_flags"),
+            models.Index(fields=["-created_at", "-id"], condition=Q(red_flags__gt=0), name="loop_red_flagged_newest"),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from hiring import policy
@@ -33,7 +32,7 @@ SORTS = {
     "candidate": ("candidate__name", "pk"),
     "role": ("rubric__title", "-created_at"),
     "status": ("status", "-created_at"),
-    "red_flags": ("-red_flags", "-created_at"),
+    "red_flags": ("-red_flags", "-created_at", "-pk"),
 }
 RECOMMENDATIONS = [value for value, _ in Scorecard.Recommendation.choices]
 SIGNAL_KINDS = ("strong", "weak", "red_flag")
@@ -77,22 +76,6 @@ def dimension_columns(role_slug: str) -> list[DimensionColumn]:
     return list(columns.values())
 
 
-def _red_flags_count() -> Coalesce:
-    """The loop's observed red flags on submitted scorecards, for the "most red flags" sort only."""
-    per_loop = (
-        ObservedSignal.objects.filter(
-            scorecard__status=Scorecard.Status.SUBMITTED,
-            signal__kind="red_flag",
-            scorecard__interview__loop=OuterRef("pk"),
-        )
-        .order_by()
-        .values("scorecard__interview__loop")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(per_loop, output_field=IntegerField()), Value(0))
-
-
 def _day_start(day: dt.date) -> dt.datetime | None:
     """The start of `day` in the current time zone; None near the calendar's ends (no loop lies there)."""
     if not dt.date.min + dt.timedelta(days=2) < day < dt.date.max - dt.timedelta(days=2):
@@ -103,16 +86,14 @@ def _day_start(day: dt.date) -> dt.datetime | None:
 def pipeline_loops(*, user: policy.Viewer, filters: PipelineFilter) -> QuerySet[Loop]:
     """Loops the user may see through the pipeline, filtered and sorted (their figures: `loop_figures`).
 
-    Every filter and sort but "most red flags" reads an index of hiring_loop in order (migration
-    0012): a page costs the 50 rows it shows, not a sort of every visible loop. The date filters
-    compare `created_at` with the start of a day in the current time zone, which is what
-    `created_at__date` means, in a form the index can serve.
+    Every filter and sort reads an index of hiring_loop in order (migrations 0012 and 0013; the
+    red flags are the loop's stored count): a page costs the 50 rows it shows, not a sort of every
+    visible loop. The date filters compare `created_at` with the start of a day in the current time
+    zone, which is what `created_at__date` means, in a form the index can serve.
     """
     loops = policy.loops_managed_by(user).select_related(
         "candidate", "rubric__role", "hiring_manager", "recruiter", "decision"
     )
-    if filters.sort == "red_flags":
-        loops = loops.annotate(red_flags=_red_flags_count())
     if filters.role:
         loops = loops.filter(rubric__role__slug=filters.role)
     if filters.status:
@@ -132,12 +113,7 @@ def pipeline_loops(*, user: policy.Viewer, filters: PipelineFilter) -> QuerySet[
         elif filters.until.year == 1:  # before any loop
             loops = loops.none()
     if filters.red_flag:
-        red_flags = ObservedSignal.objects.filter(
-            scorecard__status=Scorecard.Status.SUBMITTED,
-            signal__kind="red_flag",
-            scorecard__interview__loop=OuterRef("pk"),
-        )
-        loops = loops.filter(Exists(red_flags))
+        loops = loops.filter(red_flags__gt=0)
     if filters.changed:
         loops = loops.filter(changed_since_decided())
     return loops.order_by(*SORTS.get(filters.sort, SORTS["newest"]))

@@ -12,7 +12,7 @@ from hiring.models import (
     Scorecard,
     scorecard_is_started,
 )
-from hiring.services.statistics import loop_statistics_refresh, spread_totals_apply
+from hiring.services.statistics import loop_red_flags_count, loop_statistics_refresh, spread_totals_apply
 
 FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
 
@@ -21,11 +21,12 @@ def loop_status_refresh(loop: Loop) -> None:
     """Derive the loop's status from its scorecards (a decided loop stays decided), and keep its
     stored spreads and running statistics in step: every write that can change a loop's scores,
     scorecards or decision ends here."""
-    old = Loop.objects.values_list("status", flat=True).get(pk=loop.pk)
+    old, flagged = Loop.objects.values_list("status", "red_flags").get(pk=loop.pk)
     new = old if old == Loop.Status.DECIDED else _status_from_scorecards(loop)
-    if new != old:
-        Loop.objects.filter(pk=loop.pk).update(status=new)
-    loop.status = new
+    red_flags = loop_red_flags_count(loop_id=loop.pk)
+    if (new, red_flags) != (old, flagged):
+        Loop.objects.filter(pk=loop.pk).update(status=new, red_flags=red_flags)
+    loop.status, loop.red_flags = new, red_flags
     if new == Loop.Status.COMPLETE and old != Loop.Status.COMPLETE:
         signals.loop_completed.send(sender=Loop, loop=loop)
     if old in FINISHED or new in FINISHED:

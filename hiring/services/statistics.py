@@ -9,7 +9,9 @@ loop added before, adds what it adds now, and asks the worker to recompute the b
 intervals of the role. `statistics_rebuild` recomputes everything from scratch (for existing
 databases, bulk-generated data, or after SCORECARD_DUE_HOURS changes).
 
-The figures follow the definitions of hiring.selectors.calibration exactly.
+The figures follow the definitions of hiring.selectors.calibration exactly. Each loop also keeps
+its count of red flags (`Loop.red_flags`, for the pipeline's red-flag filter and sort), set by
+loop_status_refresh from `loop_red_flags_count` and recounted by `statistics_rebuild`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Model, Sum
+from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hiring.agreement import bootstrap_interval, ordinal_alpha, unit_coincidences
@@ -37,13 +40,14 @@ from hiring.models import (
     Loop,
     LoopDimensionFigures,
     LoopInterviewerFigures,
+    ObservedSignal,
     Rating,
     Scorecard,
     SpreadTotal,
 )
 from hiring.scoring import normalise
 from hiring.selectors.calibration import MIN_ALPHA_LOOPS, NO, YES, bucket
-from roles.models import Dimension
+from roles.models import Dimension, SignalKind
 
 DIMENSION_FIELDS = ("ratings", "units", "coincidences")
 CHUNK = 2000  # loops per pass of statistics_rebuild
@@ -238,6 +242,29 @@ def _loop_rows(
     return interviewers, dimensions
 
 
+def red_flags_observed() -> QuerySet[ObservedSignal]:
+    """Red flags that count on a loop: observed on a submitted scorecard (a draft's are not yet said)."""
+    return ObservedSignal.objects.filter(scorecard__status=Scorecard.Status.SUBMITTED, signal__kind=SignalKind.RED_FLAG)
+
+
+def loop_red_flags_count(*, loop_id: int) -> int:
+    return red_flags_observed().filter(scorecard__interview__loop_id=loop_id).count()
+
+
+def red_flags_rebuild() -> int:
+    """Recount every loop's stored red flags (one statement); returns how many loops have any."""
+    per_loop = (
+        red_flags_observed()
+        .filter(scorecard__interview__loop=OuterRef("pk"))
+        .order_by()
+        .values("scorecard__interview__loop")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Loop.objects.update(red_flags=Coalesce(Subquery(per_loop, output_field=IntegerField()), Value(0)))
+    return Loop.objects.filter(red_flags__gt=0).count()
+
+
 def loop_statistics_refresh(*, loop: Loop) -> bool:
     """Bring the stored figures of this loop, and the totals, in step with its scorecards; True if anything changed.
 
@@ -368,6 +395,7 @@ def statistics_rebuild(*, intervals: bool = False) -> dict[str, int]:
         .annotate(loops=Count("pk"), total=Sum("spread"), squares=Sum(F("spread") * F("spread")))
     )
     SpreadTotal.objects.bulk_create([SpreadTotal(**row) for row in spreads])
+    red_flags_rebuild()
     roles = sorted(set(Loop.objects.values_list("rubric__role_id", flat=True)))
     for role_id in roles:
         if intervals:

@@ -33,6 +33,7 @@ from hiring.models import (
     Loop,
     LoopDimensionFigures,
     LoopInterviewerFigures,
+    ObservedSignal,
     Rating,
     Scorecard,
     SpreadTotal,
@@ -49,7 +50,7 @@ from hiring.services.scorecards import (
     scorecard_submit,
 )
 from hiring.services.statistics import statistics_rebuild
-from roles.models import Dimension
+from roles.models import Dimension, SignalKind
 from tests.factories import CandidateFactory, ExerciseFactory, RoleFactory, RubricVersionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -118,7 +119,9 @@ def _input(scorecard: Scorecard, values: list[int], recommendation: str = "") ->
             ratings[dimension.pk] = RatingInput(
                 score=min(max(value, rubric.scale_min), rubric.scale_max), evidence="Said so."
             )
-    return ScorecardInput(ratings=ratings, recommendation=recommendation)
+    # A red flag (with its note) on about one card in three: the loop's stored count must follow it.
+    flags = {} if sum(values) % 3 else {s.pk: "Seen." for s in rubric.signals.filter(kind=SignalKind.RED_FLAG)}
+    return ScorecardInput(ratings=ratings, signals=flags, recommendation=recommendation)
 
 
 def _interview(world: dict[str, Any], index: int) -> Interview | None:
@@ -291,6 +294,10 @@ def _assert_stored_equal_scratch() -> None:
             if alpha is not None:
                 assert alpha == pytest.approx(library, abs=1e-9)
     assert LoopDimensionFigures.objects.filter(units=1).count() == sum(map(len, scratch["units"].values()))
+    red = ObservedSignal.objects.filter(scorecard__status=Scorecard.Status.SUBMITTED, signal__kind=SignalKind.RED_FLAG)
+    flags = Counter(red.values_list("scorecard__interview__loop_id", flat=True))
+    stored_flags = dict(Loop.objects.values_list("pk", "red_flags"))
+    assert stored_flags == {pk: flags[pk] for pk in stored_flags}
     totals = {
         (row.role_id, row.dimension_slug): (row.loops, row.total) for row in SpreadTotal.objects.filter(loops__gt=0)
     }
