@@ -89,7 +89,11 @@ class RubricDetail(APIView):
 
     @extend_schema(responses=s.RubricSerializer)
     def get(self, request: Request, slug: str, number: int) -> Response:
-        return Response(s.RubricSerializer(rubric_get(role_slug=slug, number=number)).data)
+        try:
+            rubric = rubric_get(role_slug=slug, number=number)
+        except RubricVersion.DoesNotExist:
+            raise Http404 from None
+        return Response(s.RubricSerializer(rubric).data)
 
 
 # Loops -------------------------------------------------------------------------------------------
