@@ -55,7 +55,7 @@ def loop_new(request: HttpRequest) -> HttpResponse:
         try:
             loop = loop_create(**form.cleaned_data, by=_user(request))
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, f"Loop created for {loop.candidate.name}. Now plan the interviews.")
             return redirect("loop_plan", loop.pk)
