@@ -25,7 +25,7 @@ from hiring.selectors.scorecards import ScorecardPage
 from hiring.services.refusals import InputRefused, Problem
 from hiring.services.scorecards import RatingInput, ScorecardConflict, ScorecardInput
 from roles.models import Dimension, Exercise, RubricVersion, Signal
-from roles.selectors import LevelRow
+from roles.selectors import LevelRow, red_flags_first
 
 NOT_ASSESSED = "na"
 ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
@@ -388,14 +388,13 @@ class ScorecardForm(ServiceForm):
 
     def signal_rows(self) -> list[SignalGroupRows]:
         """The signal groups, red flags first (always shown); the others fold away until used."""
-        order = {"red_flag": 0, "strong": 1, "weak": 2}
         return [
             SignalGroupRows(
                 group.kind,
                 group.title,
                 [SignalRow(s, self[f"signal_{s.pk}"], self[f"signal_note_{s.pk}"]) for s in group.signals],
             )
-            for group in sorted(self.page.signal_groups, key=lambda g: order.get(g.kind, 3))
+            for group in red_flags_first(self.page.signal_groups)
         ]
 
 

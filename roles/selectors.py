@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
-from roles.models import SIGNAL_GROUP_TITLES, Anchor, Dimension, Exercise, RubricVersion, Signal
+from roles.models import (
+    SIGNAL_GROUP_TITLES,
+    SIGNAL_KINDS_RED_FLAGS_FIRST,
+    Anchor,
+    Dimension,
+    Exercise,
+    RubricVersion,
+    Signal,
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,11 @@ def signal_groups(*, rubric: RubricVersion) -> list[SignalGroup]:
         SignalGroup(kind=kind, title=title, signals=[s for s in signals if s.kind == kind])
         for kind, title in SIGNAL_GROUP_TITLES.items()
     ]
+
+
+def red_flags_first(groups: list[SignalGroup]) -> list[SignalGroup]:
+    """The groups in the order pages that weigh a candidate show them (``SIGNAL_KINDS_RED_FLAGS_FIRST``)."""
+    return sorted(groups, key=lambda group: SIGNAL_KINDS_RED_FLAGS_FIRST.index(group.kind))
 
 
 def dimension_levels(*, rubric: RubricVersion, highest_first: bool = True) -> dict[int, list[LevelRow]]:
