@@ -18,7 +18,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from hiring.forms import problem_field
 from hiring.services.decisions import DecisionConflict
-from hiring.services.scorecards import InputRefused, ScorecardConflict
+from hiring.services.refusals import InputRefused
+from hiring.services.scorecards import ScorecardConflict
 
 CODES = {
     400: "invalid",
@@ -64,7 +65,7 @@ def error_response(
 
 
 def _problem_fields(refused: InputRefused) -> dict[str, list[str]]:
-    """A refused scorecard's problems by the web form's field names ("__all__" for the input as a whole)."""
+    """A refused input's problems by the web form's field names ("__all__" for the input as a whole)."""
     fields: dict[str, list[str]] = {}
     for problem in refused.problems:
         fields.setdefault(problem_field(problem) or "__all__", []).append(problem.message)

@@ -89,7 +89,11 @@ class RubricDetail(APIView):
 
     @extend_schema(responses=s.RubricSerializer)
     def get(self, request: Request, slug: str, number: int) -> Response:
-        return Response(s.RubricSerializer(rubric_get(role_slug=slug, number=number)).data)
+        try:
+            rubric = rubric_get(role_slug=slug, number=number)
+        except RubricVersion.DoesNotExist:
+            raise Http404 from None
+        return Response(s.RubricSerializer(rubric).data)
 
 
 # Loops -------------------------------------------------------------------------------------------
@@ -155,17 +159,27 @@ class LoopDetail(generics.RetrieveAPIView[Any]):
         return _loops_with_interviews(policy.loops_visible_to(_user(self.request)))
 
 
+def _visible_loop(request: Request, loop_id: int, *, planning: bool = False) -> Loop:
+    """The loop, if the user may see it; 404 otherwise."""
+    try:
+        if planning:
+            return loop_selectors.loop_for_planning(user=_user(request), loop_id=loop_id)
+        return loop_selectors.loop_get(user=_user(request), loop_id=loop_id)
+    except Loop.DoesNotExist:
+        raise Http404 from None
+
+
 class LoopPlan(APIView):
     """The loop's interview plan. PUT replaces it: listed interviews are created or changed, others removed."""
 
     @extend_schema(responses=s.InterviewSerializer(many=True))
     def get(self, request: Request, loop_id: int) -> Response:
-        loop = loop_selectors.loop_get(user=_user(request), loop_id=loop_id)
+        loop = _visible_loop(request, loop_id)
         return Response(s.InterviewSerializer(_loop_interviews(loop), many=True).data)
 
     @extend_schema(request=s.PlanWrite, responses=s.InterviewSerializer(many=True))
     def put(self, request: Request, loop_id: int) -> Response:
-        loop = loop_selectors.loop_for_planning(user=_user(request), loop_id=loop_id)
+        loop = _visible_loop(request, loop_id, planning=True)
         if not policy.can_plan(_user(request), loop):
             raise PermissionDenied("Only the loop's recruiter can plan its interviews.")
         rows = _valid(s.PlanWrite, request)["interviews"]
@@ -197,7 +211,7 @@ class LoopDebrief(APIView):
 
 
 def _loop_for_debrief(request: Request, loop_id: int) -> Loop:
-    loop = loop_selectors.loop_get(user=_user(request), loop_id=loop_id)
+    loop = _visible_loop(request, loop_id)
     if not policy.can_view_debrief(_user(request), loop):
         raise PermissionDenied("The debrief opens to interviewers once their own scorecard for this loop is submitted.")
     return loop
@@ -216,7 +230,7 @@ class LoopDecision(APIView):
 
     @extend_schema(request=s.DecisionWrite, responses={201: s.DecisionSerializer})
     def post(self, request: Request, loop_id: int) -> Response:
-        loop = loop_selectors.loop_get(user=_user(request), loop_id=loop_id)
+        loop = _visible_loop(request, loop_id)
         if not policy.can_decide(_user(request), loop):
             raise PermissionDenied("Only the loop's hiring manager can record its decision.")
         data = _valid(s.DecisionWrite, request)

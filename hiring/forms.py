@@ -22,19 +22,34 @@ from hiring.models import (
 )
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
-from hiring.services.scorecards import InputRefused, Problem, RatingInput, ScorecardConflict, ScorecardInput
+from hiring.services.refusals import InputRefused, Problem
+from hiring.services.scorecards import RatingInput, ScorecardConflict, ScorecardInput
 from roles.models import Dimension, Exercise, RubricVersion, Signal
-from roles.selectors import LevelRow
+from roles.selectors import LevelRow, red_flags_first
 
 NOT_ASSESSED = "na"
 ROW_KEY = re.compile(r"^(score|evidence|signal|signal_note)_(\d+)$")
 
 
 def problem_field(problem: Problem) -> str | None:
-    """The scorecard form's field a service's problem is about; None for the input as a whole."""
+    """The form field a service's problem is about (the scorecard's, the new loop's); None for the input
+    as a whole."""
     if problem.place == "input":
         return None
     return problem.place if problem.item is None else f"{problem.place}_{problem.item}"
+
+
+class ServiceForm(forms.Form):
+    """A form whose input a service may refuse (``InputRefused``): it shows the problems where they lie."""
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's refusal beside the fields its problems are about (the rest above the form)."""
+        if isinstance(error, InputRefused):
+            for problem in error.problems:
+                name = problem_field(problem)
+                self.add_error(name if name in self.fields else None, problem.message)
+        else:
+            self.add_error(None, error)
 
 
 class PersonField(forms.ModelChoiceField[User]):
@@ -51,7 +66,7 @@ class RubricField(forms.ModelChoiceField[RubricVersion]):
         return f"{obj.title} (scale {obj.scale_min}–{obj.scale_max}, rubric v{obj.number})"
 
 
-class LoopCreateForm(forms.Form):
+class LoopCreateForm(ServiceForm):
     candidate_name = forms.CharField(label="Candidate name", max_length=200)
     candidate_email = forms.EmailField(label="Candidate email", required=False, max_length=254)
     candidate_notes = forms.CharField(
@@ -222,7 +237,7 @@ class SignalGroupRows:
         )
 
 
-class ScorecardForm(forms.Form):
+class ScorecardForm(ServiceForm):
     """One scorecard: a score (or 'not assessed') and evidence per dimension, signals, recommendation."""
 
     kept_message = ""
@@ -335,15 +350,6 @@ class ScorecardForm(forms.Form):
             key_takeaways=data.get("key_takeaways", ""),
         )
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's refusal beside the fields its problems are about (the rest above the form)."""
-        if isinstance(error, InputRefused):
-            for problem in error.problems:
-                name = problem_field(problem)
-                self.add_error(name if name in self.fields else None, problem.message)
-        else:
-            self.add_error(None, error)
-
     def dimension_rows(self, *, focus: bool) -> list[DimensionRow]:
         rubric = self.page.rubric
         return [
@@ -382,14 +388,13 @@ class ScorecardForm(forms.Form):
 
     def signal_rows(self) -> list[SignalGroupRows]:
         """The signal groups, red flags first (always shown); the others fold away until used."""
-        order = {"red_flag": 0, "strong": 1, "weak": 2}
         return [
             SignalGroupRows(
                 group.kind,
                 group.title,
                 [SignalRow(s, self[f"signal_{s.pk}"], self[f"signal_note_{s.pk}"]) for s in group.signals],
             )
-            for group in sorted(self.page.signal_groups, key=lambda g: order.get(g.kind, 3))
+            for group in red_flags_first(self.page.signal_groups)
         ]
 
 

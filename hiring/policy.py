@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -47,12 +48,26 @@ Viewer = AnyUser | SystemActor
 """Whoever reads loops: a person (signed in or not) or the app itself."""
 
 
+_group_names: dict[int, frozenset[str]] = {}
+"""The group names read for each user object still alive, by the object's identity (see ``_groups``)."""
+
+
 def _groups(user: AnyUser) -> frozenset[str]:
+    """The user's group names, read once per user object: a page asks the policy many times for one request's user.
+
+    Kept here, by the object's identity and dropped when the object is collected, rather than as an
+    undeclared attribute on the User: the same object asks no second query, and a User fetched again
+    (after its groups changed, say) reads them afresh, as a cache on the instance did.
+    """
     if not user.is_authenticated:
         return frozenset()
-    if not hasattr(user, "_policy_groups"):
-        user._policy_groups = frozenset(user.groups.values_list("name", flat=True))
-    return user._policy_groups
+    key = id(user)
+    names = _group_names.get(key)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        _group_names[key] = names
+        weakref.finalize(user, _group_names.pop, key, None).atexit = False
+    return names
 
 
 def is_recruiter(user: AnyUser) -> bool:

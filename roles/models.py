@@ -254,6 +254,13 @@ SIGNAL_GROUP_TITLES: dict[str, str] = {
 }
 """What a group of one kind of signal is called on a page (the kinds in the blueprint's order)."""
 
+SIGNAL_KINDS_RED_FLAGS_FIRST: tuple[str, ...] = (
+    SignalKind.RED_FLAG.value,
+    SignalKind.STRONG.value,
+    SignalKind.WEAK.value,
+)
+"""The order pages that weigh a candidate (a scorecard, the debrief) show the kinds in: red flags first."""
+
 
 class Signal(models.Model):
     Kind = SignalKind

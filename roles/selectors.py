@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.http import Http404
 
-from roles.models import SIGNAL_GROUP_TITLES, Anchor, Dimension, Exercise, RubricVersion
+from roles.models import (
+    SIGNAL_GROUP_TITLES,
+    SIGNAL_KINDS_RED_FLAGS_FIRST,
+    Anchor,
+    Dimension,
+    Exercise,
+    RubricVersion,
+    Signal,
+)
 
 
 @dataclass(frozen=True)
@@ -54,15 +61,15 @@ def rubric_with_content(rubric_qs: QuerySet[RubricVersion]) -> QuerySet[RubricVe
 
 
 def rubric_get(*, role_slug: str, number: int | None = None) -> RubricVersion:
-    """A rubric version with all it holds; the newest one unless a number is given."""
+    """A rubric version with all it holds prefetched; the newest one unless a number is given.
+
+    Raises ``RubricVersion.DoesNotExist``."""
     rubrics = rubric_with_content(RubricVersion.objects.filter(role__slug=role_slug)).order_by("-number")
     if number is not None:
         rubrics = rubrics.filter(number=number)
     rubric = rubrics.first()
     if rubric is None:
-        raise Http404("No such role or rubric version.")
-    level_rows_attach(rubric=rubric)
-    rubric.signal_groups = signal_groups(rubric=rubric)
+        raise RubricVersion.DoesNotExist("No such role or rubric version.")
     return rubric
 
 
@@ -70,7 +77,7 @@ def rubric_get(*, role_slug: str, number: int | None = None) -> RubricVersion:
 class SignalGroup:
     kind: str
     title: str
-    signals: list
+    signals: list[Signal]
 
 
 def signal_groups(*, rubric: RubricVersion) -> list[SignalGroup]:
@@ -80,6 +87,11 @@ def signal_groups(*, rubric: RubricVersion) -> list[SignalGroup]:
         SignalGroup(kind=kind, title=title, signals=[s for s in signals if s.kind == kind])
         for kind, title in SIGNAL_GROUP_TITLES.items()
     ]
+
+
+def red_flags_first(groups: list[SignalGroup]) -> list[SignalGroup]:
+    """The groups in the order pages that weigh a candidate show them (``SIGNAL_KINDS_RED_FLAGS_FIRST``)."""
+    return sorted(groups, key=lambda group: SIGNAL_KINDS_RED_FLAGS_FIRST.index(group.kind))
 
 
 def dimension_levels(*, rubric: RubricVersion, highest_first: bool = True) -> dict[int, list[LevelRow]]:
@@ -93,13 +105,6 @@ def dimension_levels(*, rubric: RubricVersion, highest_first: bool = True) -> di
             LevelRow(value=value, label=labels.get(value, ""), anchor=anchors.get(value)) for value in values
         ]
     return levels
-
-
-def level_rows_attach(*, rubric: RubricVersion) -> None:
-    """Give each prefetched dimension a `levels` list, highest level first, for display."""
-    levels = dimension_levels(rubric=rubric)
-    for dimension in rubric.dimensions.all():
-        dimension.levels = levels[dimension.pk]
 
 
 @dataclass(frozen=True)
@@ -123,12 +128,7 @@ def kit_get(*, role_slug: str, number: int | None = None, exercise_slug: str = "
     """The kit of a rubric version (the newest unless a number is given), narrowed to one exercise when named.
 
     Raises ``RubricVersion.DoesNotExist`` or ``Exercise.DoesNotExist``."""
-    rubrics = rubric_with_content(RubricVersion.objects.filter(role__slug=role_slug)).order_by("-number")
-    if number is not None:
-        rubrics = rubrics.filter(number=number)
-    rubric = rubrics.first()
-    if rubric is None:
-        raise RubricVersion.DoesNotExist("No such role or rubric version.")
+    rubric = rubric_get(role_slug=role_slug, number=number)
     exercises = list(rubric.exercises.all())
     exercise = None
     if exercise_slug:

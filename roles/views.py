@@ -88,7 +88,7 @@ def _preview(
 ) -> HttpResponse:
     context = {
         "publication": publication,
-        "rubric": publication.rubric,
+        "rubric": publication.kit.rubric if publication.kit else None,
         "kit": publication.kit,
         "can_see_provenance": True,  # the preview is for staff, who review where the kit comes from
         "provenance": True,

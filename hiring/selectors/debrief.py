@@ -51,7 +51,7 @@ from hiring.models import (
 from hiring.scoring import loop_normalised_mean, normalise
 from hiring.selectors.calibration import leniency_elsewhere
 from hiring.selectors.decisions import DecisionState, decision_state
-from roles.models import Dimension, RubricVersion, Signal
+from roles.models import SIGNAL_GROUP_TITLES, SIGNAL_KINDS_RED_FLAGS_FIRST, Dimension, RubricVersion, Signal, SignalKind
 
 STRONG_AT = 0.75
 WEAK_BELOW = 0.5
@@ -239,8 +239,7 @@ class Debrief:
     @property
     def signal_sections(self) -> list[tuple[str, str, list[Observation]]]:
         """Red flags first, then strong and weak signals."""
-        titles = {"red_flag": "Red flags", "strong": "Strong signals", "weak": "Weak signals"}
-        return [(kind, titles[kind], self.observations[kind]) for kind in ("red_flag", "strong", "weak")]
+        return [(kind, SIGNAL_GROUP_TITLES[kind], self.observations[kind]) for kind in SIGNAL_KINDS_RED_FLAGS_FIRST]
 
     @property
     def unusual_rule(self) -> tuple[float, int]:
@@ -365,7 +364,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
                 cell.css = "level-none"
 
     by_interview = {i.scorecard.pk: i for i in submitted}
-    observations: dict[str, list[Observation]] = {"red_flag": [], "strong": [], "weak": []}
+    observations: dict[str, list[Observation]] = {kind: [] for kind in SIGNAL_KINDS_RED_FLAGS_FIRST}
     for observed in (
         ObservedSignal.objects.filter(scorecard_id__in=submitted_ids)
         .select_related("signal")
@@ -388,7 +387,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
         suggestion=suggest(
             submitted=len(submitted),
             pending=len(pending),
-            red_flags=len(observations["red_flag"]),
+            red_flags=len(observations[SignalKind.RED_FLAG]),
             tally=tally_counts,
             classifications=[s.stats.classification for s in summaries],
         ),

@@ -9,7 +9,6 @@ from typing import Protocol
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
@@ -44,15 +43,18 @@ def interviewers(*, loop: Loop | None = None) -> QuerySet[User]:
 
 
 def loop_get(*, user: AnyUser, loop_id: int) -> Loop:
-    return get_object_or_404(
-        policy.loops_visible_to(user).select_related("candidate", "rubric__role", "hiring_manager", "recruiter"),
-        pk=loop_id,
-    )
+    """A loop the user may see, with its candidate, role and people.
+
+    Raises ``Loop.DoesNotExist`` when there is none they may see."""
+    loops = policy.loops_visible_to(user).select_related("candidate", "rubric__role", "hiring_manager", "recruiter")
+    return loops.get(pk=loop_id)
 
 
 def loop_for_planning(*, user: AnyUser, loop_id: int) -> Loop:
-    loop = get_object_or_404(rubric_with_content_for_loop(policy.loops_visible_to(user)), pk=loop_id)
-    return loop
+    """A loop the user may see, with its rubric's content and its interviews, for planning.
+
+    Raises ``Loop.DoesNotExist`` when there is none they may see."""
+    return rubric_with_content_for_loop(policy.loops_visible_to(user)).get(pk=loop_id)
 
 
 def rubric_with_content_for_loop(loops: QuerySet[Loop]) -> QuerySet[Loop]:

@@ -11,7 +11,7 @@ from hiring import policy
 from hiring.models import Amendment, Interview, Loop, ObservedSignal, Rating, Scorecard
 from hiring.policy import AnyUser
 from roles.models import Dimension, Exercise, RubricVersion, Signal
-from roles.selectors import LevelRow, SignalGroup, dimension_levels, rubric_with_content, signal_groups
+from roles.selectors import LevelRow, SignalGroup, dimension_levels, red_flags_first, rubric_with_content, signal_groups
 
 
 class ScorecardHidden(Exception):
@@ -79,11 +79,9 @@ class ScorecardPage:
     @property
     def observed_rows(self) -> list[ObservedGroup]:
         """The signals the interviewer saw, by kind, red flags first."""
-        order = {"red_flag": 0, "strong": 1, "weak": 2}
-        groups = sorted(self.signal_groups, key=lambda g: order[g.kind])
         return [
             ObservedGroup(g.kind, g.title, [(s, self.observed[s.pk]) for s in g.signals if s.pk in self.observed])
-            for g in groups
+            for g in red_flags_first(self.signal_groups)
         ]
 
 

@@ -18,6 +18,7 @@ from hiring.models import (
     Scorecard,
 )
 from hiring.services.loop_status import loop_status_refresh
+from hiring.services.refusals import InputRefused, Problem
 from roles.models import Dimension, Exercise, RubricVersion
 from roles.services import rubric_lock
 
@@ -32,10 +33,13 @@ def loop_create(
     hiring_manager: User,
     by: User,
 ) -> Loop:
+    """A candidate and their loop on the rubric, run by ``by``; the rubric is locked from now on.
+
+    Raises ``InputRefused`` when the hiring manager is not in the Hiring managers group."""
     if not policy.can_plan_loops(by):
         raise PermissionDenied("Only recruiters can create loops.")
     if not policy.is_hiring_manager(hiring_manager):
-        raise ValidationError({"hiring_manager": "Choose someone in the Hiring managers group."})
+        raise InputRefused([Problem("hiring_manager", "Choose someone in the Hiring managers group.")])
     candidate = Candidate(
         name=candidate_name.strip(), email=candidate_email.strip(), notes=candidate_notes, created_by=by
     )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +23,7 @@ from hiring.models import (
 from hiring.services.audit import audit_record
 from hiring.services.decisions import decision_changed_notify
 from hiring.services.loop_status import loop_status_refresh
+from hiring.services.refusals import InputRefused, Place, Problem
 from roles.models import Dimension, RubricVersion, Signal
 
 
@@ -56,37 +55,6 @@ class ScorecardInput:
     signals: dict[int, str] = field(default_factory=dict)
     recommendation: str = ""
     key_takeaways: str = ""
-
-
-Place = Literal["score", "evidence", "signal_note", "recommendation", "key_takeaways", "reason", "input"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a scorecard input is refused: where it lies and what to say.
-
-    ``place`` is what it is about: a dimension's score or evidence, a signal's note (``item`` is then
-    the dimension's or signal's id), the recommendation, the key takeaways, the amendment's reason, or
-    the input as a whole ("input"). Forms and the API decide where to show it.
-    """
-
-    place: Place
-    message: str
-    item: int | None = None
-
-
-class InputRefused(ValidationError):
-    """A scorecard input the rules refuse, with every problem found; nothing was saved.
-
-    Its ``messages`` are grouped by place, in the order each place first came up.
-    """
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        by_place: dict[tuple[str, int | None], list[str]] = {}
-        for problem in self.problems:
-            by_place.setdefault((problem.place, problem.item), []).append(problem.message)
-        super().__init__([message for messages in by_place.values() for message in messages])
 
 
 class _Refusals(list[Problem]):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -25,7 +25,10 @@ def _user(request: HttpRequest) -> User:
 
 
 def _loop_for_debrief(request: HttpRequest, loop_id: int) -> Loop:
-    loop = loop_get(user=_user(request), loop_id=loop_id)
+    try:
+        loop = loop_get(user=_user(request), loop_id=loop_id)
+    except Loop.DoesNotExist:
+        raise Http404("No such loop.") from None
     if not policy.can_view_debrief(request.user, loop):
         raise PermissionDenied("The debrief opens to interviewers once their own scorecard for this loop is submitted.")
     return loop

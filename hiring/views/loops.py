@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -36,6 +36,16 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _visible_loop(request: HttpRequest, loop_id: int, *, planning: bool = False) -> Loop:
+    """The loop, if the user may see it; 404 otherwise."""
+    try:
+        if planning:
+            return loop_for_planning(user=request.user, loop_id=loop_id)
+        return loop_get(user=request.user, loop_id=loop_id)
+    except Loop.DoesNotExist:
+        raise Http404("No such loop.") from None
+
+
 @login_required
 def loop_new(request: HttpRequest) -> HttpResponse:
     if not policy.can_plan_loops(request.user):
@@ -45,7 +55,7 @@ def loop_new(request: HttpRequest) -> HttpResponse:
         try:
             loop = loop_create(**form.cleaned_data, by=_user(request))
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, f"Loop created for {loop.candidate.name}. Now plan the interviews.")
             return redirect("loop_plan", loop.pk)
@@ -54,7 +64,7 @@ def loop_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def loop_detail(request: HttpRequest, loop_id: int) -> HttpResponse:
-    loop = loop_get(user=request.user, loop_id=loop_id)
+    loop = _visible_loop(request, loop_id)
     return render(
         request,
         "hiring/loop_detail.html",
@@ -70,7 +80,7 @@ def loop_detail(request: HttpRequest, loop_id: int) -> HttpResponse:
 
 @login_required
 def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
-    loop = loop_for_planning(user=request.user, loop_id=loop_id)
+    loop = _visible_loop(request, loop_id, planning=True)
     if not policy.can_plan(request.user, loop):
         raise PermissionDenied("Only the loop's recruiter can plan its interviews.")
     rows = _plan_rows(request, loop)

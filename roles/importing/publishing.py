@@ -45,8 +45,7 @@ class Publication:
     latest: RubricVersion | None  # the newest version of the target role, if it has one
     problems: list[str] = field(default_factory=list)
     unchanged: bool = False
-    rubric: RubricVersion | None = None  # the kit as published, when it can be
-    kit: selectors.Kit | None = None
+    kit: selectors.Kit | None = None  # the kit as published, when it can be
     versions: list[RubricVersion] = field(default_factory=list)
 
     @property
@@ -137,7 +136,6 @@ def publication_preview(publication: Publication, *, retitle: bool) -> None:
         with transaction.atomic():
             _load(publication, retitle=retitle)
             slug, number = publication.fixture["role"]["slug"], publication.fixture["rubric"]["version"]
-            publication.rubric = selectors.rubric_get(role_slug=slug, number=number)
             publication.kit = selectors.kit_get(role_slug=slug, number=number)
             publication.versions = list(selectors.rubric_versions(role_slug=slug))
             raise _Rollback

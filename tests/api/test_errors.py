@@ -64,9 +64,21 @@ def test_a_dimension_of_another_rubric_is_422(scenario):
     assert "not part of this role's rubric" in response.json()["message"]
 
 
-@pytest.mark.parametrize("path", ["loops/{big}/", "scorecards/{big}/", "interviews/{big}/", "loops/{big}/debrief/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "loops/{big}/",
+        "scorecards/{big}/",
+        "interviews/{big}/",
+        "loops/{big}/debrief/",
+        "loops/{big}/plan/",
+        "loops/{big}/decision/",
+        "roles/{role}/rubrics/{big}/",
+        "roles/astrologer/rubrics/1/",
+    ],
+)
 def test_ids_out_of_range_are_404(scenario, path):
-    response = ApiClient(scenario.staff).get(path.format(big=10**30))
+    response = ApiClient(scenario.staff).get(path.format(big=10**30, role=scenario.role_slug))
     assert response.status_code == 404
     assert response.json()["message"] == "No such object, or not one you can see."
 

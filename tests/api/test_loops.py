@@ -91,6 +91,18 @@ def test_a_loop_that_does_not_resolve_is_refused_and_nothing_is_created(rubric, 
     assert not Loop.objects.exists()
 
 
+def test_a_hiring_manager_the_service_refuses_is_a_422_on_its_field(rubric, monkeypatch):
+    recruiter, manager, interviewer = RecruiterFactory(), HiringManagerFactory(), InterviewerFactory()
+    monkeypatch.setattr("hiring.services.loops.policy.is_hiring_manager", lambda user: False)  # left the group
+
+    response = ApiClient(recruiter).post("loops/", _new_loop(rubric, manager, interviewer))
+
+    assert response.status_code == 422, response.content
+    assert response.json()["message"] == "Not saved: Choose someone in the Hiring managers group."
+    assert response.json()["fields"] == {"hiring_manager": ["Choose someone in the Hiring managers group."]}
+    assert not Loop.objects.exists()
+
+
 def test_only_recruiters_create_loops(rubric):
     manager, interviewer = HiringManagerFactory(), InterviewerFactory()
 

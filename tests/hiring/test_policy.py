@@ -254,3 +254,16 @@ def test_the_system_actor_of_commands_sees_every_loop(world):
     every = {world.loop.pk, world.other_loop.pk}
     assert set(policy.loops_visible_to(policy.SYSTEM).values_list("pk", flat=True)) == every
     assert set(policy.loops_managed_by(policy.SYSTEM).values_list("pk", flat=True)) == every
+
+
+def test_a_users_groups_are_read_once_per_user_object(django_assert_num_queries):
+    recruiter = RecruiterFactory()
+    same = User.objects.get(pk=recruiter.pk)
+
+    with django_assert_num_queries(1):
+        assert policy.is_recruiter(same)
+        assert policy.can_plan_loops(same)
+        assert not policy.is_hiring_manager(same)
+    same.groups.clear()
+    assert policy.is_recruiter(same)  # the object keeps what it read
+    assert not policy.is_recruiter(User.objects.get(pk=recruiter.pk))  # a fresh one reads again

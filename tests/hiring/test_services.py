@@ -22,9 +22,8 @@ from hiring.models import (
 from hiring.selectors.loops import uncovered_dimensions
 from hiring.services.decisions import loop_decide
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
+from hiring.services.refusals import InputRefused, Problem
 from hiring.services.scorecards import (
-    InputRefused,
-    Problem,
     RatingInput,
     ScorecardConflict,
     ScorecardInput,
@@ -681,10 +680,10 @@ def test_only_a_recruiter_creates_a_loop(who):
 def test_a_hiring_manager_outside_the_group_is_refused(who):
     rubric = RubricVersionFactory(dimensions=3)
 
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InputRefused) as info:
         _create(by=RecruiterFactory(), hiring_manager=who(), rubric=rubric)
 
-    assert "hiring_manager" in info.value.message_dict
+    assert info.value.problems == [Problem("hiring_manager", "Choose someone in the Hiring managers group.")]
     assert not Loop.objects.exists()
     assert not Candidate.objects.exists()
     assert RubricVersion.objects.get(pk=rubric.pk).locked_at is None

@@ -334,6 +334,21 @@ def test_a_loop_needs_a_hiring_manager_from_the_group(login, recruiter, intervie
     assert not Loop.objects.exists()
 
 
+def test_a_hiring_manager_the_service_refuses_is_shown_beside_the_field(
+    login, recruiter, hiring_manager, lead_rubric, monkeypatch
+):
+    monkeypatch.setattr("hiring.services.loops.policy.is_hiring_manager", lambda user: False)  # left the group
+
+    response = login(recruiter).post(
+        "/loops/new/",
+        {"candidate_name": "Grace Hopper", "rubric": lead_rubric.pk, "hiring_manager": hiring_manager.pk},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"hiring_manager": ["Choose someone in the Hiring managers group."]}
+    assert not Loop.objects.exists()
+
+
 def test_an_interviewer_cannot_create_loops(login, interviewer, hiring_manager, lead_rubric):
     client = login(interviewer)
 

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from roles.models import RubricVersion
+from roles.models import SIGNAL_KINDS_RED_FLAGS_FIRST, RubricVersion, SignalKind
+from roles.selectors import red_flags_first, rubric_get, signal_groups
 from roles.services import roles_load, rubric_lock
 from tests.factories import (
     AssessmentAreaFactory,
@@ -412,3 +413,17 @@ def test_html_in_role_and_rubric_text_is_shown_as_text_not_run(signed_in):
     assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in kit
     assert "<iframe" not in kit
     assert "&lt;iframe src=evil&gt;" in kit
+
+
+def test_the_kit_lists_signals_in_the_blueprints_order_and_candidate_pages_red_flags_first():
+    rubric = rubric_get(role_slug=RubricVersionFactory(signals=True).role.slug)
+
+    groups = signal_groups(rubric=rubric)
+
+    assert [g.kind for g in groups] == ["strong", "weak", "red_flag"]
+    assert [(g.kind, g.title) for g in red_flags_first(groups)] == [
+        ("red_flag", "Red flags"),
+        ("strong", "Strong signals"),
+        ("weak", "Weak signals"),
+    ]
+    assert sorted(SIGNAL_KINDS_RED_FLAGS_FIRST) == sorted(SignalKind.values)
