@@ -15,8 +15,8 @@ from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from hiring.services.agreement_intervals import agreement_intervals_refresh
 from hiring.services.reminders import scorecard_reminders_send
-from hiring.services.statistics import agreement_intervals_refresh
 
 REMINDER_INTERVAL = dt.timedelta(minutes=15)
 

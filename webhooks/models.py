@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from webhooks.addresses import DeliveryRefused, url_check
+
 
 class Event(models.TextChoices):
     SCORECARD_SUBMITTED = "scorecard.submitted", "Scorecard submitted"
@@ -42,8 +44,6 @@ class WebhookEndpoint(models.Model):
         return self.url
 
     def clean(self) -> None:
-        from webhooks.delivery import DeliveryRefused, url_check
-
         unknown = [event for event in self.events or [] if event not in Event.values]
         if not isinstance(self.events, list) or not self.events or unknown:
             raise ValidationError({"events": f"Choose events among: {', '.join(Event.values)}."})

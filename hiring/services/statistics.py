@@ -27,12 +27,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from hiring.agreement import bootstrap_interval, ordinal_alpha, unit_coincidences
+from hiring.agreement import unit_coincidences
 from hiring.models import (
     INTERVIEWER_FIGURES,
-    AgreementInterval,
     Decision,
     DimensionFigures,
     DimensionSpread,
@@ -46,8 +44,10 @@ from hiring.models import (
     SpreadTotal,
 )
 from hiring.scoring import normalise
-from hiring.selectors.calibration import MIN_ALPHA_LOOPS, NO, YES, bucket
-from roles.models import Dimension, SignalKind
+from hiring.selectors.calibration import NO, YES, bucket
+from hiring.services.agreement_intervals import agreement_intervals_refresh
+from hiring.tasks import agreement_intervals, agreement_intervals_waiting
+from roles.models import SignalKind
 
 DIMENSION_FIELDS = ("ratings", "units", "coincidences")
 CHUNK = 2000  # loops per pass of statistics_rebuild
@@ -305,8 +305,6 @@ def loop_statistics_refresh(*, loop: Loop) -> bool:
 
 def agreement_intervals_schedule(*, role_id: int) -> None:
     """Ask the worker to recompute the role's bootstrap intervals, unless a run for it is already waiting."""
-    from hiring.tasks import agreement_intervals, agreement_intervals_waiting
-
     if not agreement_intervals_waiting(role_id=role_id):
         agreement_intervals.enqueue(role_id=role_id)
 
@@ -321,36 +319,6 @@ def spread_totals_apply(*, old: Iterable[tuple[int, str, float]], new: Iterable[
             delta["total"] += sign * spread
             delta["squares"] += sign * spread * spread
     _apply(SpreadTotal, ("role_id", "dimension_slug"), {key: d for key, d in deltas.items() if any(d.values())})
-
-
-def agreement_intervals_refresh(*, role_id: int) -> int:
-    """Recompute the bootstrap interval of each of the role's dimensions over all its loops; returns how many."""
-    units: dict[str, list[list[float]]] = defaultdict(list)
-    rows = (
-        LoopDimensionFigures.objects.filter(dimension__rubric__role_id=role_id, units=1)
-        .order_by("loop_id")
-        .values_list("dimension__slug", "values")
-    )
-    for slug, values in rows:
-        units[slug].append(values)
-    slugs = set(Dimension.objects.filter(rubric__role_id=role_id).values_list("slug", flat=True))
-    now = timezone.now()
-    with transaction.atomic():
-        for slug in sorted(slugs):
-            found = units.get(slug, [])
-            alpha = ordinal_alpha(found) if len(found) >= MIN_ALPHA_LOOPS else None
-            interval = bootstrap_interval(found) if alpha is not None else None
-            AgreementInterval.objects.update_or_create(
-                role_id=role_id,
-                dimension_slug=slug,
-                defaults={
-                    "low": interval[0] if interval else None,
-                    "high": interval[1] if interval else None,
-                    "units": len(found),
-                    "computed_at": now,
-                },
-            )
-    return len(slugs)
 
 
 @transaction.atomic
