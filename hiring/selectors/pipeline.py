@@ -23,7 +23,7 @@ from hiring import policy
 from hiring.models import Candidate, Decision, Interview, Loop, ObservedSignal, Scorecard
 from hiring.scoring import dimension_means_sql
 from hiring.selectors.decisions import changed_since_decided, changed_since_decided_sql
-from roles.models import Dimension, RubricVersion, Signal
+from roles.models import Dimension, RubricVersion, Signal, SignalKind
 from roles.selectors import newest_rubrics
 
 SORTS = {
@@ -35,7 +35,7 @@ SORTS = {
     "red_flags": ("-red_flags", "-created_at", "-pk"),
 }
 RECOMMENDATIONS = [value for value, _ in Scorecard.Recommendation.choices]
-SIGNAL_KINDS = ("strong", "weak", "red_flag")
+SIGNAL_KINDS = tuple(SignalKind.values)  # strong, weak, red_flag: the export's column order
 
 
 @dataclass(frozen=True)
@@ -302,9 +302,9 @@ def pipeline_rows(
             expected=f.expected,
             submitted=f.submitted,
             overdue=f.overdue,
-            signals_strong=f.signals.get("strong", 0),
-            signals_weak=f.signals.get("weak", 0),
-            signals_red_flag=f.signals.get("red_flag", 0),
+            signals_strong=f.signals.get(SignalKind.STRONG, 0),
+            signals_weak=f.signals.get(SignalKind.WEAK, 0),
+            signals_red_flag=f.signals.get(SignalKind.RED_FLAG, 0),
         )
         rows.append(
             PipelineRow(
