@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from hiring.models import Amendment, AuditEvent, ExportRecord, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.policy import SystemActor
 from hiring.scoring import normalise
 from hiring.selectors import pipeline
 from hiring.selectors.decisions import changed_since_decided
@@ -326,8 +327,11 @@ def _loop_documents(ids: list[int]) -> list[dict[str, Any]]:
     return documents
 
 
-def export_start(*, by: User | None, kind: str, fmt: str, filters: dict[str, Any], source: str) -> ExportRecord:
-    record = ExportRecord(by=by, kind=kind, format=fmt, filters=filters, source=source)
+def export_start(*, by: User | SystemActor, kind: str, fmt: str, filters: dict[str, Any], source: str) -> ExportRecord:
+    """The audit record of an export about to stream; the app itself (a command) is recorded as no person."""
+    record = ExportRecord(
+        by=None if isinstance(by, SystemActor) else by, kind=kind, format=fmt, filters=filters, source=source
+    )
     record.full_clean()
     record.save()
     return record

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,16 +16,12 @@ from hiring.selectors import debrief as debrief_selectors
 from hiring.selectors.loops import loop_get
 from hiring.services.decisions import DecisionConflict, loop_decide, loop_decision_revisit
 from hiring.services.scorecard_views import scorecard_views_record
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every view here is login_required
-    return request.user
+from hiring.views import signed_in_user
 
 
 def _loop_for_debrief(request: HttpRequest, loop_id: int) -> Loop:
     try:
-        loop = loop_get(user=_user(request), loop_id=loop_id)
+        loop = loop_get(user=signed_in_user(request), loop_id=loop_id)
     except Loop.DoesNotExist:
         raise Http404("No such loop.") from None
     if not policy.can_view_debrief(request.user, loop):
@@ -39,7 +34,7 @@ def _decide(request: HttpRequest, loop: Loop, form: DecisionForm) -> tuple[bool,
     if not form.is_valid():
         return False, 400
     try:
-        loop_decide(loop=loop, by=_user(request), **form.cleaned_data)
+        loop_decide(loop=loop, by=signed_in_user(request), **form.cleaned_data)
     except DecisionConflict as conflict:
         messages.error(request, str(conflict))
         return False, 409
@@ -65,7 +60,7 @@ def _revisit(request: HttpRequest, loop: Loop, form: DecisionRevisitForm) -> tup
     try:
         decision = loop_decision_revisit(
             loop=loop,
-            by=_user(request),
+            by=signed_in_user(request),
             supersedes=supersedes,
             outcome=form.cleaned_data["outcome"],
             rationale=form.cleaned_data["rationale"],
@@ -101,7 +96,7 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
     debrief = debrief_selectors.loop_debrief(loop=loop)
     if debrief.decision and not revisit.is_bound:
         revisit = DecisionRevisitForm(initial={"supersedes": debrief.decision.pk, "outcome": debrief.decision.outcome})
-    scorecard_views_record(viewer=_user(request), scorecards=[row.scorecard for row in debrief.rows])
+    scorecard_views_record(viewer=signed_in_user(request), scorecards=[row.scorecard for row in debrief.rows])
     return render(
         request,
         "hiring/debrief.html",
@@ -123,5 +118,5 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
 def loop_summary(request: HttpRequest, loop_id: int) -> HttpResponse:
     loop = _loop_for_debrief(request, loop_id)
     debrief = debrief_selectors.loop_debrief(loop=loop)
-    scorecard_views_record(viewer=_user(request), scorecards=[row.scorecard for row in debrief.rows])
+    scorecard_views_record(viewer=signed_in_user(request), scorecards=[row.scorecard for row in debrief.rows])
     return render(request, "hiring/summary.html", {"debrief": debrief})

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,13 +26,8 @@ from hiring.selectors.loops import (
     usual_interviewers,
 )
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
+from hiring.views import signed_in_user
 from roles.selectors import current_rubrics
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # behind login_required
-    return user
 
 
 def _visible_loop(request: HttpRequest, loop_id: int, *, planning: bool = False) -> Loop:
@@ -53,7 +47,7 @@ def loop_new(request: HttpRequest) -> HttpResponse:
     form = LoopCreateForm(request.POST or None, rubrics=current_rubrics(), hiring_managers=hiring_managers())
     if request.method == "POST" and form.is_valid():
         try:
-            loop = loop_create(**form.cleaned_data, by=_user(request))
+            loop = loop_create(**form.cleaned_data, by=signed_in_user(request))
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -115,7 +109,7 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
             row.interview for row in rows if row.interview and not row.locked and not row.cleaned_data["include"]
         ]
         try:
-            loop_plan_save(loop=loop, rows=plan, removed=removed, by=_user(request))
+            loop_plan_save(loop=loop, rows=plan, removed=removed, by=signed_in_user(request))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -14,6 +13,7 @@ from hiring import exports, policy
 from hiring.forms import PipelineFilterForm
 from hiring.selectors import pipeline
 from hiring.selectors.loops import hiring_managers
+from hiring.views import signed_in_user
 
 PAGE_SIZE = 50
 EXPORT_FORMATS = {("summary", "csv"), ("ratings", "csv"), ("summary", "json")}
@@ -82,8 +82,9 @@ def loop_export(request: HttpRequest) -> HttpResponseBase:
     filters = form.to_filter()
     columns = pipeline.dimension_columns(filters.role) if filters.role and kind == "summary" else []
     loops = pipeline.pipeline_loops(user=request.user, filters=filters)
-    by = request.user if isinstance(request.user, User) else None  # login_required: always a User
-    record = exports.export_start(by=by, kind=kind, fmt=fmt, filters=filters.as_dict(), source="web")
+    record = exports.export_start(
+        by=signed_in_user(request), kind=kind, fmt=fmt, filters=filters.as_dict(), source="web"
+    )
     stream = exports.export_stream(
         loops=loops, kind=kind, fmt=fmt, columns=columns, filters=filters.as_dict(), record=record
     )

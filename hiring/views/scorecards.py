@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -16,15 +15,10 @@ from hiring.models import Loop, Scorecard
 from hiring.selectors.scorecards import ScorecardHidden, ScorecardPage, scorecard_visible_page
 from hiring.services import scorecards as scorecard_services
 from hiring.services.scorecard_views import scorecard_views_record
+from hiring.views import signed_in_user
 from hiring.views.pending_posts import keeps_post_when_signed_out, pending_post_take
 
 # Scorecards --------------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # behind keeps_post_when_signed_out, which lets only the signed-in through
-    return user
 
 
 def _page(request: HttpRequest, scorecard_id: int) -> ScorecardPage:
@@ -49,7 +43,7 @@ def _refilled(form_class: type[ScorecardForm], data: QueryDict, page: ScorecardP
 def _save_draft(request: HttpRequest, page: ScorecardPage, form: ScorecardForm) -> Scorecard:
     return scorecard_services.scorecard_save_draft(
         scorecard=page.scorecard,
-        by=_user(request),
+        by=signed_in_user(request),
         revision=form.cleaned_data["revision"],
         data=form.to_input(),
         tab=form.cleaned_data["tab"],
@@ -63,7 +57,7 @@ def _saved_at(scorecard: Scorecard) -> str:
 @keeps_post_when_signed_out
 def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     page = _page(request, scorecard_id)
-    scorecard_views_record(viewer=_user(request), scorecards=[page.scorecard])
+    scorecard_views_record(viewer=signed_in_user(request), scorecards=[page.scorecard])
     can_edit = policy.can_edit_scorecard(request.user, page.scorecard)
     editable = can_edit and not page.scorecard.is_submitted and page.loop.status != Loop.Status.DECIDED
     status = 200
@@ -119,7 +113,7 @@ def _scorecard_post(
         if action == "submit":
             scorecard_services.scorecard_submit(
                 scorecard=page.scorecard,
-                by=_user(request),
+                by=signed_in_user(request),
                 revision=form.cleaned_data["revision"],
                 data=form.to_input(),
                 tab=form.cleaned_data["tab"],
@@ -189,7 +183,7 @@ def scorecard_amend(request: HttpRequest, scorecard_id: int) -> HttpResponse:
             try:
                 scorecard_services.scorecard_amend(
                     scorecard=page.scorecard,
-                    by=_user(request),
+                    by=signed_in_user(request),
                     revision=form.cleaned_data["revision"],
                     data=form.to_input(),
                     reason=form.cleaned_data["reason"],

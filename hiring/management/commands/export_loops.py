@@ -40,7 +40,9 @@ class Command(BaseCommand):
         filters = pipeline.PipelineFilter(role=role, since=since_date)
         loops = pipeline.pipeline_loops(user=policy.SYSTEM, filters=filters)
         columns = pipeline.dimension_columns(role) if role and kind == "summary" else []
-        record = exports.export_start(by=None, kind=kind, fmt=format, filters=filters.as_dict(), source="command")
+        record = exports.export_start(
+            by=policy.SYSTEM, kind=kind, fmt=format, filters=filters.as_dict(), source="command"
+        )
         stream = exports.export_stream(
             loops=loops, kind=kind, fmt=format, columns=columns, filters=filters.as_dict(), record=record
         )
