@@ -27,7 +27,6 @@ from hiring.models import Amendment, AuditEvent, ExportRecord, Interview, Loop, 
 from hiring.policy import SystemActor
 from hiring.scoring import normalise
 from hiring.selectors import pipeline
-from hiring.selectors.decisions import changed_since_decided
 from hiring.selectors.pipeline import RECOMMENDATIONS, SIGNAL_KINDS, DimensionColumn
 from hiring.services.audit import audit_record
 
@@ -98,6 +97,7 @@ def summary_select(
             decision_outcome=F("decision__outcome"),
             decision_at=F("decision__at"),
             decision_rationale=F("decision__rationale"),
+            loop_changed=F("decision_changed"),
         )
     )
     visible_sql, visible_params = visible.query.sql_with_params()
@@ -107,7 +107,12 @@ def summary_select(
         ids_sql, ids_params = loops.order_by().values("pk").query.sql_with_params()
         loops_sql, loops_params = ids_sql, list(ids_params)
     figures, joins, params = pipeline.figures_select(
-        loop_id="v.loop_pk", loops_sql=loops_sql, loops_params=loops_params, columns=columns, now=now or timezone.now()
+        loop_id="v.loop_pk",
+        decision_changed="v.loop_changed",
+        loops_sql=loops_sql,
+        loops_params=loops_params,
+        columns=columns,
+        now=now or timezone.now(),
     )
     cells = ", ".join(f"v.{name}" for name in SUMMARY_LOOP_COLUMNS)
     sql = f"SELECT {cells}, {figures} FROM ({visible_sql}) v {joins} ORDER BY v.position"
@@ -241,10 +246,8 @@ def json_stream(loops: QuerySet[Loop], filters: dict[str, Any], on_done: Callabl
 
 
 def _loop_documents(ids: list[int]) -> list[dict[str, Any]]:
-    loops = (
-        Loop.objects.filter(pk__in=ids)
-        .select_related("candidate", "rubric__role", "hiring_manager", "recruiter", "decision__by")
-        .annotate(decision_changed=changed_since_decided())
+    loops = Loop.objects.filter(pk__in=ids).select_related(
+        "candidate", "rubric__role", "hiring_manager", "recruiter", "decision__by"
     )
     by_id = {loop.pk: loop for loop in loops}
     means = {pk: f.normalised_mean for pk, f in pipeline.loop_figures(loop_ids=ids, columns=[]).items()}

@@ -104,13 +104,19 @@ class Loop(models.Model):
         editable=False,
         help_text="Red flags observed on the loop's submitted scorecards, kept by loop_status_refresh.",
     )
+    decision_changed = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Whether the current decision is changed since decided (hiring.selectors.decisions), kept by "
+        "loop_status_refresh.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=Q(status__in=LoopStatus.values), name="loop_status_known")]
         # The pipeline's sorts and filters (hiring.selectors.pipeline): newest/oldest first, by status, one
         # role's or one hiring manager's loops newest first, most red flags first, and only loops with a red
-        # flag, each read in index order up to a page.
+        # flag or a decision changed since decided, each read in index order up to a page.
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="loop_newest"),
             models.Index(fields=["status", "-created_at", "-id"], name="loop_status_newest"),
@@ -118,6 +124,7 @@ class Loop(models.Model):
             models.Index(fields=["hiring_manager", "-created_at", "-id"], name="loop_manager_newest"),
             models.Index(fields=["-red_flags", "-created_at", "-id"], name="loop_most_red_flags"),
             models.Index(fields=["-created_at", "-id"], condition=Q(red_flags__gt=0), name="loop_red_flagged_newest"),
+            models.Index(fields=["-created_at", "-id"], condition=Q(decision_changed=True), name="loop_changed_newest"),
         ]
 
     def __str__(self) -> str:

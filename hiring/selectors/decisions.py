@@ -1,47 +1,25 @@
 """What a decision rested on, and what changed since.
 
-The rule, defined here and nowhere else: a loop's current decision (`Loop.decision`) is
-*changed since decided* when any scorecard in its basis is no longer at the revision the
-decision was made on (a submitted scorecard moves on only by an amendment). The changes since
-the decision are exactly the amendments that produced a revision past the basis revision.
+The rule, defined here and nowhere else (`decision_is_changed`): a loop's current decision
+(`Loop.decision`) is *changed since decided* when any scorecard in its basis is no longer at the
+revision the decision was made on (a submitted scorecard moves on only by an amendment). Every
+write that can change it ends in `loop_status_refresh`, which stores it as `Loop.decision_changed`
+for the lists, filters and exports to read by index. The changes since the decision are exactly
+the amendments that produced a revision past the basis revision.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Exists, F, OuterRef
 
-from hiring.models import Amendment, Decision, DecisionBasis, Loop, Scorecard
+from hiring.models import Amendment, Decision, DecisionBasis, Loop
 
 
-def changed_since_decided(loop_ref: str = "decision_id") -> Exists:
-    """For a Loop queryset: whether its current decision is changed since decided (see the module docstring)."""
-    return Exists(
-        DecisionBasis.objects.filter(decision_id=OuterRef(loop_ref)).exclude(revision=F("scorecard__revision"))
-    )
-
-
-def changed_since_decided_sql(*, loops_sql: str | None) -> str:
-    """SQL: `loop_id` of each loop in `loops_sql` (None: every loop) changed since decided (the rule above).
-
-    For the pipeline's grouped figures: one pass over the decision bases of the given loops, by
-    index, where the `Exists` of `changed_since_decided` made PostgreSQL hash every basis row.
-    """
-    quote = connection.ops.quote_name
-    loop, basis = quote(Loop._meta.db_table), quote(DecisionBasis._meta.db_table)
-    card = quote(Scorecard._meta.db_table)
-    return (
-        f"SELECT l.id AS loop_id FROM {loop} l JOIN {basis} b ON b.decision_id = l.decision_id "
-        f"JOIN {card} s ON s.id = b.scorecard_id WHERE b.revision <> s.revision "
-        f"{'' if loops_sql is None else f'AND l.id IN ({loops_sql}) '}"
-        "GROUP BY l.id"
-    )
-
-
-def decision_is_changed(*, decision: Decision) -> bool:
-    return DecisionBasis.objects.filter(decision=decision).exclude(revision=F("scorecard__revision")).exists()
+def decision_is_changed(*, decision_id: int) -> bool:
+    """The rule for one decision (stored on its loop as `Loop.decision_changed` by loop_status_refresh)."""
+    return DecisionBasis.objects.filter(decision_id=decision_id).exclude(revision=F("scorecard__revision")).exists()
 
 
 @dataclass

@@ -23,7 +23,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from hiring import policy
 from hiring.models import Interview, Loop, Scorecard
-from hiring.selectors.decisions import changed_since_decided
 from hiring.selectors.scorecards import scorecard_due_at
 
 HOME_LIST = 10  # rows shown per list on the home page; the rest are a link away
@@ -211,8 +210,7 @@ def manager_sections(*, user: User) -> ManagerSections:
     )
     in_progress = loops.filter(status__in=(Loop.Status.PLANNED, Loop.Status.IN_PROGRESS))
     changed = list(
-        loops.filter(status=Loop.Status.DECIDED)
-        .filter(changed_since_decided())
+        loops.filter(status=Loop.Status.DECIDED, decision_changed=True)
         .select_related("decision")
         .order_by("-decision_id")[:HOME_CHANGED]
     )

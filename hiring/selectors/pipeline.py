@@ -22,7 +22,6 @@ from django.utils import timezone
 from hiring import policy
 from hiring.models import Candidate, Decision, Interview, Loop, ObservedSignal, Scorecard
 from hiring.scoring import dimension_means_sql
-from hiring.selectors.decisions import changed_since_decided, changed_since_decided_sql
 from roles.models import Dimension, RubricVersion, Signal, SignalKind
 from roles.selectors import newest_rubrics
 
@@ -86,10 +85,12 @@ def _day_start(day: dt.date) -> dt.datetime | None:
 def pipeline_loops(*, user: policy.Viewer, filters: PipelineFilter) -> QuerySet[Loop]:
     """Loops the user may see through the pipeline, filtered and sorted (their figures: `loop_figures`).
 
-    Every filter and sort reads an index of hiring_loop in order (migrations 0012 and 0013; the
-    red flags are the loop's stored count): a page costs the 50 rows it shows, not a sort of every
-    visible loop. The date filters compare `created_at` with the start of a day in the current time
-    zone, which is what `created_at__date` means, in a form the index can serve.
+    Every filter and sort but "role" reads an index of hiring_loop in order (migrations 0012 and
+    0013; red flags and "changed since decided" are stored on the loop): a page costs the 50 rows
+    it shows, not a sort of every visible loop. Sorting by role sorts the visible loops by their
+    rubric's title (a column of another table, which no index of loops can order). The date
+    filters compare `created_at` with the start of a day in the current time zone, which is what
+    `created_at__date` means, in a form the index can serve.
     """
     loops = policy.loops_managed_by(user).select_related(
         "candidate", "rubric__role", "hiring_manager", "recruiter", "decision"
@@ -115,7 +116,7 @@ def pipeline_loops(*, user: policy.Viewer, filters: PipelineFilter) -> QuerySet[
     if filters.red_flag:
         loops = loops.filter(red_flags__gt=0)
     if filters.changed:
-        loops = loops.filter(changed_since_decided())
+        loops = loops.filter(decision_changed=True)
     return loops.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 
@@ -146,9 +147,17 @@ def figure_names(columns: list[DimensionColumn]) -> list[str]:
 
 
 def figures_select(
-    *, loop_id: str, loops_sql: str | None, loops_params: list[Any], columns: list[DimensionColumn], now: dt.datetime
+    *,
+    loop_id: str,
+    decision_changed: str,
+    loops_sql: str | None,
+    loops_params: list[Any],
+    columns: list[DimensionColumn],
+    now: dt.datetime,
 ) -> tuple[str, str, list[Any]]:
     """SQL for the figures of the loops in `loops_sql` (ids or a subquery; None: every loop), joined on `loop_id`.
+
+    `decision_changed` names the loop's stored `decision_changed` column in the outer query.
 
     Returns (select list, joins, params): the select list's columns are `figure_names(columns)`
     in order; the joins are three grouped passes, `LEFT JOIN`ed on the loop's id, so a loop with
@@ -189,14 +198,12 @@ def figures_select(
         f"FROM ({dimension_means_sql(loops_sql=loops_sql)}) m GROUP BY m.loop_id"
     )
     cutoff = now - dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
-    changed = changed_since_decided_sql(loops_sql=loops_sql)
     ids = loops_params if loops_sql is not None else []
-    params: list[Any] = [cutoff, *ids, *ids, *[c.slug for c in columns], *ids, *ids]
+    params: list[Any] = [cutoff, *ids, *ids, *[c.slug for c in columns], *ids]
     joins = (
         f"LEFT JOIN ({cards}) fc ON fc.loop_id = {loop_id} "
         f"LEFT JOIN ({signals}) fs ON fs.loop_id = {loop_id} "
-        f"LEFT JOIN ({means}) fm ON fm.loop_id = {loop_id} "
-        f"LEFT JOIN ({changed}) fx ON fx.loop_id = {loop_id}"
+        f"LEFT JOIN ({means}) fm ON fm.loop_id = {loop_id}"
     )
     counts = [
         f"COALESCE(fc.{name}, 0)"
@@ -208,7 +215,7 @@ def figures_select(
             *[f"COALESCE(fs.signals_{kind}, 0)" for kind in SIGNAL_KINDS],
             "fm.normalised_mean",
             *[f"fm.dim_{n}" for n in range(len(columns))],
-            "CASE WHEN fx.loop_id IS NULL THEN 0 ELSE 1 END",
+            f"CASE WHEN {decision_changed} THEN 1 ELSE 0 END",
         ]
     )
     return select, joins, params
@@ -241,7 +248,12 @@ def loop_figures(
         return {}
     marks = ", ".join(["%s"] * len(loop_ids))
     select, joins, params = figures_select(
-        loop_id="l.id", loops_sql=marks, loops_params=list(loop_ids), columns=columns, now=now or timezone.now()
+        loop_id="l.id",
+        decision_changed="l.decision_changed",
+        loops_sql=marks,
+        loops_params=list(loop_ids),
+        columns=columns,
+        now=now or timezone.now(),
     )
     sql = (
         f"SELECT l.id, {select} FROM {connection.ops.quote_name(Loop._meta.db_table)} l {joins} WHERE l.id IN ({marks})"

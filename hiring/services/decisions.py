@@ -125,7 +125,7 @@ def loop_decision_revisit(*, loop: Loop, by: User, supersedes: Decision, outcome
         raise DecisionConflict("The decision was confirmed or changed meanwhile; read it again. Nothing was saved.")
     rationale = _check_rationale(rationale)
     same = outcome == supersedes.outcome
-    if same and not decision_is_changed(decision=supersedes):
+    if same and not decision_is_changed(decision_id=supersedes.pk):
         raise ValidationError("Nothing changed since the decision: there is nothing to confirm.")
     decision = _record(
         loop=current,

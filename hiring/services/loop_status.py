@@ -12,6 +12,7 @@ from hiring.models import (
     Scorecard,
     scorecard_is_started,
 )
+from hiring.selectors.decisions import decision_is_changed
 from hiring.services.statistics import loop_red_flags_count, loop_statistics_refresh, spread_totals_apply
 
 FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
@@ -19,14 +20,17 @@ FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
 
 def loop_status_refresh(loop: Loop) -> None:
     """Derive the loop's status from its scorecards (a decided loop stays decided), and keep its
-    stored spreads and running statistics in step: every write that can change a loop's scores,
-    scorecards or decision ends here."""
-    old, flagged = Loop.objects.values_list("status", "red_flags").get(pk=loop.pk)
+    stored red-flag count, "changed since decided" flag, spreads and running statistics in step:
+    every write that can change a loop's scores, scorecards or decision ends here."""
+    old, flagged, was_changed, decision_id = Loop.objects.values_list(
+        "status", "red_flags", "decision_changed", "decision_id"
+    ).get(pk=loop.pk)
     new = old if old == Loop.Status.DECIDED else _status_from_scorecards(loop)
     red_flags = loop_red_flags_count(loop_id=loop.pk)
-    if (new, red_flags) != (old, flagged):
-        Loop.objects.filter(pk=loop.pk).update(status=new, red_flags=red_flags)
-    loop.status, loop.red_flags = new, red_flags
+    changed = decision_id is not None and decision_is_changed(decision_id=decision_id)
+    if (new, red_flags, changed) != (old, flagged, was_changed):
+        Loop.objects.filter(pk=loop.pk).update(status=new, red_flags=red_flags, decision_changed=changed)
+    loop.status, loop.red_flags, loop.decision_changed = new, red_flags, changed
     if new == Loop.Status.COMPLETE and old != Loop.Status.COMPLETE:
         signals.loop_completed.send(sender=Loop, loop=loop)
     if old in FINISHED or new in FINISHED:

@@ -26,6 +26,7 @@ from hiring.agreement import alpha_from_coincidences
 from hiring.models import (
     INTERVIEWER_FIGURES,
     Candidate,
+    DecisionBasis,
     DimensionFigures,
     DimensionSpread,
     Interview,
@@ -298,6 +299,12 @@ def _assert_stored_equal_scratch() -> None:
     flags = Counter(red.values_list("scorecard__interview__loop_id", flat=True))
     stored_flags = dict(Loop.objects.values_list("pk", "red_flags"))
     assert stored_flags == {pk: flags[pk] for pk in stored_flags}
+    current = dict(Loop.objects.exclude(decision=None).values_list("decision_id", "pk"))
+    basis = DecisionBasis.objects.filter(decision_id__in=current)
+    moved = {
+        current[d] for d, at, now in basis.values_list("decision_id", "revision", "scorecard__revision") if at != now
+    }
+    assert set(Loop.objects.filter(decision_changed=True).values_list("pk", flat=True)) == moved
     totals = {
         (row.role_id, row.dimension_slug): (row.loops, row.total) for row in SpreadTotal.objects.filter(loops__gt=0)
     }
