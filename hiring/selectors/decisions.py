@@ -1,10 +1,10 @@
 """What a decision rested on, and what changed since.
 
-The rule, defined here and nowhere else (`decision_is_changed`): a loop's current decision
-(`Loop.decision`) is *changed since decided* when any scorecard in its basis is no longer at the
-revision the decision was made on (a submitted scorecard moves on only by an amendment). Every
-write that can change it ends in `loop_status_refresh`, which stores it as `Loop.decision_changed`
-for the lists, filters and exports to read by index. The changes since the decision are exactly
+The rule, defined here and nowhere else (`moved_basis`, `decision_is_changed`): a loop's current
+decision (`Loop.decision`) is *changed since decided* when any scorecard in its basis is no longer
+at the revision the decision was made on (a submitted scorecard moves on only by an amendment).
+Every write that can change it ends in `loop_status_refresh`, which stores it as
+`Loop.decision_changed` for the lists, filters and exports to read by index. The changes since the decision are exactly
 the amendments that produced a revision past the basis revision.
 """
 
@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from hiring.models import Amendment, Decision, DecisionBasis, Loop
 
 
+def moved_basis() -> QuerySet[DecisionBasis]:
+    """The rule: basis rows whose scorecard is no longer at the revision the decision rested on."""
+    return DecisionBasis.objects.exclude(revision=F("scorecard__revision"))
+
+
 def decision_is_changed(*, decision_id: int) -> bool:
     """The rule for one decision (stored on its loop as `Loop.decision_changed` by loop_status_refresh)."""
-    return DecisionBasis.objects.filter(decision_id=decision_id).exclude(revision=F("scorecard__revision")).exists()
+    return moved_basis().filter(decision_id=decision_id).exists()
 
 
 @dataclass

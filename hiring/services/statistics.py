@@ -11,7 +11,8 @@ databases, bulk-generated data, or after SCORECARD_DUE_HOURS changes).
 
 The figures follow the definitions of hiring.selectors.calibration exactly. Each loop also keeps
 its count of red flags (`Loop.red_flags`, for the pipeline's red-flag filter and sort), set by
-loop_status_refresh from `loop_red_flags_count` and recounted by `statistics_rebuild`.
+loop_status_refresh from `loop_red_flags_count`, and whether its decision is changed since decided
+(`Loop.decision_changed`); `statistics_rebuild` recomputes both (`loop_flags_rebuild`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from hiring.agreement import unit_coincidences
@@ -45,6 +46,7 @@ from hiring.models import (
 )
 from hiring.scoring import normalise
 from hiring.selectors.calibration import NO, YES, bucket
+from hiring.selectors.decisions import moved_basis
 from hiring.services.agreement_intervals import agreement_intervals_refresh
 from hiring.tasks import agreement_intervals, agreement_intervals_waiting
 from roles.models import SignalKind
@@ -251,8 +253,8 @@ def loop_red_flags_count(*, loop_id: int) -> int:
     return red_flags_observed().filter(scorecard__interview__loop_id=loop_id).count()
 
 
-def red_flags_rebuild() -> int:
-    """Recount every loop's stored red flags (one statement); returns how many loops have any."""
+def loop_flags_rebuild() -> None:
+    """Recompute every loop's stored red flags and "changed since decided" flag (two statements)."""
     per_loop = (
         red_flags_observed()
         .filter(scorecard__interview__loop=OuterRef("pk"))
@@ -262,7 +264,7 @@ def red_flags_rebuild() -> int:
         .values("n")
     )
     Loop.objects.update(red_flags=Coalesce(Subquery(per_loop, output_field=IntegerField()), Value(0)))
-    return Loop.objects.filter(red_flags__gt=0).count()
+    Loop.objects.update(decision_changed=Exists(moved_basis().filter(decision_id=OuterRef("decision_id"))))
 
 
 def loop_statistics_refresh(*, loop: Loop) -> bool:
@@ -363,7 +365,7 @@ def statistics_rebuild(*, intervals: bool = False) -> dict[str, int]:
         .annotate(loops=Count("pk"), total=Sum("spread"), squares=Sum(F("spread") * F("spread")))
     )
     SpreadTotal.objects.bulk_create([SpreadTotal(**row) for row in spreads])
-    red_flags_rebuild()
+    loop_flags_rebuild()
     roles = sorted(set(Loop.objects.values_list("rubric__role_id", flat=True)))
     for role_id in roles:
         if intervals:

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from devtools.generator import seed_loops
 from hiring.models import Amendment, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.selectors.decisions import decision_is_changed
 from roles.models import Role, RubricVersion
 from roles.services import default_fixture_paths
 
@@ -103,6 +104,15 @@ def test_seed_loops_creates_a_consistent_data_set_for_every_role() -> None:
     assert amendments
     assert all(a.changes and {"field", "before", "after"} <= set(a.changes[0]) for a in amendments)
     assert not RubricVersion.objects.filter(pk__in=[loop.rubric_id for loop in loops], locked_at=None).exists()
+    for loop in Loop.objects.all():  # the loops' stored flags, as the services would have left them
+        red = ObservedSignal.objects.filter(
+            scorecard__interview__loop=loop, scorecard__status="submitted", signal__kind="red_flag"
+        ).count()
+        assert (loop.red_flags, loop.decision_changed) == (
+            red,
+            loop.decision_id is not None and decision_is_changed(decision_id=loop.decision_id),
+        )
+    assert Loop.objects.filter(decision_changed=True).exists()
 
     interviewers = User.objects.filter(username__startswith="seed-interviewer-", groups__name="Interviewers")
     assert interviewers.count() == 40
