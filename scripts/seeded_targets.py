@@ -72,7 +72,7 @@ def draft_fields(scorecard: Scorecard, *, note: str) -> dict[str, str]:
     rubric = scorecard.interview.loop.rubric
     fields = {"key_takeaways": f"Load-test takeaways ({note})."}
     for dimension in scorecard.interview.focus_dimensions.all():
-        fields[f"score_{dimension.pk}"] = str(rubric.scale_mid)
+        fields[f"score_{dimension.pk}"] = str((rubric.scale_min + rubric.scale_max) // 2)
         fields[f"evidence_{dimension.pk}"] = f"{note}: walked through a concrete example for {dimension.name}."
     return fields
 
