@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, known_time_zones
 from accounts.services import profile_time_zone_set
-from accounts.timezones import BROWSER_ZONE_COOKIE, zone_named
+from accounts.timezones import browser_zone_name, zone_named
 
 
 class TimeZoneForm(forms.Form):
@@ -33,7 +33,7 @@ class TimeZoneForm(forms.Form):
 def account_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # behind login_required
-    browser = request.COOKIES.get(BROWSER_ZONE_COOKIE, "")
+    browser = browser_zone_name(request)
     browser_zone = browser if zone_named(browser) else ""
     current = Profile.objects.filter(user=user).values_list("time_zone", flat=True).first() or ""
     form = TimeZoneForm(request.POST or None, initial={"time_zone": current}, browser_zone=browser_zone)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import Profile, known_time_zones
 
-# static/js/timezone.js writes the browser's zone (Intl.DateTimeFormat().resolvedOptions().timeZone) here.
+# static/js/timezone.js writes the browser's zone (Intl.DateTimeFormat().resolvedOptions().timeZone) here,
+# URL-encoded as cookie values must be ("Europe%2FBerlin"): read it with browser_zone_name.
 BROWSER_ZONE_COOKIE = "browser_tz"
 
 
@@ -28,7 +30,12 @@ def request_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
         zone = zone_named(chosen)
         if zone is not None:
             return zone
-    return zone_named(request.COOKIES.get(BROWSER_ZONE_COOKIE))
+    return zone_named(browser_zone_name(request))
+
+
+def browser_zone_name(request: HttpRequest) -> str:
+    """The zone name the browser's script wrote, decoded (its slash arrives as %2F)."""
+    return unquote(request.COOKIES.get(BROWSER_ZONE_COOKIE, ""))
 
 
 class TimeZoneMiddleware:

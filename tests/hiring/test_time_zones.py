@@ -19,7 +19,7 @@ def _first_interview_utc(loop) -> dt.datetime:
 
 def test_a_plan_is_entered_in_the_browsers_zone_and_stored_in_utc(login, lead_loop, interviewer):  # noqa: F811
     client = login(lead_loop.recruiter)
-    client.cookies["browser_tz"] = "Asia/Tokyo"
+    client.cookies["browser_tz"] = "Asia%2FTokyo"  # as static/js/timezone.js writes it: encodeURIComponent
 
     page = client.get(f"/loops/{lead_loop.pk}/plan/")
     assert "times in Asia/Tokyo" in page.content.decode()
@@ -30,7 +30,7 @@ def test_a_plan_is_entered_in_the_browsers_zone_and_stored_in_utc(login, lead_lo
 
 def test_the_profiles_zone_wins_over_the_browsers(login, lead_loop, interviewer):  # noqa: F811
     client = login(lead_loop.recruiter)
-    client.cookies["browser_tz"] = "Asia/Tokyo"
+    client.cookies["browser_tz"] = "Asia%2FTokyo"
 
     response = client.post("/accounts/settings/", {"time_zone": "Europe/Paris"})
     assert response.status_code == 302
@@ -63,3 +63,12 @@ def test_a_bad_browser_cookie_falls_back_to_the_sites_zone(login, lead_loop, set
 def test_the_settings_page_is_reachable_from_the_user_menu(login, interviewer):
     home = login(interviewer).get("/").content.decode()
     assert 'href="/accounts/settings/"' in home
+
+
+def test_settings_name_the_browsers_zone_as_its_script_writes_it(login, interviewer):
+    client = login(interviewer)
+    client.cookies["browser_tz"] = "America%2FNew_York"
+
+    page = client.get("/accounts/settings/").content.decode()
+
+    assert "Follow this browser (America/New_York)" in page
