@@ -17,7 +17,9 @@ urlpatterns = [
     path("loops/<int:loop_id>/debrief/", debrief.loop_debrief, name="loop_debrief"),
     path("interviews/open/", home.my_interviews, name="my_interviews"),
     path("scorecards/submitted/", home.my_scorecards, name="my_scorecards"),
+    path("scorecards/next/", home.scorecard_next, name="scorecard_next"),
     path("scorecards/<int:scorecard_id>/", scorecards.scorecard, name="scorecard"),
     path("scorecards/<int:scorecard_id>/autosave/", scorecards.scorecard_autosave, name="scorecard_autosave"),
     path("scorecards/<int:scorecard_id>/amend/", scorecards.scorecard_amend, name="scorecard_amend"),
+    path("scorecards/<int:scorecard_id>/remind/", home.remind, name="scorecard_remind"),
 ]
