@@ -45,6 +45,7 @@ NOT_PAGES = {
     "scorecard_autosave": "the form's JSON endpoint",
     "scorecard_next": "a redirect to the next scorecard to write, or home",
     "scorecard_remind": "a POST that redirects (the Remind button of the recruiter's home)",
+    "interview_invite": "an .ics calendar file",
     "api_token_revoke": "a POST that redirects",
     "oidc_authentication_init": "a redirect to the identity provider (tests/browser/test_oidc.py)",
     "oidc_authentication_callback": "the identity provider's redirect back (tests/browser/test_oidc.py)",
