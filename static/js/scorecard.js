@@ -30,19 +30,11 @@
     const focus = form.querySelectorAll("fieldset[data-focus]");
     scored.textContent = Array.from(focus).filter((f) => f.querySelector("input[type=radio]:checked")).length;
   };
-  // The sticky bar never covers the control in focus (WCAG 2.4.11): the page's scroll-padding keeps Tab's
-  // scrolling clear of it, but a level reached with the arrow keys, already on screen under the bar, is not
-  // scrolled at all; lift it above the bar.
-  const bar = document.getElementById("scorecard-bar");
+  // The control in focus is shown whole: the browser scrolls a control that gets focus only until part of it
+  // shows, and not at all for a level reached with the arrow keys while its row is cut by the page's edge.
   form.addEventListener("focusin", (event) => {
-    if (!bar || bar.contains(event.target)) return;
-    requestAnimationFrame(() => {
-      const control = (event.target.closest(".sc-level") || event.target).getBoundingClientRect();
-      const overlap = control.bottom - bar.getBoundingClientRect().top;
-      if (overlap > 0 && control.top < bar.getBoundingClientRect().bottom) {
-        window.scrollBy({ top: overlap + 8, behavior: "instant" });
-      }
-    });
+    const control = event.target.closest(".sc-level") || event.target;
+    requestAnimationFrame(() => control.scrollIntoView({ block: "nearest", behavior: "instant" }));
   });
   form.addEventListener("change", (event) => {
     const fieldset = event.target.closest(".sc-dim");

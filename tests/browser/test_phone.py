@@ -1,5 +1,5 @@
 """At a phone's width (390×844): no page scrolls sideways (only the score matrix's own box does), and the scorecard
-names each level and keeps its sticky bar clear of the control in focus."""
+names each level and keeps its save bar clear of the control in focus."""
 
 from __future__ import annotations
 
@@ -48,10 +48,11 @@ def test_scorecard_form_does_not_scroll_sideways_on_a_phone(phone_page: Page, lo
 
 FOCUSED_UNDER_THE_BAR = """async () => {
   const frame = () => new Promise((done) => requestAnimationFrame(done));
+  const scrolled = () => window.scrollY + document.querySelector('main').scrollTop;
   for (let still = 0, last = -1, frames = 0; still < 2 && frames < 60; frames++) {  // until the page stops scrolling
     await frame();
-    still = window.scrollY === last ? still + 1 : 0;
-    last = window.scrollY;
+    still = scrolled() === last ? still + 1 : 0;
+    last = scrolled();
   }
   const bar = document.getElementById('scorecard-bar').getBoundingClientRect();
   const focused = document.activeElement;
@@ -62,7 +63,7 @@ FOCUSED_UNDER_THE_BAR = """async () => {
 }"""
 
 
-def test_a_phone_scorecard_names_each_level_and_its_sticky_bar_never_covers_the_focused_control(
+def test_a_phone_scorecard_names_each_level_and_its_save_bar_never_covers_the_focused_control(
     phone_page: Page, log_in, interviewer_loop: PanelLoop
 ):
     page = phone_page
@@ -78,7 +79,7 @@ def test_a_phone_scorecard_names_each_level_and_its_sticky_bar_never_covers_the_
         expect(level.locator(".sc-level-label")).to_be_visible()
 
     # Keyboard through the form, and through every level of each dimension (Not assessed included) with the
-    # arrow keys: the control in focus is never under the sticky bar.
+    # arrow keys: the control in focus is never under the save bar, nor out of sight behind it.
     page.locator("textarea[name=key_takeaways]").focus()
     seen, covered = [], []
     for _ in range(80):
