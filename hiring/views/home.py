@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hiring import policy
 from hiring.models import Scorecard
@@ -54,6 +54,7 @@ def my_scorecards(request: HttpRequest) -> HttpResponse:
     return render(request, "hiring/my_scorecards.html", {"page": page, "items": items, "now": timezone.now()})
 
 
+@require_GET
 @login_required
 def scorecard_next(request: HttpRequest) -> HttpResponse:
     """Where a submitted scorecard leads: the next one the interviewer has to write, else their home."""
