@@ -309,34 +309,32 @@ def test_deploy_check_flags_production_without_a_mail_backend(tmp_path: Path) ->
     assert "mail.E001" in result.stdout + result.stderr
 
 
+def _deploy_check(tmp_path: Path, **overrides: str) -> str:
+    """check --deploy with the production environment of docs/DEPLOY.md, overridden as given; its output."""
+    production = {
+        "DJANGO_TRUSTED_PROXIES": "1",
+        "EMAIL_URL": "smtp+tls://mailer:s3cret@smtp.example.com:587",
+        "CACHE_URL": "redis://cache.internal:6379/0",
+    }
+    result = _manage(tmp_path, "check", "--deploy", **(production | overrides))
+    return f"{result.returncode}\n{result.stdout}{result.stderr}"
+
+
 def test_deploy_check_passes_with_the_production_environment(tmp_path: Path) -> None:
-    """DJANGO_DEBUG=false, a long secret key, the host, the database, the proxy count and (docs/DEPLOY.md) mail.
+    """DJANGO_DEBUG=false, a long secret key, the host, the database, the proxy count, (docs/DEPLOY.md) mail and
+    the shared cache.
 
     check --deploy then finds HTTPS redirect, HSTS, secure cookies, the secret key and DEBUG all right.
     """
-    result = _manage(
-        tmp_path,
-        "check",
-        "--deploy",
-        DJANGO_TRUSTED_PROXIES="1",
-        EMAIL_URL="smtp+tls://mailer:s3cret@smtp.example.com:587",
-        CACHE_URL="redis://cache.internal:6379/0",
-    )
-    assert "System check identified no issues" in result.stdout + result.stderr, result.stdout + result.stderr
-    assert result.returncode == 0
+    output = _deploy_check(tmp_path)
+    assert output.startswith("0\n"), output
+    assert "System check identified no issues" in output, output
 
 
 def test_deploy_check_warns_that_without_a_shared_cache_the_api_rate_limit_counts_per_process(tmp_path: Path) -> None:
-    result = _manage(
-        tmp_path,
-        "check",
-        "--deploy",
-        DJANGO_TRUSTED_PROXIES="1",
-        EMAIL_URL="smtp+tls://mailer:s3cret@smtp.example.com:587",
-        CACHE_URL="",
-    )
-    assert "config.W003" in result.stdout + result.stderr
-    assert "CACHE_URL is not set" in result.stdout + result.stderr
+    output = _deploy_check(tmp_path, CACHE_URL="")
+    assert "config.W003" in output
+    assert "CACHE_URL is not set" in output
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
