@@ -415,6 +415,7 @@ class AuditAction(models.TextChoices):
     DECIDE = "decide", "Decision recorded"
     EXPORT = "export", "Export"
     FORGET = "forget", "Candidate forgotten"
+    REMIND = "remind", "Interviewer reminded"
 
 
 class AuditEvent(models.Model):

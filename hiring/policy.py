@@ -211,6 +211,12 @@ def can_plan(user: AnyUser, loop: Loop) -> bool:
     return user.is_authenticated and (user.is_staff or (is_recruiter(user) and user.pk == loop.recruiter_id))
 
 
+def can_remind(user: AnyUser, loop: Loop) -> bool:
+    """Whoever runs a loop (its recruiter or hiring manager, or staff) may remind its interviewers of their
+    scorecards: the loops a recruiter's home lists overdue scorecards from (``loops_managed_by``)."""
+    return user.is_authenticated and (user.is_staff or user.pk in (loop.recruiter_id, loop.hiring_manager_id))
+
+
 def can_view_pipeline(user: AnyUser) -> bool:
     """Recruiters, hiring managers and staff see the pipeline (and export it), limited to their loops."""
     return is_recruiter(user) or is_hiring_manager(user)

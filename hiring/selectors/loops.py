@@ -138,3 +138,17 @@ def dimensions_uncovered(*, rubric: RubricVersion, rows: Iterable[PlanRowState])
         if row.included:
             covered.update(row.focus_values)
     return [d for d in rubric.dimensions.all() if str(d.pk) not in covered]
+
+
+def interview_for_invite(*, user: AnyUser, interview_id: int) -> Interview:
+    """An interview the user may see (``policy.interviews_visible_to``), with what its calendar invite names.
+
+    Raises ``Interview.DoesNotExist`` when there is none they may see."""
+    return (
+        policy.interviews_visible_to(user)
+        .select_related(
+            "loop__candidate", "loop__rubric__role", "loop__recruiter", "exercise", "interviewer", "scorecard"
+        )
+        .prefetch_related("focus_dimensions")
+        .get(pk=interview_id)
+    )

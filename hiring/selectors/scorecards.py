@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef, Q, Value
 
 from hiring import policy
 from hiring.models import Amendment, Interview, Loop, ObservedSignal, Rating, Scorecard, ScorecardView
@@ -27,6 +27,20 @@ def scorecard_due_at(interview: Interview) -> dt.datetime:
         return interview.scheduled_at + dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
     except OverflowError:
         return dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+REMINDER_GAP = dt.timedelta(days=1)
+"""A scorecard's interviewer is reminded once a day at most, by the scheduled run or by a recruiter."""
+
+
+def reminder_allowed(*, reminded_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether the scorecard's interviewer may be reminded now (``REMINDER_GAP`` since the last reminder)."""
+    return reminded_at is None or reminded_at <= now - REMINDER_GAP
+
+
+def not_reminded_since(now: dt.datetime) -> Q:
+    """``reminder_allowed`` as a filter on scorecards."""
+    return Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_GAP)
 
 
 def seen_by(viewer: User, *, scorecard: str = "pk") -> Exists:

@@ -105,6 +105,15 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
         "POST": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
     },
+    # After a submission: on to one's own next scorecard to write, or home.
+    "scorecard_next": {"GET": signed_in_only(REDIRECT), "POST": same(405)},
+    # Whoever runs the loop may remind; this scorecard is submitted, so they are told so and sent home.
+    "scorecard_remind": {
+        "GET": same(405),
+        "POST": row(LOGIN, 404, 404, 404, 404, REDIRECT, REDIRECT, 404, REDIRECT),
+    },
+    # An interview's calendar invite: whoever may see the interview (policy.interviews_visible_to).
+    "interview_invite": {"GET": row(LOGIN, 404, 404, 200, 404, 200, 200, 404, 200)},
     "roles:list": {"GET": signed_in_only(200)},
     "roles:kit": {"GET": signed_in_only(200)},
     # Importing a role is for staff; the preview without an upload sends staff back to the upload page.
