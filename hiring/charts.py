@@ -171,3 +171,146 @@ def leniency_chart(*, chart_id: str, dots: Sequence[Dot]) -> SafeString:
         ),
         dots=dots,
     )
+
+
+# The hiring health page's charts ---------------------------------------------------------------------------
+# Coloured by the page's stylesheet (static/css/health.css: Bootstrap's colour variables and currentColor),
+# not by fixed colours, so they follow the light and dark themes. A handful of nodes per bar.
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # None: nothing to draw (no data), said in `text`
+    text: str  # the figure as the table beside the chart writes it
+
+
+def _health_frame(*, chart_id: str, title: str, desc: str, width: int, height: int, body: SafeString) -> SafeString:
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="health-chart" viewBox="0 0 {w} {h}" role="img" '
+        'aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="12">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
+        w=width,
+        h=height,
+        id=chart_id,
+        font=FONT,
+        title=title,
+        desc=desc,
+        body=body,
+    )
+
+
+def _described(bars: Sequence[Bar]) -> str:
+    return "; ".join(f"{bar.label}: {bar.text}" for bar in bars) + "."
+
+
+def horizontal_bars(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    bars: Sequence[Bar],
+    marker: tuple[float, str] | None = None,
+    width: int = 360,
+) -> SafeString:
+    """One bar per row, its label left and its figure right; `marker` (value, label) draws a dashed line
+    across the rows (the due time, say)."""
+    label_width, text_width, row, top = 120, 70, 24, 18 if marker else 4
+    plot = width - label_width - text_width
+    largest = max([bar.value or 0 for bar in bars] + [marker[0] if marker else 0]) or 1
+    height = top + row * len(bars) + 4
+
+    def x(value: float) -> str:
+        return _n(label_width + plot * max(value, 0) / largest)
+
+    rows = format_html_join(
+        "",
+        '<text x="0" y="{}">{}</text><rect class="bar" x="{}" y="{}" width="{}" height="{}"/>'
+        '<text x="{}" y="{}">{}</text>',
+        (
+            (
+                _n(top + row * index + 16),
+                bar.label,
+                label_width,
+                _n(top + row * index + 4),
+                _n(plot * max(bar.value or 0, 0) / largest),
+                row - 8,
+                _n(float(x(bar.value or 0)) + 4),
+                _n(top + row * index + 16),
+                bar.text,
+            )
+            for index, bar in enumerate(bars)
+        ),
+    )
+    line = (
+        format_html(
+            '<line class="marker" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/>'
+            '<text class="muted" x="{x}" y="12" text-anchor="middle">{label}</text>',
+            x=x(marker[0]),
+            top=top,
+            bottom=height,
+            label=marker[1],
+        )
+        if marker
+        else ""
+    )
+    return _health_frame(
+        chart_id=chart_id, title=title, desc=f"{desc} {_described(bars)}", width=width, height=height,
+        body=format_html("{}{}", rows, line),
+    )  # fmt: skip
+
+
+def vertical_bars(
+    *, chart_id: str, title: str, desc: str, bars: Sequence[Bar], marker: tuple[float, str] | None = None
+) -> SafeString:
+    """One column per bar (a week, say), at most six of them labelled below; `marker` draws a dashed line
+    across the columns."""
+    width, height, left, bottom, top = 360, 150, 4, 18, 16
+    slot = (width - 2 * left) / max(len(bars), 1)
+    largest = max([bar.value or 0 for bar in bars] + [marker[0] if marker else 0]) or 1
+    plot = height - top - bottom
+
+    def y(value: float) -> float:
+        return height - bottom - plot * max(value, 0) / largest
+
+    columns = format_html_join(
+        "",
+        '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+        (
+            (
+                _n(left + index * slot + slot * 0.15),
+                _n(y(bar.value or 0)),
+                _n(slot * 0.7),
+                _n(height - bottom - y(bar.value or 0)),
+                bar.label,
+                bar.text,
+            )
+            for index, bar in enumerate(bars)
+        ),
+    )
+    step = -(-len(bars) // 6) or 1  # at most six labels: they stay apart at any width
+    labels = format_html_join(
+        "",
+        '<text class="muted" x="{}" y="{}" text-anchor="middle">{}</text>',
+        ((_n(left + index * slot + slot / 2), height - 4, bars[index].label) for index in range(0, len(bars), step)),
+    )
+    axis = format_html(
+        '<line class="grid" x1="{}" y1="{y}" x2="{}" y2="{y}"/>', left, width - left, y=_n(height - bottom)
+    )
+    line = (
+        format_html(
+            '<line class="marker" x1="{}" y1="{y}" x2="{}" y2="{y}"/><text class="muted" x="{}" y="{}">{}</text>',
+            left,
+            width - left,
+            left,
+            _n(y(marker[0]) - 3),
+            marker[1],
+            y=_n(y(marker[0])),
+        )
+        if marker
+        else ""
+    )
+    return _health_frame(
+        chart_id=chart_id, title=title, desc=f"{desc} {_described(bars)}", width=width, height=height,
+        body=format_html("{}{}{}{}", axis, columns, labels, line),
+    )  # fmt: skip
