@@ -35,6 +35,7 @@ def _spread_days(section: str, item: str, spread: Spread) -> Iterator[list[objec
 
 
 def _interviewer(row: InterviewerLatency) -> Iterator[list[object]]:
+    yield ["interviewer", row.username, "name", row.name]
     yield from _latency("interviewer", row.username, row.latency)
 
 
