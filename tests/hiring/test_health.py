@@ -14,9 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hiring.models import Loop
+from hiring.models import Loop, Scorecard
 from hiring.selectors import health
-from tests.factories import UserFactory
+from tests.factories import InterviewerFactory, InterviewFactory, UserFactory
 from tests.hiring.health_world import NEW_YORK, SINCE, UNTIL, World, built_world, local
 
 
@@ -212,3 +212,19 @@ def test_the_file_holds_the_pages_figures_with_names_neutralised(world, db):
     assert cells[("decision", "from_creation", "median_days")] == "10.500"
     assert cells[("funnel", "all_in", "share_of_previous")] == "0.667"
     assert cells[("stalled", "waiting_for_scorecards", "count")] == "1"
+
+
+def test_an_interviewers_home_says_how_quickly_their_own_scorecards_came_in(db):
+    me = InterviewerFactory()
+    now = timezone.now()
+    for hours_after in (2, 30):  # one within the 24 hours, one late
+        interview = InterviewFactory(interviewer=me, scheduled_at=now - dt.timedelta(days=3))
+        Scorecard.objects.filter(interview=interview).update(
+            status=Scorecard.Status.SUBMITTED,
+            recommendation="yes",
+            submitted_at=interview.scheduled_at + dt.timedelta(hours=hours_after),
+        )
+    InterviewFactory(interviewer=me, scheduled_at=now - dt.timedelta(days=2))  # a draft past its due time
+    page = client_for(me).get("/").content.decode()
+    assert "within <strong>16.0 h</strong> of the interview, nine in ten within 27.2 h" in page
+    assert "1 of 2 within the 24 h due time; 1 still missing past it." in page
