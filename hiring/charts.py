@@ -188,7 +188,7 @@ class Bar:
 def _health_frame(*, chart_id: str, title: str, desc: str, width: int, height: int, body: SafeString) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="health-chart" viewBox="0 0 {w} {h}" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="12">'
+        'aria-labelledby="{id}-title" aria-describedby="{id}-desc" font-family="{font}" font-size="12">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
         w=width,
         h=height,

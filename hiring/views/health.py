@@ -67,12 +67,13 @@ def health_charts(report: health.HealthReport) -> HealthCharts:
     decisions = charts.horizontal_bars(
         chart_id="decisions-chart",
         title="Time to decision",
-        desc=f"Days to the decision, over the {report.decisions.decided} loops decided in the period.",
+        desc=f"Days to the decision, over the {report.decisions.decided} loops decided in the period: from the "
+        "last scorecard in, and from the loop's creation.",
         bars=[
-            charts.Bar("Last scorecard: median", last["median"], _figure(last["median"], "d")),
-            charts.Bar("Last scorecard: 90th", last["p90"], _figure(last["p90"], "d")),
-            charts.Bar("Creation: median", created["median"], _figure(created["median"], "d")),
-            charts.Bar("Creation: 90th", created["p90"], _figure(created["p90"], "d")),
+            charts.Bar("Last in: median", last["median"], _figure(last["median"], "d")),
+            charts.Bar("Last in: 90th", last["p90"], _figure(last["p90"], "d")),
+            charts.Bar("Created: median", created["median"], _figure(created["median"], "d")),
+            charts.Bar("Created: 90th", created["p90"], _figure(created["p90"], "d")),
         ],
     )
     stages = [*report.funnel.stages, *report.funnel.outcomes]

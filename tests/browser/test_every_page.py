@@ -42,6 +42,7 @@ NOT_PAGES = {
     "logout": "a POST that redirects",
     "health": "a JSON health check",
     "loop_export": "a CSV or JSON download",
+    "hiring_health_export": "a CSV download",
     "scorecard_autosave": "the form's JSON endpoint",
     "api_token_revoke": "a POST that redirects",
     "oidc_authentication_init": "a redirect to the identity provider (tests/browser/test_oidc.py)",
@@ -150,6 +151,7 @@ def hiring_manager(page: Page, sweep: Sweep, world: World) -> None:
     visit(page, sweep, "pipeline, awaiting decision", "/loops/?status=complete")
     visit(page, sweep, "pipeline, one role", f"/loops/?role={d.rubric.role.slug}")
     visit(page, sweep, "calibration", "/calibration/")
+    visit(page, sweep, "hiring health", "/hiring-health/")
     visit(page, sweep, "calibration, one role", f"/calibration/?role={d.rubric.role.slug}")
     visit(page, sweep, "loop (hiring manager)", f"/loops/{d.loop.pk}/")
     visit(page, sweep, "debrief", f"/loops/{d.loop.pk}/debrief/")

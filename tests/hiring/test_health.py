@@ -144,7 +144,7 @@ def test_the_page_shows_each_figure_in_the_table_beside_its_chart(world, db):
     assert response.status_code == 200
     page = response.content.decode()
     for chart in ("latency-chart", "weeks-chart", "decisions-chart", "funnel-chart"):
-        assert f'aria-labelledby="{chart}-title {chart}-desc"' in page
+        assert f'aria-labelledby="{chart}-title" aria-describedby="{chart}-desc"' in page
     assert '<th scope="row">Median</th><td>9.0 h</td>' in page
     assert '<th scope="row">90th percentile</th><td>39.0 h</td>' in page
     assert "67% <span" in page  # 4 of 6 within the due time
