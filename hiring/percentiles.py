@@ -9,6 +9,7 @@ is bounded by what the query's own filters let through, and sorts them once at t
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -33,13 +34,25 @@ class Percentile(Aggregate):
         super().__init__(expression, fraction=repr(float(fraction)), **extra)
 
     def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, Any]:
-        return self.as_sql(
-            compiler,
-            connection,
-            function=SQLITE_FUNCTION,
-            template="%(function)s(%(expressions)s, %(fraction)s)%(filter)s",
-            **extra,
-        )
+        return self.as_sql(compiler, connection, function=SQLITE_FUNCTION, template=SQLITE_TEMPLATE, **extra)
+
+
+SQLITE_TEMPLATE = "%(function)s(%(expressions)s, %(fraction)s)%(filter)s"
+
+
+def percentile_sql(column: str, fraction: float, *, vendor: str) -> str:
+    """`Percentile` as SQL text over a column of a hand-written statement (the same templates)."""
+    template, function = (
+        (SQLITE_TEMPLATE, SQLITE_FUNCTION) if vendor == "sqlite" else (Percentile.template, "PERCENTILE_CONT")
+    )
+    return template % {"function": function, "fraction": repr(float(fraction)), "expressions": column, "filter": ""}
+
+
+def as_duration(value: Any) -> dt.timedelta | None:
+    """A duration percentile read by hand: PostgreSQL gives an interval, SQLite microseconds."""
+    if value is None or isinstance(value, dt.timedelta):
+        return value
+    return dt.timedelta(microseconds=float(value))
 
 
 def interpolated(values: list[float], fraction: float) -> float | None:

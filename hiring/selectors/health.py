@@ -30,34 +30,40 @@ follows the number of interviews, loops and decisions in the period, never the w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
+    IntegerField,
     Max,
     Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
+    Window,
 )
-from django.db.models.functions import Cast, NullIf, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from hiring import policy
 from hiring.models import Decision, Interview, Loop, Scorecard
-from hiring.percentiles import Percentile
+from hiring.percentiles import Percentile, as_duration, percentile_sql
 
 PERCENTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9}
 INTERVIEWERS_PER_PAGE = 50
@@ -65,16 +71,29 @@ STALLED_LIST = 50  # loops listed per stalled kind; the count says how many ther
 DEFAULT_WEEKS = 12  # the period shown when none is chosen: the last twelve weeks, today included
 LONGEST_PERIOD_DAYS = 366
 UNDECIDED = (Loop.Status.PLANNED, Loop.Status.IN_PROGRESS)
-# The interviewer table's orders. Someone with scorecards missing and none submitted has no latency: they
-# count as the slowest and the least on time.
-INTERVIEWER_SORTS = {
-    "slowest": (F("median").desc(nulls_first=True), F("p90").desc(nulls_first=True), F("username").asc()),
-    "fastest": (F("median").asc(nulls_last=True), F("p90").asc(nulls_last=True), F("username").asc()),
-    "p90": (F("p90").desc(nulls_first=True), F("median").desc(nulls_first=True), F("username").asc()),
-    "on_time": (F("within_due_share").asc(nulls_first=True), F("missing").desc(), F("username").asc()),
-    "missing": (F("missing").desc(), F("username").asc()),
-    "scorecards": (F("submitted").desc(), F("username").asc()),
-    "name": (F("username").asc(),),
+
+
+# The interviewer table's orders: (figure, descending, rows without it first), the first deciding. Someone with
+# scorecards missing and none submitted has no latency: they count as the slowest and the least on time.
+def _median(row: InterviewerLatency) -> dt.timedelta | None:
+    return row.latency.spread.median
+
+
+def _p90(row: InterviewerLatency) -> dt.timedelta | None:
+    return row.latency.spread.p90
+
+
+INTERVIEWER_SORTS: dict[str, tuple[tuple[Callable[[InterviewerLatency], Any], bool, bool], ...]] = {
+    "slowest": ((_median, True, True), (_p90, True, True)),
+    "fastest": ((_median, False, False), (_p90, False, False)),
+    "p90": ((_p90, True, True), (_median, True, True)),
+    "on_time": (
+        (lambda row: row.latency.within_due_share, False, True),
+        (lambda row: row.latency.missing, True, False),
+    ),
+    "missing": ((lambda row: row.latency.missing, True, False),),
+    "scorecards": ((lambda row: row.latency.submitted, True, False),),
+    "name": (),
 }
 
 
@@ -312,15 +331,75 @@ def latency_overall(interviews: QuerySet[Interview]) -> Latency:
     return _latency(interviews.aggregate(**_latency_aggregates()))
 
 
-def latency_by_week(interviews: QuerySet[Interview], *, filters: HealthFilter) -> list[WeekLatency]:
-    """Every week of the period, Monday first, in the current time zone (a week with no interviews: zeros)."""
-    rows: Iterable[Any] = (
-        interviews.annotate(week=TruncWeek("scheduled_at"))
-        .values("week")
-        .annotate(**_latency_aggregates())
-        .order_by("week")
+@dataclass(frozen=True)
+class LatencyFigures:
+    overall: Latency
+    weeks: list[WeekLatency]
+    interviewers: list[InterviewerLatency]
+
+
+def latency_figures(interviews: QuerySet[Interview], *, filters: HealthFilter) -> LatencyFigures:
+    """Scorecard latency over these interviews, overall, by week and by interviewer, in one statement.
+
+    The interviews are read once (a common table expression) and grouped three ways over that small
+    result, instead of joining interviews to scorecards for each grouping.
+    """
+    base = interviews.annotate(
+        week=TruncWeek("scheduled_at"),
+        within=Case(When(latency__lte=_due(), then=Value(1)), default=Value(0), output_field=IntegerField()),
+    ).values(
+        "week",
+        "interviewer_id",
+        "latency",
+        "within",
+        username=F("interviewer__username"),
+        first_name=F("interviewer__first_name"),
+        last_name=F("interviewer__last_name"),
     )
-    found = {timezone.localtime(row["week"]).date(): _latency(row) for row in rows}
+    try:
+        base_sql, params = base.query.sql_with_params()
+    except EmptyResultSet:
+        return LatencyFigures(Latency(), _every_week({}, filters), [])
+    quote = connection.ops.quote_name
+    latency = quote("latency")
+    figures = ", ".join(
+        [
+            f"COUNT({latency})",
+            f"COALESCE(SUM({quote('within')}), 0)",
+            f"COUNT(*) - COUNT({latency})",
+            *[percentile_sql(latency, value, vendor=connection.vendor) for value in PERCENTILES.values()],
+        ]
+    )
+    names = [quote(name) for name in ("week", "interviewer_id", "username", "first_name", "last_name")]
+    week, interviewer = names[0], ", ".join(names[1:])
+    # The branch with the most typed columns first: PostgreSQL types a UNION's columns from left to right.
+    sql = (
+        f"WITH b AS ({base_sql}) "
+        f"SELECT 2, NULL, {interviewer}, {figures} FROM b GROUP BY {interviewer} "
+        f"UNION ALL SELECT 1, {week}, NULL, NULL, NULL, NULL, {figures} FROM b GROUP BY {week} "
+        f"UNION ALL SELECT 0, NULL, NULL, NULL, NULL, NULL, {figures} FROM b"
+    )
+    overall, weeks, people = Latency(), {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, monday, user_id, username, first, last, *cells in cursor.fetchall():
+            found = Latency(
+                spread=Spread(cells[0], *(as_duration(value) for value in cells[3:])),
+                within_due=cells[1],
+                missing=cells[2],
+            )
+            if kind == 0:
+                overall = found
+            elif kind == 1:
+                weeks[dt.date.fromisoformat(str(monday)[:10])] = found
+            else:
+                name = f"{first} {last}".strip() or username
+                people.append(InterviewerLatency(user_id=user_id, username=username, name=name, latency=found))
+    return LatencyFigures(overall, _every_week(weeks, filters), _sorted(people, filters.sort))
+
+
+def _every_week(found: dict[dt.date, Latency], filters: HealthFilter) -> list[WeekLatency]:
+    """Every week of the period, Monday first (a week with no interviews: zeros)."""
     monday = filters.since - dt.timedelta(days=filters.since.weekday())
     weeks = []
     while monday <= filters.until:
@@ -329,35 +408,15 @@ def latency_by_week(interviews: QuerySet[Interview], *, filters: HealthFilter) -
     return weeks
 
 
-def latency_by_interviewer(interviews: QuerySet[Interview], *, sort: str) -> QuerySet[Any, Any]:
-    """One row per interviewer, in the chosen order (INTERVIEWER_SORTS); `interviewer_latency_rows` reads them."""
-    rows = (
-        interviews.values(
-            "interviewer_id",
-            username=F("interviewer__username"),
-            first_name=F("interviewer__first_name"),
-            last_name=F("interviewer__last_name"),
-        )
-        .annotate(**_latency_aggregates())
-        .annotate(
-            within_due_share=ExpressionWrapper(
-                Cast("within_due", FloatField()) / NullIf("submitted", 0), output_field=FloatField()
-            )
-        )
-    )
-    return rows.order_by(*INTERVIEWER_SORTS.get(sort, INTERVIEWER_SORTS["slowest"]))
-
-
-def interviewer_latency_rows(rows: Iterable[dict[str, Any]]) -> list[InterviewerLatency]:
-    return [
-        InterviewerLatency(
-            user_id=row["interviewer_id"],
-            username=row["username"],
-            name=f"{row['first_name']} {row['last_name']}".strip() or row["username"],
-            latency=_latency(row),
-        )
-        for row in rows
-    ]
+def _sorted(people: list[InterviewerLatency], sort: str) -> list[InterviewerLatency]:
+    """In the chosen order (INTERVIEWER_SORTS), the username breaking ties."""
+    people = sorted(people, key=lambda row: row.username)
+    for key, descending, missing_first in reversed(INTERVIEWER_SORTS.get(sort, INTERVIEWER_SORTS["slowest"])):
+        present = [row for row in people if key(row) is not None]
+        absent = [row for row in people if key(row) is None]
+        present.sort(key=key, reverse=descending)
+        people = absent + present if missing_first else present + absent
+    return people
 
 
 def decision_times(*, user: policy.Viewer, filters: HealthFilter) -> DecisionTimes:
@@ -377,11 +436,18 @@ def decision_times(*, user: policy.Viewer, filters: HealthFilter) -> DecisionTim
         ),
         from_creation=ExpressionWrapper(F("at") - F("loop__created_at"), output_field=DurationField()),
     )
-    row = decisions.order_by().aggregate(
-        decided=Count("pk"),
-        with_scorecards=Count("from_last"),
-        **_spread_aggregates("from_last", "last_"),
-        **_spread_aggregates("from_creation", "created_"),
+    # DISTINCT (on the primary key: a no-op) makes the aggregate read the two durations from a subquery, each
+    # computed once per decision, rather than repeat the last-scorecard lookup inside every percentile.
+    row = (
+        decisions.order_by()
+        .values("pk", "from_last", "from_creation")
+        .distinct()
+        .aggregate(
+            decided=Count("pk"),
+            with_scorecards=Count("from_last"),
+            **_spread_aggregates("from_last", "last_"),
+            **_spread_aggregates("from_creation", "created_"),
+        )
     )
     return DecisionTimes(
         decided=row["decided"],
@@ -457,10 +523,11 @@ def stalled_waiting(*, user: policy.Viewer, filters: HealthFilter, now: dt.datet
         )
         .filter(last_interview__lt=now - _due(), missing__gt=0)
     )
-    first = list(stalled.order_by("last_interview", "loop_id")[:STALLED_LIST])
+    # The first STALLED_LIST, each row carrying how many there are in all (a window over the groups).
+    first = list(stalled.annotate(total=Window(Count("loop_id"))).order_by("last_interview", "loop_id")[:STALLED_LIST])
     loops = Loop.objects.select_related("candidate", "rubric", "hiring_manager").in_bulk([r["loop_id"] for r in first])
     items = [StalledLoop(loops[r["loop_id"]], r["last_interview"], r["missing"]) for r in first]
-    return Stalled(items=items, total=stalled.count() if len(items) == STALLED_LIST else len(items))
+    return Stalled(items=items, total=first[0]["total"] if first else 0)
 
 
 def stalled_changed(*, user: policy.Viewer, filters: HealthFilter) -> Stalled:
@@ -476,17 +543,15 @@ def hiring_health(
 ) -> HealthReport:
     """Every figure of the hiring health page, for the loops the user runs: a fixed number of queries."""
     now = now or timezone.now()
-    interviews = period_interviews(user=user, filters=filters, now=now)
-    # Every interviewer's row in one pass (as many rows as interviewers), paged here rather than counted
-    # and read again by the database.
-    everyone = interviewer_latency_rows(latency_by_interviewer(interviews, sort=filters.sort))
+    # Every interviewer's row comes in the one pass (as many rows as interviewers), paged here.
+    latency = latency_figures(period_interviews(user=user, filters=filters, now=now), filters=filters)
     return HealthReport(
         filters=filters,
         due_hours=settings.SCORECARD_DUE_HOURS,
-        latency=latency_overall(interviews),
-        weeks=latency_by_week(interviews, filters=filters),
-        interviewers=everyone,
-        interviewer_page=Paginator(everyone, INTERVIEWERS_PER_PAGE).get_page(page),
+        latency=latency.overall,
+        weeks=latency.weeks,
+        interviewers=latency.interviewers,
+        interviewer_page=Paginator(latency.interviewers, INTERVIEWERS_PER_PAGE).get_page(page),
         decisions=decision_times(user=user, filters=filters),
         funnel=funnel(user=user, filters=filters),
         waiting=stalled_waiting(user=user, filters=filters, now=now),
