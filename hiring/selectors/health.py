@@ -288,23 +288,9 @@ def _spread(row: dict[str, Any], count: int, prefix: str = "") -> Spread:
     return Spread(count=count, **{name: row[f"{prefix}{name}"] for name in PERCENTILES})
 
 
-def _latency_aggregates() -> dict[str, Any]:
-    """Aggregates over `_with_latency` interviews: a draft among them is past its due time (missing)."""
-    return {
-        "submitted": Count("pk", filter=Q(scorecard__status=Scorecard.Status.SUBMITTED)),
-        "within_due": Count("pk", filter=Q(latency__lte=_due())),
-        "missing": Count("pk", filter=Q(scorecard__status=Scorecard.Status.DRAFT)),
-        **_spread_aggregates("latency"),
-    }
-
-
-def _latency(row: dict[str, Any]) -> Latency:
-    return Latency(spread=_spread(row, row["submitted"]), within_due=row["within_due"], missing=row["missing"])
-
-
 def _with_latency(interviews: QuerySet[Interview], *, now: dt.datetime) -> QuerySet[Interview]:
-    """The interviews with a submitted scorecard or one past its due time, each with its scorecard latency:
-    submission minus interview time (null while a draft)."""
+    """The interviews with a submitted scorecard or one past its due time (missing), each with its scorecard
+    latency: submission minus interview time (null while a draft)."""
     due = Q(scorecard__status=Scorecard.Status.SUBMITTED) | Q(scheduled_at__lt=now - _due())
     return interviews.filter(due).annotate(
         latency=ExpressionWrapper(F("scorecard__submitted_at") - F("scheduled_at"), output_field=DurationField())
@@ -325,10 +311,6 @@ def _of_loops[M: Model](rows: QuerySet[M], loops: QuerySet[Loop], path: str = "l
 
 
 # The figures -----------------------------------------------------------------------------------------------
-
-
-def latency_overall(interviews: QuerySet[Interview]) -> Latency:
-    return _latency(interviews.aggregate(**_latency_aggregates()))
 
 
 @dataclass(frozen=True)
@@ -564,4 +546,5 @@ def own_latency(*, user: User, now: dt.datetime) -> Latency:
     their interviews by the interviewer index."""
     since = now - dt.timedelta(weeks=DEFAULT_WEEKS)
     mine = Interview.objects.filter(interviewer=user, scheduled_at__gte=since, scheduled_at__lt=now)
-    return latency_overall(_with_latency(mine, now=now).order_by())
+    weeks = HealthFilter(since=timezone.localdate(since), until=timezone.localdate(now))
+    return latency_figures(_with_latency(mine, now=now).order_by(), filters=weeks).overall
