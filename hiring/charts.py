@@ -25,15 +25,30 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _frame(*, chart_id: str, title: str, desc: str, width: int, height: int, body: SafeString) -> SafeString:
+def _frame(
+    *, chart_id: str, title: str, desc: str, width: int, height: int, body: SafeString, fluid: bool = False
+) -> SafeString:
+    """The chart's <svg>. A `fluid` chart scales to its container (class health-chart: sized and coloured by its
+    stylesheet) and is named by its title and described by its figures; otherwise it keeps its size and is
+    named by both."""
+    size = "" if fluid else format_html(' width="{}" height="{}"', width, height)
+    naming = (
+        format_html('aria-labelledby="{id}-title" aria-describedby="{id}-desc"', id=chart_id)
+        if fluid
+        else format_html('aria-labelledby="{id}-title {id}-desc"', id=chart_id)
+    )
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'role="img" aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="11">'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {w} {h}"{size} role="img" {naming} '
+        'font-family="{font}" font-size="{font_size}">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
+        css="health-chart" if fluid else "chart",
         w=width,
         h=height,
+        size=size,
+        naming=naming,
         id=chart_id,
         font=FONT,
+        font_size=12 if fluid else 11,
         title=title,
         desc=desc,
         body=body,
@@ -185,21 +200,6 @@ class Bar:
     text: str  # the figure as the table beside the chart writes it
 
 
-def _health_frame(*, chart_id: str, title: str, desc: str, width: int, height: int, body: SafeString) -> SafeString:
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="health-chart" viewBox="0 0 {w} {h}" role="img" '
-        'aria-labelledby="{id}-title" aria-describedby="{id}-desc" font-family="{font}" font-size="12">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
-        w=width,
-        h=height,
-        id=chart_id,
-        font=FONT,
-        title=title,
-        desc=desc,
-        body=body,
-    )
-
-
 def _described(bars: Sequence[Bar]) -> str:
     return "; ".join(f"{bar.label}: {bar.text}" for bar in bars) + "."
 
@@ -254,9 +254,9 @@ def horizontal_bars(
         if marker
         else ""
     )
-    return _health_frame(
+    return _frame(
         chart_id=chart_id, title=title, desc=f"{desc} {_described(bars)}", width=width, height=height,
-        body=format_html("{}{}", rows, line),
+        body=format_html("{}{}", rows, line), fluid=True,
     )  # fmt: skip
 
 
@@ -310,7 +310,7 @@ def vertical_bars(
         if marker
         else ""
     )
-    return _health_frame(
+    return _frame(
         chart_id=chart_id, title=title, desc=f"{desc} {_described(bars)}", width=width, height=height,
-        body=format_html("{}{}{}{}", axis, columns, labels, line),
+        body=format_html("{}{}{}{}", axis, columns, labels, line), fluid=True,
     )  # fmt: skip

@@ -218,6 +218,10 @@ class Funnel:
     outcomes: list[FunnelStage]  # decided loops by their current outcome (shares of the decided)
 
     @property
+    def rows(self) -> list[FunnelStage]:
+        return [*self.stages, *self.outcomes]
+
+    @property
     def created(self) -> int:
         return self.stages[0].count
 
@@ -483,7 +487,7 @@ def funnel(*, user: policy.Viewer, filters: HealthFilter) -> Funnel:
     outcomes = [
         FunnelStage(
             key=value,
-            label=str(label),
+            label=f"Decided: {label}",
             count=row[f"outcome_{value}"],
             of_created=_share(row[f"outcome_{value}"], row["created"]),
             of_previous=_share(row[f"outcome_{value}"], row["decided"]),

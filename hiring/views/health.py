@@ -76,7 +76,6 @@ def health_charts(report: health.HealthReport) -> HealthCharts:
             charts.Bar("Created: 90th", created["p90"], _figure(created["p90"], "d")),
         ],
     )
-    stages = [*report.funnel.stages, *report.funnel.outcomes]
     funnel = charts.horizontal_bars(
         chart_id="funnel-chart",
         title="Funnel of the loops created in the period",
@@ -87,7 +86,7 @@ def health_charts(report: health.HealthReport) -> HealthCharts:
                 stage.count,
                 f"{stage.count}" + ("" if stage.of_created is None else f" ({stage.of_created:.0%})"),
             )
-            for stage in stages
+            for stage in report.funnel.rows
         ],
     )
     return HealthCharts(latency=latency, weeks=weeks, decisions=decisions, funnel=funnel)
