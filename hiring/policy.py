@@ -222,6 +222,12 @@ def can_view_pipeline(user: AnyUser) -> bool:
     return is_recruiter(user) or is_hiring_manager(user)
 
 
+def can_view_hiring_health(user: AnyUser) -> bool:
+    """Recruiters, hiring managers and staff see hiring health (page, file, API) over the loops they run
+    (``loops_managed_by``); an interviewer sees their own scorecard latency on their home page."""
+    return is_recruiter(user) or is_hiring_manager(user)
+
+
 def can_view_audit(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_staff
 

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hiring.views import audit, calibration, debrief, home, invites, loops, pipeline, scorecards
+from hiring.views import audit, calibration, debrief, health, home, invites, loops, pipeline, scorecards
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("calibration/", calibration.calibration_page, name="calibration"),
+    path("hiring-health/", health.hiring_health_page, name="hiring_health"),
+    path("hiring-health/export/", health.hiring_health_export, name="hiring_health_export"),
     path("loops/", pipeline.loop_pipeline, name="loop_pipeline"),
     path("loops/export/", pipeline.loop_export, name="loop_export"),
     path("loops/new/", loops.loop_new, name="loop_new"),

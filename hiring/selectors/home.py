@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from hiring import policy
 from hiring.models import Interview, Loop, Scorecard
+from hiring.selectors.health import DEFAULT_WEEKS, Latency, own_latency
 from hiring.selectors.scorecards import reminder_allowed, scorecard_due_at
 
 HOME_LIST = 10  # rows shown per list on the home page; the rest are a link away
@@ -71,6 +72,13 @@ class InterviewerSections:
     to_write: Listing[InterviewItem]
     upcoming: Listing[InterviewItem]
     submitted: Listing[InterviewItem]
+    latency: Latency  # the person's own scorecard latency over the last `latency_weeks` weeks
+    latency_weeks: int = DEFAULT_WEEKS
+
+    @property
+    def due_hours(self) -> int:
+        hours: int = settings.SCORECARD_DUE_HOURS
+        return hours
 
     @property
     def open_total(self) -> int:
@@ -144,9 +152,9 @@ def _interview_counts(*, user: User, due_before: dt.datetime, now: dt.datetime) 
 
 
 def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections:
-    """The user's open interviews by state and their latest submitted scorecards: five queries, the
-    counts in one pass over the user's own interviews (the interviewer index), the lists of
-    ``HOME_LIST`` each."""
+    """The user's open interviews by state, their latest submitted scorecards and their own scorecard latency:
+    six queries, the counts and the latency each in one pass over the user's own interviews (the interviewer
+    index), the lists of ``HOME_LIST`` each."""
     due_before = _due_before(now)
     overdue = _open() & Q(scheduled_at__lt=due_before)
     to_write = _open() & Q(scheduled_at__gte=due_before, scheduled_at__lte=now)
@@ -165,6 +173,7 @@ def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections
             interview_items(submitted_interviews(user=user)[:HOME_SUBMITTED]),
             counts["submitted"],
         ),
+        latency=own_latency(user=user, now=now),
     )
 
 

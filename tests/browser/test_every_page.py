@@ -44,6 +44,7 @@ NOT_PAGES = {
     "logout": "a POST that redirects",
     "health": "a JSON health check",
     "loop_export": "a CSV or JSON download",
+    "hiring_health_export": "a CSV download",
     "scorecard_autosave": "the form's JSON endpoint",
     "scorecard_next": "a redirect to the next scorecard to write, or home",
     "scorecard_remind": "a POST that redirects (the Remind button of the recruiter's home)",
@@ -173,6 +174,7 @@ def hiring_manager(page: Page, sweep: Sweep, world: World) -> None:
     visit(page, sweep, "pipeline, one role", f"/loops/?role={w.complete.rubric.role.slug}")
     visit(page, sweep, "pipeline, a filter matching nothing", "/loops/?since=2099-01-01")
     visit(page, sweep, "calibration", "/calibration/")
+    visit(page, sweep, "hiring health", "/hiring-health/")
     visit(page, sweep, "calibration, one role", f"/calibration/?role={w.complete.rubric.role.slug}")
     visit(page, sweep, "loop (hiring manager)", f"/loops/{w.complete.pk}/")
     visit(page, sweep, "debrief, changed since decided", f"/loops/{w.changed.pk}/debrief/")

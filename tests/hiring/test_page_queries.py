@@ -28,6 +28,7 @@ OVER_BUDGET = {
     "home, hiring manager",  # the interviewer's four lists and counts, then the manager's own sections
     "home, recruiter",
     "debrief, adjusted",  # the debrief's 8 and the interviewers' leniency on other loops
+    "hiring health",  # seven figures (issue 31), the role and hiring-manager choices, the stalled loops' rows
 }
 
 
@@ -148,9 +149,9 @@ def _overview_page(path: str) -> tuple[Case, Case]:
 
 PAGES: dict[str, tuple[int, tuple[Case, Case]]] = {
     # page: (queries pinned, (small case, large case))
-    "home, interviewer": (7, _history_page("/")),
-    "home, hiring manager": (15, _loop_page("/", "manager")),
-    "home, recruiter": (12, _loop_page("/", "recruiter")),
+    "home, interviewer": (8, _history_page("/")),
+    "home, hiring manager": (16, _loop_page("/", "manager")),
+    "home, recruiter": (13, _loop_page("/", "recruiter")),
     "interviews to write": (3, _history_page("/interviews/open/")),
     "scorecards submitted": (4, _history_page("/scorecards/submitted/")),
     "scorecard form": (7, _loop_page("/scorecards/{card}/", "author", drafts=True)),
@@ -163,6 +164,7 @@ PAGES: dict[str, tuple[int, tuple[Case, Case]]] = {
     "pipeline, one role": (8, _overview_page("/loops/?role={role}")),
     "calibration": (6, _overview_page("/calibration/")),
     "calibration, one role": (6, _overview_page("/calibration/?role={role}")),
+    "hiring health": (10, _overview_page("/hiring-health/?role={role}")),
     "roles": (3, _history_page("/roles/")),
     "role kit": (4, _overview_page("/roles/{role}/?provenance=1")),
 }

@@ -79,6 +79,8 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "calibration": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 403, 403, 200)},
     "loop_pipeline": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
     "loop_export": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "hiring_health": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "hiring_health_export": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
     "loop_new": {
         "GET": row(LOGIN, 403, 403, 403, 403, 403, 200, 200, 200),
         "POST": row(LOGIN, 403, 403, 403, 403, 403, 400, 400, 400),
@@ -168,6 +170,7 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     },
     "api:export_summary": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
     "api:export_ratings": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "api:hiring_health": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
 }
 
 # Where the matrix differs with single sign-on on and the personas signed in through the provider: sign-in
