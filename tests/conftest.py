@@ -5,6 +5,8 @@ from django.test import Client
 
 from tests.factories import HiringManagerFactory, InterviewerFactory, RecruiterFactory, UserFactory
 
+pytest_plugins = ["tests.memory_budget"]
+
 
 @pytest.fixture
 def interviewer(db):
