@@ -5,7 +5,8 @@ from django.test import Client
 
 from tests.factories import HiringManagerFactory, InterviewerFactory, RecruiterFactory, UserFactory
 
-pytest_plugins = ["tests.memory_budget"]
+# The memory guard, and the hypothesis profiles (loaded before any test module is imported).
+pytest_plugins = ["tests.memory_budget", "tests.fuzzing"]
 
 
 @pytest.fixture
