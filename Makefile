@@ -1,8 +1,16 @@
 # The README's commands: `make run`, `make test` and `make screenshots`.
-.PHONY: install run test screenshots lint format
+.PHONY: install lock run test screenshots lint format
 
 install:
 	@scripts/install.sh
+
+# Pin every Python package, with its hashes, after editing requirements.txt, requirements-dev.txt or
+# requirements-audit.txt (README: Adding a dependency); the pins already in the lock files are kept unless
+# a new requirement needs another (UV_ARGS="--upgrade-package NAME" moves one).
+UV_COMPILE = .venv/bin/uv pip compile --quiet --universal --python-version 3.12 --generate-hashes --custom-compile-command "make lock" $(UV_ARGS)
+lock: install
+	$(UV_COMPILE) requirements-dev.txt --output-file requirements-lock.txt
+	$(UV_COMPILE) requirements-audit.txt --output-file requirements-audit-lock.txt
 
 run: install
 	.venv/bin/python manage.py migrate --noinput
