@@ -21,8 +21,12 @@ run: install
 	.venv/bin/python manage.py run_worker & worker=$$!; \
 	.venv/bin/python manage.py runserver 127.0.0.1:8000
 
+# Tests run on every core (PYTEST_WORKERS=0: in one process), a test file per worker so that each module's
+# scenario is built once. Compiled modules, assertion rewriting included, are cached in __pycache__ (ignored
+# by git) even where PYTHONDONTWRITEBYTECODE is set: compiling afresh doubled each worker's collection.
+PYTEST_WORKERS ?= auto
 test: install
-	.venv/bin/python -m pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= .venv/bin/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Refresh the README's screenshots (docs/screenshots/) from the browser journeys; `make test`
 # writes its screenshots to the ignored artifacts/screenshots/ instead.
