@@ -8,7 +8,8 @@ raised that peak above the budget.
 
 Only the pytest process is measured (under pytest-xdist, each worker); child processes (the identity
 provider, Chromium, manage.py) are not. The budget is the ini option `memory_budget_mb` (0 turns the guard
-off). The run ends with the highest peaks seen.
+off). The run ends with the highest peaks seen. The reset also lowers the maximum that `/usr/bin/time -v`
+reports for the process: to measure a whole run that way, turn the guard off (`-o memory_budget_mb=0`).
 """
 
 from __future__ import annotations
