@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionRenewalMiddleware",
     "accounts.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -166,8 +167,25 @@ MAILERS = {"default": default_mailer(env)}
 # -------------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="scorecards@localhost")
 
+# Caches and sessions (issue 27; docs/PERFORMANCE.md says why) -----------------------------------
+# CACHE_URL names a cache every app server shares (redis://host:6379/0): the API's rate limit counts
+# there, and sessions are read from it ("cached_db": written through to the database, so restarting
+# the cache signs nobody out). Without it (make run, make test, one server) each process has a
+# local-memory cache, and sessions are read from the database: a copy of a session kept in one
+# process's memory would outlive its sign-out on the others.
+CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {
+    "default": env.cache_url_config(CACHE_URL)
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scorecards"}
+}
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL else "db")
+# The idle timeout: a signed-in session ends this long after its last renewal (accounts/sessions.py)…
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True
+# …and a request renews it only once the last renewal is this old, so reading a page writes nothing.
+SESSION_RENEW_SECONDS = env.int("DJANGO_SESSION_RENEW_SECONDS", default=min(300, SESSION_COOKIE_AGE // 10))
+SESSION_SAVE_EVERY_REQUEST = False
+# -------------------------------------------------------------------------------------------------
 
 # No inline script or style anywhere, so no 'unsafe-inline' is needed.
 SECURE_CSP = {

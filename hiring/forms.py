@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
 from hiring.models import (
     MAX_TEXT,
@@ -52,8 +53,24 @@ class ServiceForm(forms.Form):
             self.add_error(None, error)
 
 
+class ListedChoices(ModelChoiceIterator[User]):
+    """A select's options read in one query: a page renders the whole list, and Django's iterator counts the
+    options first (a second query) when the template's loop asks for their number."""
+
+    def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
+        if self.field.empty_label is not None:
+            yield ("", str(self.field.empty_label))
+        for obj in self.queryset:  # read once, kept by the queryset for len() and later loops
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
+
+
 class PersonField(forms.ModelChoiceField[User]):
     """A choice of people, shown by their full name (or username)."""
+
+    iterator = ListedChoices
 
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username

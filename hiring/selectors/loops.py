@@ -43,11 +43,14 @@ def interviewers(*, loop: Loop | None = None) -> QuerySet[User]:
 
 
 def loop_get(*, user: AnyUser, loop_id: int) -> Loop:
-    """A loop the user may see, with its candidate, role and people.
+    """A loop the user may see, with its candidate, role, people and current decision, and whether they may open
+    its debrief.
 
     Raises ``Loop.DoesNotExist`` when there is none they may see."""
-    loops = policy.loops_visible_to(user).select_related("candidate", "rubric__role", "hiring_manager", "recruiter")
-    return loops.get(pk=loop_id)
+    loops = policy.loops_visible_to(user).select_related(
+        "candidate", "rubric__role", "hiring_manager", "recruiter", "decision__by"
+    )
+    return policy.with_debrief_access(loops, user).get(pk=loop_id)
 
 
 def loop_for_planning(*, user: AnyUser, loop_id: int) -> Loop:

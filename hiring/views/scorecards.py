@@ -57,7 +57,8 @@ def _saved_at(scorecard: Scorecard) -> str:
 @keeps_post_when_signed_out
 def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     page = _page(request, scorecard_id)
-    scorecard_views_record(viewer=signed_in_user(request), scorecards=[page.scorecard])
+    if not page.seen:
+        scorecard_views_record(viewer=signed_in_user(request), scorecards=[page.scorecard])
     can_edit = policy.can_edit_scorecard(request.user, page.scorecard)
     editable = can_edit and not page.scorecard.is_submitted and page.loop.status != Loop.Status.DECIDED
     status = 200
