@@ -1,4 +1,4 @@
-"""Run pip-audit on requirements*.txt and npm audit on package-lock.json; report what was and was not audited.
+"""Run pip-audit on requirements-lock.txt and npm audit on package-lock.json; report what was and was not audited.
 
 pip-audit asks PyPI's per-release JSON API for each pinned release's known vulnerabilities;
 npm audit posts the lock file to the registry's bulk advisory endpoint. Where a service does
@@ -21,10 +21,10 @@ def python_packages() -> int:
     result = subprocess.run(
         [
             str(Path(sys.executable).parent / "pip-audit"),
+            # Every installed package, transitive ones included, at its locked version and hashes.
             "--requirement",
-            "requirements.txt",
-            "--requirement",
-            "requirements-dev.txt",
+            "requirements-lock.txt",
+            "--require-hashes",
             "--format",
             "json",
             "--progress-spinner",

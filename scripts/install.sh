@@ -20,10 +20,11 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; assert sys.ve
   rm -rf .venv
   "$(find_python)" -m venv .venv
 fi
-stamp=.venv/.installed-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
+# Every package, runtime and dev, transitive ones included, at the version and hashes of requirements-lock.txt
+# (made by `make lock` from requirements.txt and requirements-dev.txt); reinstalled whenever the lock changes.
+stamp=.venv/.installed-$(sha256sum requirements-lock.txt | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r requirements-dev.txt
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements-lock.txt
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 # npm packages: Bootstrap (served by the app) and oidc-provider (the tests' identity provider).

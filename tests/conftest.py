@@ -5,6 +5,9 @@ from django.test import Client
 
 from tests.factories import HiringManagerFactory, InterviewerFactory, RecruiterFactory, UserFactory
 
+# The memory guard, and the hypothesis profiles (loaded before any test module is imported).
+pytest_plugins = ["tests.memory_budget", "tests.fuzzing"]
+
 
 @pytest.fixture
 def interviewer(db):
@@ -61,6 +64,9 @@ def work(monkeypatch):
     from django.core.management import call_command
 
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    # Nor may the worker take over this process's SIGINT and SIGTERM: its handler (never reset) turned
+    # pytest-xdist's interrupt of a worker process into sys.exit(0) later in the run.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.Worker.configure_signals", lambda self: None)
 
     def _work() -> None:
         call_command("run_worker", batch=True, interval=0)

@@ -53,6 +53,7 @@ from hiring.services.scorecards import (
 from hiring.services.statistics import statistics_rebuild
 from roles.models import Dimension, SignalKind
 from tests.factories import CandidateFactory, ExerciseFactory, RoleFactory, RubricVersionFactory, UserFactory
+from tests.fuzzing import examples
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -338,7 +339,7 @@ def _leniency_scratch(interviewer: int, *, leaving_out: int) -> tuple[int, float
 # The property --------------------------------------------------------------------------------------------------
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     first=st.lists(
         st.tuples(st.just("submit"), st.integers(0, 11), scores, st.sampled_from(RECOMMENDATIONS)), max_size=9
