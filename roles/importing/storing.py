@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from roles.blueprints import blueprint_text
 from roles.importing.building import fixture_import
 from roles.importing.reading import Document
 
@@ -103,4 +104,4 @@ def import_plan(document: Document, *, directory: Path, slug: str | None = None)
 
 def plan_write(plan: Planned) -> None:
     plan.path.parent.mkdir(parents=True, exist_ok=True)
-    plan.path.write_text(json.dumps(plan.fixture, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    plan.path.write_text(blueprint_text(plan.fixture), encoding="utf-8")
