@@ -199,6 +199,7 @@ RUBRIC: Spec = {
     "areas": (list, []),
     "exercises": (list, []),
     "signals": (list, []),
+    "questions": (_text_list, []),
 }
 REVIEW_ITEM: Spec = {"topic": (_text, REQUIRED), "message": (_text, REQUIRED), "field": (_text, ""), "line": (_line, 0)}
 DOCUMENT_KEYS = frozenset({"format", "role", "rubric", "review", "sources"})
@@ -571,6 +572,7 @@ def rubric_hash_before_optional_fields(document: dict[str, Any]) -> str:
         del dimension["optional"], dimension["questions"]
         for anchor in dimension["anchors"]:
             del anchor["level_max"]
+    del rubric["questions"]
     for exercise in rubric["exercises"]:
         del exercise["questions"]
     for signal in rubric["signals"]:

@@ -311,7 +311,7 @@ class Signal(models.Model):
 
 
 class Question(models.Model):
-    """A question of the rubric's question bank, asked for one dimension or in one exercise."""
+    """A question of the rubric's question bank: asked for one dimension, in one exercise, or of the role."""
 
     rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
@@ -324,9 +324,8 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rubric", "position"], name="question_unique_position"),
             models.CheckConstraint(
-                condition=Q(dimension__isnull=True, exercise__isnull=False)
-                | Q(dimension__isnull=False, exercise__isnull=True),
-                name="question_of_a_dimension_or_an_exercise",
+                condition=Q(dimension__isnull=True) | Q(exercise__isnull=True),
+                name="question_of_one_dimension_or_exercise_at_most",
             ),
             _not_blank("text", "question"),
         ]

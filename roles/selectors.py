@@ -63,6 +63,7 @@ def rubric_with_content(rubric_qs: QuerySet[RubricVersion]) -> QuerySet[RubricVe
         "scale_levels",
         "areas",
         "signals",
+        "questions",
         Prefetch("dimensions", queryset=dimensions),
         Prefetch("exercises", queryset=exercises),
     )
@@ -172,6 +173,7 @@ class Kit:
     dimensions: list[KitDimension]
     signal_groups: list[SignalGroup]  # the signals the rubric lists under no dimension
     scale_bands: list[ScaleBand]
+    questions: list[Question]  # the role's questions, under no dimension or exercise
 
     @property
     def has_signals(self) -> bool:
@@ -208,6 +210,7 @@ def kit_get(*, role_slug: str, number: int | None = None, exercise_slug: str = "
         ],
         signal_groups=_grouped([signal for signal in rubric.signals.all() if signal.dimension_id is None]),
         scale_bands=scale_bands(rubric=rubric),
+        questions=[q for q in rubric.questions.all() if q.dimension_id is None and q.exercise_id is None],
     )
 
 
@@ -277,6 +280,7 @@ def rubric_export(*, role_slug: str, number: int | None = None) -> dict[str, Any
                 {"kind": signal.kind, "text": signal.text, "dimension": slugs.get(signal.dimension_id or 0)}
                 for signal in rubric.signals.all()
             ],
+            "questions": [q.text for q in rubric.questions.all() if q.dimension_id is None and q.exercise_id is None],
         },
     }
     return blueprint_canonical(document)

@@ -274,6 +274,7 @@ def _fill_rubric(rubric: RubricVersion, data: dict[str, Any], content_hash: str,
         _save(exercise, file, f'exercise "{item["title"]}"')
         exercise.dimensions.set([dimensions[slug] for slug in item["dimensions"]])
         questions += [Question(rubric=rubric, text=text, exercise=exercise) for text in item["questions"]]
+    questions += [Question(rubric=rubric, text=text) for text in data["questions"]]
     for position, question in enumerate(questions):
         question.position = position
         _save(question, file, "question")

@@ -151,7 +151,10 @@ def fixture_build(parsed: Parsed, *, file: str, slug: str | None = None, version
         "exercises": exercises,
         "dimensions": dimensions,
         "signals": signals,
+        "questions": [placed.text for placed in parsed.questions],
     }
+    for number, question in enumerate(parsed.questions):
+        build.source(f"rubric.questions[{number}]", question.line)
     if scale.definitions:
         rubric["scale"]["definitions"] = {str(level): text for level, text in sorted(scale.definitions.items())}
     for index, area in enumerate(parsed.areas):
@@ -179,6 +182,8 @@ def _role(parsed: Parsed, build: _Build, *, source: str, slug: str | None) -> di
             build.note("level", f'No level in the title "{parsed.title}": set one if the role has it.', "role.level")
     if parsed.purpose:
         build.source("role.purpose", parsed.purpose_line)
+        where = f"line {parsed.purpose_line}" if parsed.purpose_line else "the front matter"
+        build.note("purpose", f"Purpose from {where}: check it states the role's purpose.", "role.purpose")
     else:
         build.note("purpose", "No purpose found: add one if the role has it.", "role.purpose")
     role_slug = slug or slugify(parsed.title)

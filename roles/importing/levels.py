@@ -96,10 +96,9 @@ def level_key(text: str, *, words: bool = True) -> LevelKey | None:
         inner = level_key(quoted.group(1), words=words)
         return LevelKey(cleaned, inner.low, inner.high, inner.rank, inner.label) if inner else None
     if match := NUMBER_KEY_RE.match(cleaned):
-        low = int(match.group(1))
-        high = int(match.group(2)) if match.group(2) else low
+        low, high = sorted((int(match.group(1)), int(match.group(2) or match.group(1))))
         label = (match.group(3) or match.group(4) or "").strip(" :–—-()")
-        if high < low or (label and not _label_like(label)):
+        if label and not _label_like(label):
             return None
         return LevelKey(cleaned, low, high, label=label)
     if not words:
@@ -121,11 +120,10 @@ def anchor_line(text: str, lead: str = "") -> tuple[LevelKey, str] | None:
         rest = text[len(lead) :].strip(" :–—-")
         return (key, rest) if rest else None
     if match := ANCHOR_LINE_RE.match(text):
-        low = int(match.group(1))
-        high = int(match.group(2)) if match.group(2) else low
+        low, high = sorted((int(match.group(1)), int(match.group(2) or match.group(1))))
         label = (match.group(3) or "").strip()
         rest = match.group(4).strip()
-        if high >= low and rest:
+        if rest:
             return LevelKey(text[: match.start(4)].strip(" :–—-"), low, high, label=label), rest
     return None
 

@@ -27,9 +27,14 @@ OPTIONAL_RE = re.compile(r"\s*[\(\[]\s*optional\s*[\)\]]\s*|\s+[–—-]\s*optio
 NAME_SCALE_RE = re.compile(r"\s*\((\d{1,2})\s*(?:–|—|-|to)\s*(\d{1,2})(?:\s*scale)?\)\s*$", re.IGNORECASE)
 RANGE_RE = re.compile(r"(\d{1,3})\s*(?:–|—|-|to)\s*(\d{1,3})")
 STATED_LABEL_RE = re.compile(r"(\d{1,3})\s*[=:]\s*([^,;=]+?)\s*(?=[,;]|\.\s|\.?$|\s+\d{1,3}\s*[=:])")
-SCALE_WORD_RE = re.compile(r"\bscale\b", re.IGNORECASE)
+SCALE_WORD_RE = re.compile(r"\b(scale|scored?|rated?|rating)\b", re.IGNORECASE)
 TEMPLATE_RE = re.compile(r"^\s*(\{[%{]|<%|\{\{>)")
-QUESTION_RE = re.compile(r"\?\s*[\"”’)]?\s*$")
+QUESTION_RE = re.compile(
+    r"\?\s*[\"”’)]?\s*$|^(ask\s*:|tell (me|us) about|describe|walk (me|us) through|give (me|us) an example|"
+    r"talk (me|us) through|share an example|how (do|would|did) you|what (do|would|did) you|when did you|why did you)\b",
+    re.IGNORECASE,
+)
+ASK_LEAD_RE = re.compile(r"^(ask|question|q|sample question)\s*[:.–-]\s*", re.IGNORECASE)
 SUMMARY_LABELS = ("role title", "role purpose")
 
 # What a heading names, first match wins: rubric-wide parts, then the parts of one dimension.
@@ -153,6 +158,7 @@ class Parsed:
     areas: list[Area] = field(default_factory=list)
     exercises: list[ExerciseItem] = field(default_factory=list)
     signals: list[tuple[str, Placed]] = field(default_factory=list)
+    questions: list[Placed] = field(default_factory=list)  # the role's questions under no dimension or exercise
     dimensions: list[DimensionItem] = field(default_factory=list)
     scale: ScaleStatement | None = None
     scale_levels: list[ScaleLevelItem] = field(default_factory=list)
@@ -214,7 +220,7 @@ def _heading_like(line: Line) -> bool:
 def blueprint_parse(document: Document) -> Parsed:
     lines, seed_shaped = _scope(document)
     title, title_line = _role_title(document, lines)
-    purpose, purpose_line = _role_purpose(document, lines, seed_shaped)
+    purpose, purpose_line = _role_purpose(document, title_line, seed_shaped)
     parsed = Parsed(title=title, purpose=purpose, title_line=title_line, purpose_line=purpose_line)
     parsed.level = document.front.get("level", "")
     reader = _Reader(document.file, parsed)
@@ -326,15 +332,26 @@ def _section(reader: _Reader, section: Section, parent_role: str) -> None:
     elif role == "dimensions" or (role in {"questions", "anchors"} and section.children):
         _dimensions_part(reader, section)
     elif role == "questions":
-        return  # questions that belong to no dimension or exercise: listed as not placed
+        _general_questions(reader, section)
     elif section.heading is not None and _is_dimension(section, parent_role):
         _dimension(reader, section)
     else:
         _body(reader, section.body, section)
+        peers = _peer_dimensions(section)
         for child in section.children:
-            _section(reader, child, role)
+            _section(reader, child, "dimensions" if child in peers else role)
         if section.heading is not None and any(reader.is_placed(line) for line in section.lines()[1:]):
             reader.place(section.heading)
+
+
+def _peer_dimensions(section: Section) -> list[Section]:
+    """Children read as dimensions because most of their siblings are: "## Customer empathy" with one question
+    among "## Ownership" sections of three."""
+    children = [child for child in section.children if child.role in {"", "description"}]
+    dimensions = [child for child in children if _is_dimension(child, section.role)]
+    if not dimensions or 2 * len(dimensions) < len(children):
+        return []
+    return [child for child in children if child.body or child.children]
 
 
 def _is_dimension(section: Section, parent_role: str) -> bool:
@@ -578,7 +595,7 @@ def _dimension_body(reader: _Reader, lines: list[Line], dimension: DimensionItem
     for rows in _tables(lines):
         _table(reader, rows, dimension, role)
     for line in lines:
-        if line.kind == "row" or reader.is_placed(line) or line.checkbox:
+        if line.kind == "row" or reader.is_placed(line) or line.checkbox or TEMPLATE_RE.match(line.text):
             continue
         if line.kind == "heading":
             reader.place(line)
@@ -589,7 +606,7 @@ def _dimension_body(reader: _Reader, lines: list[Line], dimension: DimensionItem
         elif role == "questions" or (
             QUESTION_RE.search(line.text) and (line.kind == "item" or len(line.text.split()) <= 40)
         ):
-            dimension.questions.append(placed)
+            dimension.questions.append(Placed(ASK_LEAD_RE.sub("", line.text), line.number))
         elif (found := anchor_line(line.text, line.lead)) is not None:
             dimension.anchors.append(AnchorItem(found[0], found[1], line.number))
         elif line.kind == "item" and role in {"", "description"}:
@@ -793,8 +810,18 @@ def _scale_from_text(file: str, text: str, line: int = 0) -> ScaleStatement:
         raise ImportRefused(
             file, f'states a scale it cannot read ("{text}"): {low}–{high} is not a range of 2 to 11 levels'
         )
-    labels = {int(level): label.strip() for level, label in STATED_LABEL_RE.findall(text[match.end() :])}
+    labels = {int(level): label.strip(" ()") for level, label in STATED_LABEL_RE.findall(text[match.end() :])}
     return ScaleStatement(low, high, {k: v for k, v in labels.items() if low <= k <= high}, text, line)
+
+
+def _general_questions(reader: _Reader, section: Section) -> None:
+    """Questions the rubric lists under no dimension or exercise: the role's own question bank."""
+    if section.heading is not None:
+        reader.place(section.heading)
+    for line in section.body:
+        if line.kind in {"item", "text"} and not line.checkbox and QUESTION_RE.search(line.text):
+            reader.parsed.questions.append(Placed(ASK_LEAD_RE.sub("", line.text), line.number))
+            reader.place(line)
 
 
 def _signals(reader: _Reader, section: Section, kind: str) -> None:
@@ -1003,8 +1030,8 @@ def _list_items(text: str) -> list[str]:
 # --- title and purpose --------------------------------------------------------------------------------
 
 TITLE_WORDS_RE = re.compile(
-    r"\s*\b(role blueprint|interview (rubric|guide|scorecard|kit)|(evaluation |scoring )?rubric|scorecard|"
-    r"question guide|interview questions|hiring (guide|rubric))\b\s*$",
+    r"\s*\b(role blueprint|interview (rubric|guide|scorecard|kit|criteria)|(evaluation |scoring )?rubric|scorecard|"
+    r"question guide|interview questions|hiring (guide|rubric)|(evaluation |interview )?criteria)\b\s*$",
     re.IGNORECASE,
 )
 
@@ -1027,8 +1054,15 @@ def _role_title(document: Document, scope: list[Line]) -> tuple[str, int]:
     if title:
         return title, number
     headings = [line for line in document.lines if line.kind == "heading"]
+    first_heading = headings[0].number if headings else 0
+    opening = [  # plain text opens with its title: a short line among the first few, before any heading
+        line
+        for line in document.lines[:4]
+        if line.kind == "text" and _heading_like(line) and (not first_heading or line.number < first_heading)
+    ]
     candidates = [line for line in headings if "blueprint" in line.text.lower()]
-    candidates += [line for line in headings if line.level == 1] + headings[:1]
+    candidates += [line for line in headings if line.level == 1]
+    candidates += [line for line in opening if JOB_WORDS_RE.search(line.text)] + headings[:1] + opening
     for line in candidates:
         if title := _clean_title(line.text):
             return title, line.number
@@ -1038,14 +1072,24 @@ def _role_title(document: Document, scope: list[Line]) -> tuple[str, int]:
     )
 
 
+JOB_WORDS_RE = re.compile(
+    r"\b(engineer|developer|manager|analyst|designer|scientist|researcher|writer|lead|executive|director|architect|"
+    r"specialist|consultant|administrator|representative|officer|associate|coordinator|recruiter|head|"
+    r"accountant|nurse|technician|editor|marketer|product owner|owner|partner|advisor|agent|intern)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _clean_title(text: str) -> str:
-    """The role's name from a heading: "Backend Engineer — Interview Rubric" gives "Backend Engineer"."""
-    parts = [TITLE_WORDS_RE.sub("", part).strip(" :–—|-") for part in re.split(r":\s|\s+[–—|-]\s+", text)]
+    """The role's name from a heading: "Acme — Backend Engineer Interview Rubric" gives "Backend Engineer" (the
+    first part naming a job, else the first part)."""
+    parts = [TITLE_WORDS_RE.sub("", part).strip(" :–—|-") for part in re.split(r":\s|\s+[–—|·-]\s+", text)]
     parts = [part for part in parts if part and not re.fullmatch(r"(responsibilities|skills|kpis).*", part, re.I)]
-    return squash(parts[0]) if parts else ""
+    named = [part for part in parts if JOB_WORDS_RE.search(part)]
+    return squash((named or parts)[0]) if parts else ""
 
 
-def _role_purpose(document: Document, scope: list[Line], seed_shaped: bool) -> tuple[str, int]:
+def _role_purpose(document: Document, title_line: int, seed_shaped: bool) -> tuple[str, int]:
     for key in ("purpose", "description", "summary"):
         if document.front.get(key):
             return document.front[key], 0
@@ -1060,9 +1104,15 @@ def _role_purpose(document: Document, scope: list[Line], seed_shaped: bool) -> t
             following = next((later for later in lines[i + 1 : i + 6] if later.kind == "text"), None)
             if following is not None and not _heading_like(following):
                 return following.text, following.number
-    if not seed_shaped:
-        first = next((i for i, line in enumerate(lines) if line.kind == "heading"), None)
-        after = lines[first + 1] if first is not None and first + 1 < len(lines) else None
-        if after is not None and after.kind == "text" and after.text.endswith(".") and len(after.text.split()) >= 6:
-            return after.text, after.number
+    if seed_shaped:
+        return "", 0
+    for line in lines:  # the opening paragraph after the title, before the first part of the rubric
+        if line.number <= title_line or (line.kind == "text" and _heading_like(line) and not line.bold_only):
+            continue
+        if line.kind != "text" or line.bold_only:
+            break
+        if line.text.endswith(".") and len(line.text.split()) >= 6:
+            if SCALE_WORD_RE.search(line.text) and RANGE_RE.search(line.text):
+                break
+            return line.text, line.number
     return "", 0

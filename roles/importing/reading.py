@@ -34,6 +34,7 @@ CHECKBOX_RE = re.compile(r"^\[[ xX✓]?\]\s*")
 NUMBERED_HEADING_RE = re.compile(r"^\d{1,2}\)\s+\S")
 MD_TABLE_SEPARATOR_RE = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 LINK_RE = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*\)")  # linear: no nesting, no backtracking across brackets
+KEYED_LINE_RE = re.compile(r"^(\d{1,2}(\s*[-–—]\s*\d{1,2})?\s*[-–—:.)=]|[A-Z][\w ]{0,30}:\s)")  # "5 - …", "Ask: …"
 QUOTE_RE = re.compile(r"^\s{0,3}(?:>\s?)+")
 BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 FRONT_MATTER_END = frozenset({"---", "..."})
@@ -131,7 +132,7 @@ def document_parse(*, file: str, data: bytes) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     front, title, text = _front_matter(file, text)
     stripped = text.lstrip()
-    if stripped.startswith("{"):
+    if stripped.startswith("{") and not stripped.startswith(("{%", "{{")):
         return _blog_export(file, stripped)
     if HTML_RE.search(text):
         return Document(file=file, form="html", lines=html_lines(file, text), title=title, front=front)
@@ -370,12 +371,24 @@ def _physical(walk: _Walk, raw: str, text: str, lead: str, number: int) -> None:
     if NUMBERED_HEADING_RE.match(stripped) and not raw[0].isspace() and _heading_like(stripped):
         lines.append(Line("heading", squash(text), number, level=2, block=walk.block))
         return
+    if CHECKBOX_RE.match(stripped):
+        _item(walk, squash(text), "", number, 0)
+        return
     if match := BULLET_RE.match(raw):
         inner, inner_lead = _plain([match.group(2)], None)
         depth = len(match.group(1).expandtabs(4)) // 2
         _item(walk, inner.replace("**", ""), _bold_lead(match.group(2)) or inner_lead, number, depth)
         return
     previous = lines[-1] if lines else None
+    if (
+        previous is not None
+        and previous.kind == "text"
+        and previous.block == walk.block
+        and (previous.text.endswith(":") or (_continued(previous.text, stripped) and not KEYED_LINE_RE.match(stripped)))
+        and not CHECKBOX_RE.match(stripped)
+    ):
+        lines[-1] = Line("text", f"{previous.text} {squash(text)}", previous.number, previous.lead, block=walk.block)
+        return
     if previous is not None and previous.kind == "item" and raw[:1].isspace() and previous.number == number - 1:
         lines[-1] = Line(
             "item",
@@ -405,6 +418,12 @@ def _cells(raw: str) -> tuple[str, ...]:
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") else inner
     return tuple(cell_text(BR_RE.split(_plain([cell.replace("**", "")], None)[0])) for cell in inner.split("|"))
+
+
+def _continued(previous: str, line: str) -> bool:
+    """Whether a line of a paragraph goes on from the one before (a sentence, or a sentence wrapped mid-way) rather
+    than standing on its own like the rows of a table pasted as text."""
+    return previous.endswith((".", ",", ";")) or line[:1].islower()
 
 
 def _heading_like(text: str) -> bool:

@@ -73,12 +73,14 @@ def newest_versions(directory: Path) -> dict[str, StoredVersion]:
 
 def _content(fixture: dict[str, Any]) -> dict[str, Any]:
     rubric = {key: value for key, value in fixture["rubric"].items() if key != "version"}
-    return {**{key: value for key, value in fixture.items() if key != "review"}, "rubric": rubric}
+    return {**{key: value for key, value in fixture.items() if key not in {"review", "sources"}}, "rubric": rubric}
 
 
-def import_plan(document: Document, *, directory: Path, slug: str | None = None) -> Planned:
+def import_plan(
+    document: Document, *, directory: Path, slug: str | None = None, derive_anchors: bool = False
+) -> Planned:
     """Build the fixture for one document as the new role or next version it will be in directory."""
-    draft = fixture_import(document, slug=slug)
+    draft = fixture_import(document, slug=slug, derive_anchors=derive_anchors)
     stored = newest_versions(directory) if directory.is_dir() else {}
     role_slug = draft["role"]["slug"]
     previous = stored.get(role_slug)
@@ -89,7 +91,7 @@ def import_plan(document: Document, *, directory: Path, slug: str | None = None)
     source = Path(document.file).name
     if previous is None:
         return Planned(source, draft, directory / role_slug / "v1.json", "new role", None)
-    fixture = fixture_import(document, slug=role_slug, version=previous.number + 1)
+    fixture = fixture_import(document, slug=role_slug, version=previous.number + 1, derive_anchors=derive_anchors)
     fixture["review"].append(
         {"topic": "version", "message": f"Version {previous.number + 1} of {role_slug}, after {previous.path.name}."}
     )
