@@ -134,6 +134,11 @@ def fixture_build(parsed: Parsed, *, file: str, slug: str | None = None, version
     scale = _scale(parsed, build)
     dimensions = _dimensions(parsed, scale, build)
     exercises = _exercises(parsed.exercises, dimensions, build)
+    assessed = {slug for exercise in exercises for slug in exercise["dimensions"]}
+    for index, dimension in enumerate(dimensions):
+        if exercises and dimension["slug"] not in assessed:
+            message = f'No exercise assesses "{dimension["name"]}": it is rated from the conversation.'
+            build.note("mapping", message, f"rubric.dimensions[{index}]")
     signals = _signals(parsed, dimensions, build)
     for topic, message, line in parsed.notes:
         build.note(topic, message, line=line)

@@ -398,7 +398,11 @@ def _table_kind(rows: list[Line]) -> str:
     keyed = [cell for cell in first if cell.strip()]
     if keyed and all(level_key(cell) is not None for cell in keyed):
         return "rows"
-    if len(header.cells) >= 2 and TABLE_NAME_HEADINGS.match(header.cells[0].strip()):
+    if (
+        len(header.cells) >= 2
+        and TABLE_NAME_HEADINGS.match(header.cells[0].strip())
+        and (len(header.cells) == 2 or TABLE_TEXT_HEADINGS.match(header.cells[1].strip()))
+    ):
         return "names"
     return ""
 
@@ -415,9 +419,12 @@ def _table(reader: _Reader, rows: list[Line], dimension: DimensionItem | None, s
         _names_table(reader, rows)
     elif kind == "summary":
         reader.place(*(row for row in rows if row.cells and row.cells[0].strip().lower() in SUMMARY_LABELS))
-    elif len(rows) == 1 and section_role == "dimensions":
+    elif section_role == "dimensions" and len(rows[0].cells) > 1:
+        columns = ", ".join(f'"{cell}"' for cell in rows[0].cells[1:])
         raise ImportRefused(
-            reader.file, f"has a dimension table with a header but no rows (line {rows[0].number}): no usable rows"
+            reader.file,
+            f"has a dimension table whose columns name no level (line {rows[0].number}: {columns}); head them with "
+            "numbers (5, 3, 1), ranges (9-10) or level words (Exceeds, Meets, Below; Strong hire, Hire, No hire)",
         )
 
 
