@@ -518,6 +518,8 @@ def _shaped(value: dict[str, Any], spec: Spec, nested: dict[str, Spec], *, fill:
 
 
 def _document_shaped(document: dict[str, Any], *, fill: bool) -> dict[str, Any]:
+    """A new document (nothing shared with the one given, which is never changed)."""
+    document = copy.deepcopy(document)
     rubric = document["rubric"]
     shaped_rubric = _shaped(rubric, RUBRIC, {}, fill=fill)
     shaped_rubric["scale"] = _shaped(rubric["scale"], SCALE, {}, fill=fill)
@@ -566,7 +568,7 @@ def rubric_hash_before_optional_fields(document: dict[str, Any]) -> str:
     """The fingerprint a version loaded before the optional fields existed was stored with: the rubric as the old
     format wrote it, every old field present and none of the new ones. Lets `load_roles` see an unchanged
     shipped fixture as unchanged in a database loaded before."""
-    rubric = copy.deepcopy(blueprint_complete(document)["rubric"])
+    rubric = blueprint_complete(document)["rubric"]
     rubric["scale"].pop("definitions")
     for dimension in rubric["dimensions"]:
         del dimension["optional"], dimension["questions"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -12,12 +14,21 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from roles.blueprints import rubric_hash
 from roles.models import Anchor, Dimension, Role, RubricVersion
-from roles.services import rubric_lock
+from roles.services import roles_load, rubric_lock
 from tests.factories import RubricVersionFactory
 from tests.processes import manage
-from tests.roles.helpers import dimension_named, real_document, real_path, roles_snapshot, write_document
+from tests.roles.helpers import (
+    REAL_SLUGS,
+    dimension_named,
+    real_document,
+    real_path,
+    roles_snapshot,
+    write_document,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -369,3 +380,24 @@ def test_a_sound_fixture_loads_without_warnings(tmp_path):
     output = _load(real_path(SLUG))
 
     assert "warning:" not in output
+
+
+@pytest.mark.parametrize("slug", REAL_SLUGS)
+def test_a_library_loaded_before_optional_fields_existed_sees_the_shipped_fixtures_unchanged(slug):
+    """Such a library stored each version under the fingerprint of the rubric as the file wrote it."""
+    written = real_document(slug)
+    content = {key: value for key, value in written["rubric"].items() if key != "version"}
+    old = hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+    roles_load(paths=[real_path(slug)])
+    RubricVersion.objects.filter(role__slug=slug).update(content_hash=old, locked_at=timezone.now())
+    before = roles_snapshot()
+
+    [outcome] = roles_load(paths=[real_path(slug)])
+
+    assert outcome.action == "unchanged"
+    assert RubricVersion.objects.get(role__slug=slug).content_hash == rubric_hash(written)
+    after = roles_snapshot()
+    before["roles_rubricversion"][0]["content_hash"] = rubric_hash(written)
+    assert after == before
