@@ -167,7 +167,7 @@ class Parsed:
     notes: list[tuple[str, str, int]] = field(default_factory=list)  # (topic, message, line) for the review list
 
 
-@dataclass
+@dataclass(eq=False)  # sections are told apart by identity, not compared field by field
 class Section:
     heading: Line | None
     level: int
@@ -193,6 +193,7 @@ class _Reader:
     file: str
     parsed: Parsed
     placed: set[int] = field(default_factory=set)  # ids of the lines placed
+    named: dict[str, DimensionItem] = field(default_factory=dict)  # the dimensions read so far, by name key
 
     def place(self, *lines: Line) -> None:
         self.placed.update(id(line) for line in lines)
@@ -337,9 +338,9 @@ def _section(reader: _Reader, section: Section, parent_role: str) -> None:
         _dimension(reader, section)
     else:
         _body(reader, section.body, section)
-        peers = _peer_dimensions(section)
+        peers = {id(child) for child in _peer_dimensions(section)}
         for child in section.children:
-            _section(reader, child, "dimensions" if child in peers else role)
+            _section(reader, child, "dimensions" if id(child) in peers else role)
         if section.heading is not None and any(reader.is_placed(line) for line in section.lines()[1:]):
             reader.place(section.heading)
 
@@ -540,10 +541,11 @@ def _dimension_named(reader: _Reader, name: str, line: Line, origin: str) -> Dim
     if not name:
         raise ImportRefused(reader.file, f"has a dimension with a blank name (line {line.number})")
     key = _name_key(name)
-    dimension = next((d for d in reader.parsed.dimensions if _name_key(d.name) == key), None)
+    dimension = reader.named.get(key)
     if dimension is None:
         dimension = DimensionItem(name=name, line=line.number, optional=optional)
         reader.parsed.dimensions.append(dimension)
+        reader.named[key] = dimension
     for kind, block, number in dimension.origins:
         if kind == origin and (origin == "section" or block == line.block):
             raise ImportRefused(

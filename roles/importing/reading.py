@@ -89,12 +89,12 @@ def squash(text: str) -> str:
 def cell_text(pieces: list[str]) -> str:
     """A table cell's text from its pieces split at line breaks: "a<br>b" reads "a; b", never shows "<br>"."""
     parts = [squash(piece) for piece in pieces if piece.strip()]
-    text = ""
+    joined: list[str] = []
     for part in parts:
-        if text:
-            text += " " if text.endswith((".", ";", ":", ",", "!", "?")) else "; "
-        text += part
-    return text
+        if joined:
+            joined.append(" " if joined[-1].endswith((".", ";", ":", ",", "!", "?")) else "; ")
+        joined.append(part)
+    return "".join(joined)
 
 
 def document_file_read(path: Path) -> Document:
@@ -234,16 +234,18 @@ def _inline(children: list[Token]) -> list[tuple[str, str]]:
     parts: list[str] = []
     lead: list[str] | None = None
     lead_done = False
+    has_text = False  # the line so far holds more than white space
     for child in children:
         if child.type in {"softbreak", "hardbreak"}:
             lines.append(_plain(parts, lead))
-            parts, lead, lead_done = [], None, False
-        elif child.type == "strong_open" and not "".join(parts).strip() and not lead_done:
+            parts, lead, lead_done, has_text = [], None, False, False
+        elif child.type == "strong_open" and not has_text and not lead_done:
             lead = []
         elif child.type == "strong_close" and lead is not None:
             lead_done = True
         elif child.type in {"text", "code_inline"}:
             parts.append(child.content)
+            has_text = has_text or bool(child.content.strip())
             if lead is not None and not lead_done:
                 lead.append(child.content)
     lines.append(_plain(parts, lead))
@@ -265,6 +267,33 @@ class _Walk:
     row: list[str] = field(default_factory=list)
     row_line: int = 0
     header: bool = False
+    tail: list[str] = field(default_factory=list)  # lines of text that go on from the last Line, joined once
+    tail_number: int = 0  # the last source line joined to it
+
+    def append(self, line: Line) -> None:
+        self.flush()
+        self.lines.append(line)
+
+    def flush(self) -> None:
+        """Join the lines that go on from the last Line into its text (once: joining each time is quadratic)."""
+        if self.tail:
+            last = self.lines[-1]
+            self.lines[-1] = Line(
+                last.kind,
+                " ".join([last.text, *self.tail]),
+                last.number,
+                last.lead,
+                last.level,
+                last.cells,
+                last.header,
+                last.depth,
+                last.block,
+                last.checkbox,
+            )
+            self.tail = []
+
+    def last_text(self) -> str:
+        return self.tail[-1] if self.tail else self.lines[-1].text
 
 
 def markdown_lines(text: str) -> list[Line]:
@@ -274,6 +303,7 @@ def markdown_lines(text: str) -> list[Line]:
     walk = _Walk()
     for index, token in enumerate(tokens):
         _token(walk, token, tokens, index, source)
+    walk.flush()
     return walk.lines
 
 
@@ -307,7 +337,7 @@ def _token(walk: _Walk, token: Token, tokens: list[Token], index: int, source: l
     elif kind == "tr_close":
         cells = tuple(walk.row)
         if any(cells):
-            walk.lines.append(
+            walk.append(
                 Line("row", " | ".join(cells), walk.row_line, cells=cells, header=walk.header, block=walk.block)
             )
     elif kind in {"code_block", "fence"}:
@@ -325,7 +355,7 @@ def _heading(walk: _Walk, token: Token, inline: Token, source: list[str]) -> Non
     if token.markup in {"-", "="} and (len(texts) > 1 or not _heading_like(joined)):
         _paragraph(walk, inline, start, source)
         return
-    walk.lines.append(Line("heading", joined, start, level=int(token.tag[1]), block=walk.block))
+    walk.append(Line("heading", joined, start, level=int(token.tag[1]), block=walk.block))
 
 
 def _paragraph(walk: _Walk, inline: Token, start: int, source: list[str]) -> None:
@@ -336,7 +366,7 @@ def _paragraph(walk: _Walk, inline: Token, start: int, source: list[str]) -> Non
         raw = QUOTE_RE.sub("", source[number - 1]) if 0 < number <= len(source) else text
         if walk.item_open and offset == 0 and walk.item_number and _heading_like(text):
             walk.item_open = False  # "19) Hiring Evaluation Criteria": a numbered heading of a plain-text document
-            walk.lines.append(Line("heading", f"{walk.item_number}) {squash(text)}", start, level=2, block=walk.block))
+            walk.append(Line("heading", f"{walk.item_number}) {squash(text)}", start, level=2, block=walk.block))
         elif walk.item_open and offset == 0:
             walk.item_open = False
             _item(walk, text, lead, start, walk.depth)
@@ -345,11 +375,10 @@ def _paragraph(walk: _Walk, inline: Token, start: int, source: list[str]) -> Non
 
 
 def _item(walk: _Walk, text: str, lead: str, number: int, depth: int) -> None:
+    walk.tail_number = number
     checkbox = bool(CHECKBOX_RE.match(text))
     text = CHECKBOX_RE.sub("", text) if checkbox else text
-    walk.lines.append(
-        Line("item", squash(text), number, lead=lead, depth=max(depth, 0), block=walk.block, checkbox=checkbox)
-    )
+    walk.append(Line("item", squash(text), number, lead=lead, depth=max(depth, 0), block=walk.block, checkbox=checkbox))
 
 
 def _physical(walk: _Walk, raw: str, text: str, lead: str, number: int) -> None:
@@ -366,10 +395,10 @@ def _physical(walk: _Walk, raw: str, text: str, lead: str, number: int) -> None:
     if stripped.startswith("|") or ("\t" in stripped and len(stripped.split("\t")) > 1):
         cells = _cells(stripped)
         block = lines[-1].block if lines and lines[-1].kind == "row" and lines[-1].number == number - 1 else walk.block
-        lines.append(Line("row", " | ".join(cells), number, cells=cells, block=block))
+        walk.append(Line("row", " | ".join(cells), number, cells=cells, block=block))
         return
     if NUMBERED_HEADING_RE.match(stripped) and not raw[0].isspace() and _heading_like(stripped):
-        lines.append(Line("heading", squash(text), number, level=2, block=walk.block))
+        walk.append(Line("heading", squash(text), number, level=2, block=walk.block))
         return
     if CHECKBOX_RE.match(stripped):
         _item(walk, squash(text), "", number, 0)
@@ -380,27 +409,18 @@ def _physical(walk: _Walk, raw: str, text: str, lead: str, number: int) -> None:
         _item(walk, inner.replace("**", ""), _bold_lead(match.group(2)) or inner_lead, number, depth)
         return
     previous = lines[-1] if lines else None
-    if (
-        previous is not None
-        and previous.kind == "text"
-        and previous.block == walk.block
-        and (previous.text.endswith(":") or (_continued(previous.text, stripped) and not KEYED_LINE_RE.match(stripped)))
-        and not CHECKBOX_RE.match(stripped)
-    ):
-        lines[-1] = Line("text", f"{previous.text} {squash(text)}", previous.number, previous.lead, block=walk.block)
+    goes_on = previous is not None and walk.tail_number == number - 1 and previous.block == walk.block
+    if goes_on and previous is not None and previous.kind == "text":
+        before = walk.last_text()
+        goes_on = before.endswith(":") or (_continued(before, stripped) and not KEYED_LINE_RE.match(stripped))
+    elif goes_on and previous is not None:
+        goes_on = previous.kind == "item" and raw[:1].isspace()
+    if goes_on:
+        walk.tail.append(squash(text))
+        walk.tail_number = number
         return
-    if previous is not None and previous.kind == "item" and raw[:1].isspace() and previous.number == number - 1:
-        lines[-1] = Line(
-            "item",
-            f"{previous.text} {squash(text)}",
-            previous.number,
-            lead=previous.lead,
-            depth=previous.depth,
-            block=previous.block,
-            checkbox=previous.checkbox,
-        )
-        return
-    lines.append(Line("text", squash(text), number, lead=lead, block=walk.block))
+    walk.append(Line("text", squash(text), number, lead=lead, block=walk.block))
+    walk.tail_number = number
 
 
 def _bold_lead(text: str) -> str:
@@ -442,6 +462,7 @@ class _HtmlLines(HTMLParser):
         self.file = file
         self.lines: list[Line] = []
         self.buffer: list[str] = []
+        self.has_text = False  # the buffer holds more than white space
         self.start = 0
         self.lead: list[str] | None = None
         self.lead_done = False
@@ -490,7 +511,7 @@ class _HtmlLines(HTMLParser):
             kind = self.kind
             self.flush()
             self.kind = kind if kind == "item" and tag == "p" else "text"
-        elif tag in {"strong", "b"} and not "".join(self.buffer).strip() and not self.lead_done:
+        elif tag in {"strong", "b"} and not self.has_text and not self.lead_done:
             self.lead = []
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -528,8 +549,9 @@ class _HtmlLines(HTMLParser):
         if self.cell is not None:
             self.cell[-1].append(data)
             return
-        if not "".join(self.buffer).strip():
+        if not self.has_text and data.strip():
             self.start = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
+            self.has_text = True
         self.buffer.append(data)
         if self.lead is not None and not self.lead_done:
             self.lead.append(data)
@@ -548,7 +570,7 @@ class _HtmlLines(HTMLParser):
             self.lines.append(
                 Line(kind, text, self.start, lead, self.heading, depth=depth, block=self.block, checkbox=checkbox)
             )
-        self.buffer, self.lead, self.lead_done, self.heading = [], None, False, 0
+        self.buffer, self.lead, self.lead_done, self.heading, self.has_text = [], None, False, 0, False
         self.kind = "item" if self.kind == "item" and self.lists else "text"
 
     def _refuse_active(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
