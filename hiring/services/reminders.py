@@ -34,9 +34,9 @@ def scorecard_reminders_send(*, now: dt.datetime, after_hours: int) -> int:
             continue
         url = f"{settings.SITE_URL}{reverse('scorecard', args=[scorecard.pk])}"
         send_mail(
-            subject=f"Scorecard due: {interview.loop.candidate.name} – {interview.exercise.title}",
+            subject=f"Scorecard due: {interview.loop.candidate.name} – {interview.name}",
             message=(
-                f"Your scorecard for {interview.loop.candidate.name} ({interview.exercise.title}, "
+                f"Your scorecard for {interview.loop.candidate.name} ({interview.name}, "
                 f"{timezone.localtime(interview.scheduled_at):%d %b %H:%M}) is not submitted yet.\n\n"
                 f"Fill it in while it is fresh: {url}\n"
             ),
