@@ -270,13 +270,15 @@ def _scope(document: Document) -> tuple[list[Line], bool]:
 def _pseudo_heading(line: Line, previous: Line | None, following: Line | None) -> bool:
     """A line that heads what follows though the markup does not say so: bold alone, "Label:", or a short line
     alone in its paragraph that names a part or comes right before a list or a table."""
-    if line.kind != "text" or not _heading_like(Line("text", line.text.rstrip(":"))):
+    if line.kind != "text":
         return False
-    if line.bold_only:
-        return True
+    if line.bold_only:  # "**Exercise B: Take-home or live notebook review (2–4 hours, or 60–90 minutes live)**"
+        return len(line.text.split()) <= 20 and not line.text.endswith((".", ",", ";"))
+    if not _heading_like(Line("text", line.text.rstrip(":"))):
+        return False
     if line.text.endswith(":") and len(line.text.split()) <= 8:
         return True
-    alone = all(other is None or other.block != line.block or other.kind != "text" for other in (previous, following))
+    alone = following is None or following.block != line.block or following.kind != "text"
     if not alone or (line.text.endswith(("?", ")")) and heading_role(line.text) == ""):
         return False
     return heading_role(line.text) != "" or (following is not None and following.kind in {"item", "row"})

@@ -412,7 +412,8 @@ def _physical(walk: _Walk, raw: str, text: str, lead: str, number: int) -> None:
     goes_on = previous is not None and walk.tail_number == number - 1 and previous.block == walk.block
     if goes_on and previous is not None and previous.kind == "text":
         before = walk.last_text()
-        goes_on = before.endswith(":") or (_continued(before, stripped) and not KEYED_LINE_RE.match(stripped))
+        keyed = bool(KEYED_LINE_RE.match(stripped))  # "1 = Not yet, …" after "…scale:" goes on; "5 - …" stands
+        goes_on = keyed if before.endswith(":") else _continued(before, stripped) and not keyed
     elif goes_on and previous is not None:
         goes_on = previous.kind == "item" and raw[:1].isspace()
     if goes_on:
@@ -442,7 +443,10 @@ def _cells(raw: str) -> tuple[str, ...]:
 
 def _continued(previous: str, line: str) -> bool:
     """Whether a line of a paragraph goes on from the one before (a sentence, or a sentence wrapped mid-way) rather
-    than standing on its own like the rows of a table pasted as text."""
+    than standing on its own like the rows of a table pasted as text, or a title such as "Strong candidate
+    signals" right under a sentence."""
+    if line[:1].isupper() and _heading_like(line) and len(line.split()) <= 6:
+        return False
     return previous.endswith((".", ",", ";")) or line[:1].islower()
 
 

@@ -204,6 +204,17 @@ def test_the_five_raw_seed_blueprints_import_with_every_item_and_load(tmp_path):
     )
     assert coverage.returncode == 0, coverage.stdout
     assert coverage.stdout.splitlines()[-1] == "seed coverage: 237/237 items present in 5 fixture files"
+    counts = {}
+    for path in sorted(tmp_path.glob("*/v1.json")):
+        rubric = json.loads(path.read_text(encoding="utf-8"))["rubric"]
+        counts[path.parent.name] = tuple(len(rubric[key]) for key in ("dimensions", "areas", "exercises", "signals"))
+    assert counts == {  # dimensions, areas, exercises, signals: each where the blueprint puts it
+        "lead-machine-learning-scientist": (8, 7, 3, 16),
+        "principal-ai-research-scientist": (8, 6, 5, 15),
+        "principal-machine-learning-scientist": (8, 7, 4, 16),
+        "principal-research-scientist": (8, 6, 4, 13),
+        "senior-machine-learning-scientist": (8, 7, 4, 16),
+    }
     call_command("load_roles", *[str(path) for path in sorted(tmp_path.glob("*/v1.json"))], stdout=StringIO())
     assert RubricVersion.objects.filter(source__in=[seed.name for seed in seeds]).count() == 5
 
