@@ -437,9 +437,7 @@ def _columns_table(reader: _Reader, rows: list[Line], dimension: DimensionItem |
     header, body = rows[0], rows[1:]
     keys = [level_key(cell) if cell.strip() else None for cell in header.cells[1:]]
     if not body:
-        raise ImportRefused(
-            reader.file, f"its dimension table at line {header.number} has a header but no rows: no usable rows"
-        )
+        raise _no_rows(reader, header)
     reader.place(header)
     reader.parsed.columns.extend(key for key in keys if key is not None)
     for row in body:
@@ -459,10 +457,21 @@ def _columns_table(reader: _Reader, rows: list[Line], dimension: DimensionItem |
                 continue
             raise ImportRefused(reader.file, f"its dimension table row at line {row.number} has no dimension name")
         target = dimension if dimension is not None and len(body) == 1 else _dimension_named(reader, name, row, "row")
-        for key, cell in zip(keys, cells[1:], strict=True):
-            if key is not None and cell.strip():
-                target.anchors.append(AnchorItem(key, cell.strip(), row.number))
+        _row_anchors(target, keys, cells[1:], row.number)
         reader.place(row)
+
+
+def _no_rows(reader: _Reader, header: Line) -> ImportRefused:
+    return ImportRefused(
+        reader.file, f"its dimension table at line {header.number} has a header but no rows: no usable rows"
+    )
+
+
+def _row_anchors(dimension: DimensionItem, keys: list[LevelKey | None], cells: list[str], line: int) -> None:
+    """A table row's cells as the dimension's anchors, each at the level its column names."""
+    for key, cell in zip(keys, cells, strict=True):
+        if key is not None and cell.strip():
+            dimension.anchors.append(AnchorItem(key, cell.strip(), line))
 
 
 def _rows_table(reader: _Reader, rows: list[Line], dimension: DimensionItem) -> None:
@@ -517,9 +526,7 @@ def _names_table(reader: _Reader, rows: list[Line]) -> None:
     """ "Dimension | Description": a dimension per row, with its description."""
     header, body = rows[0], rows[1:]
     if not body:
-        raise ImportRefused(
-            reader.file, f"its dimension table at line {header.number} has a header but no rows: no usable rows"
-        )
+        raise _no_rows(reader, header)
     reader.place(header)
     for row in body:
         name = row.cells[0].strip() if row.cells else ""
@@ -708,9 +715,7 @@ def _text_table(reader: _Reader, lines: list[Line]) -> None:
         )
     body = [line for line in lines[start + 1 :] if line.kind in {"text", "item"}]
     if not body:
-        raise ImportRefused(
-            reader.file, f"its dimension table at line {header.number} has a header but no rows: no usable rows"
-        )
+        raise _no_rows(reader, header)
     reader.place(header)
     reader.parsed.columns.extend(key for key in keys if key is not None)
     for line in body:
@@ -722,9 +727,7 @@ def _text_table(reader: _Reader, lines: list[Line]) -> None:
                 f"header's {len(columns) + 1} columns; separate the cells with tabs or | and import again",
             )
         dimension = _dimension_named(reader, cells[0], line, "row")
-        for key, cell in zip(keys, cells[1:], strict=True):
-            if key is not None and cell:
-                dimension.anchors.append(AnchorItem(key, cell, line.number))
+        _row_anchors(dimension, list(keys), cells[1:], line.number)
         reader.place(line)
     reader.parsed.notes.append(
         (

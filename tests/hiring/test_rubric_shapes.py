@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,11 +34,7 @@ def _imported(name: str, tmp_path: Path) -> RubricVersion:
     return RubricVersion.objects.get(role__slug=outcome.role, number=outcome.version)
 
 
-@pytest.fixture
-def guide_loop(tmp_path, recruiter) -> Loop:
-    """A loop on the customer-success question guide: three dimensions with questions, no exercise, no anchor."""
-    rubric = _imported("customer-success-question-guide.md", tmp_path)
-    InterviewerFactory(username="ines")
+def _loop(rubric: RubricVersion, recruiter: User) -> Loop:
     return loop_create(
         candidate_name="Noor Haddad",
         candidate_email="noor@example.com",
@@ -46,6 +43,14 @@ def guide_loop(tmp_path, recruiter) -> Loop:
         hiring_manager=HiringManagerFactory(),
         by=recruiter,
     )
+
+
+@pytest.fixture
+def guide_loop(tmp_path, recruiter) -> Loop:
+    """A loop on the customer-success question guide: three dimensions with questions, no exercise, no anchor."""
+    rubric = _imported("customer-success-question-guide.md", tmp_path)
+    InterviewerFactory(username="ines")
+    return _loop(rubric, recruiter)
 
 
 def _plan_post(loop: Loop, rows: dict[str, dict[str, object]]) -> dict[str, object]:
@@ -132,14 +137,7 @@ def test_a_band_is_offered_at_each_of_its_levels_and_a_level_without_an_anchor_b
 ):
     rubric = _imported("backend-engineer-levels-as-rows.md", tmp_path)
     exercise_free = rubric.exercises.count() == 0
-    loop = loop_create(
-        candidate_name="Ada Ojo",
-        candidate_email="ada@example.com",
-        candidate_notes="",
-        rubric=rubric,
-        hiring_manager=HiringManagerFactory(),
-        by=recruiter,
-    )
+    loop = _loop(rubric, recruiter)
     ines = InterviewerFactory(username="ines")
     login(recruiter).post(
         reverse("loop_plan", args=[loop.pk]),
