@@ -13,6 +13,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts import provider
 from accounts.services import SignInRefused, identity_sign_in
+from accounts.timezones import with_profile_zone
+from hiring import policy
 
 
 def local_login_allowed(username: str | None) -> bool:
@@ -20,7 +22,25 @@ def local_login_allowed(username: str | None) -> bool:
     return bool(settings.LOCAL_LOGIN) or (username or "") in settings.BREAK_GLASS_USERS
 
 
-class LocalPasswordBackend(ModelBackend):
+def session_user(user_id: Any) -> User | None:
+    """A session's user, if still active, with their profile's time zone and role groups in the same query.
+
+    Every signed-in request loads its user so (``get_user`` of both backends): the time zone and the
+    groups cost no query of their own, a change of either counts from the next request, and a
+    deactivated account's sessions end at once, whichever way it signed in.
+    """
+    users = with_profile_zone(policy.with_role_groups(User.objects.filter(pk=user_id, is_active=True)))
+    return users.first()
+
+
+class SessionUser:
+    """``get_user`` for the backends: the session's user as ``session_user`` loads it."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        return session_user(user_id)
+
+
+class LocalPasswordBackend(SessionUser, ModelBackend):
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
@@ -36,7 +56,7 @@ class TokenRefused(Exception):
     """
 
 
-class OIDCBackend(OIDCAuthenticationBackend):
+class OIDCBackend(SessionUser, OIDCAuthenticationBackend):
     """mozilla-django-oidc's code flow, matching accounts by issuer and subject.
 
     Settings are read when used (not when the backend is built), so a local login never reaches

@@ -12,7 +12,6 @@ from django.conf import settings
 
 from hiring import policy
 
-ROLE_GROUPS = (policy.INTERVIEWERS, policy.HIRING_MANAGERS, policy.RECRUITERS)
 _NOT_USERNAME = re.compile(r"[^\w.@+-]")
 
 
@@ -30,8 +29,8 @@ def parse_group_map(text: str) -> dict[str, frozenset[str]]:
         value, sep, group = (side.strip() for side in entry.partition("="))
         if not sep or not value or not group:
             raise GroupMapError(f"{entry!r} is not of the form provider-value=Group name")
-        if group not in ROLE_GROUPS:
-            raise GroupMapError(f"{group!r} is not a role group (one of {', '.join(ROLE_GROUPS)})")
+        if group not in policy.ROLE_GROUPS:
+            raise GroupMapError(f"{group!r} is not a role group (one of {', '.join(policy.ROLE_GROUPS)})")
         mapping.setdefault(value, set()).add(group)
     return {value: frozenset(groups) for value, groups in mapping.items()}
 

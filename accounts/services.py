@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import claims as claim_rules
 from accounts.models import ExternalIdentity, Profile
+from hiring import policy
 
 
 class SignInRefused(Exception):
@@ -77,7 +78,7 @@ def _user_sync(*, user: User, claims: Mapping[str, Any]) -> None:
     granted = claim_rules.role_groups(claims)
     if granted is None:
         return
-    held = set(user.groups.filter(name__in=claim_rules.ROLE_GROUPS).values_list("name", flat=True))
+    held = set(user.groups.filter(name__in=policy.ROLE_GROUPS).values_list("name", flat=True))
     if removed := held - granted:
         user.groups.remove(*Group.objects.filter(name__in=removed))
     if added := granted - held:

@@ -43,7 +43,7 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
     for url, path in result.get("paths", {}).items():
         for method, operation in path.items():
             codes = READ_ERRORS if method == "get" else tuple(ERRORS)
-            if method == "get" and "/exports/" in url:
+            if method == "get" and ("/exports/" in url or url.endswith("/hiring-health/")):
                 codes = (*codes, "422")  # a filter naming no role or manager, or ending before it starts
             for code in codes:
                 operation["responses"].setdefault(

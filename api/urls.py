@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
-from api import views
+from api import health, views
 from api.docs import ApiDocs
 
 app_name = "api"
@@ -28,4 +28,5 @@ urlpatterns = [
     path("scorecards/<int:scorecard_id>/amend/", views.ScorecardAmend.as_view(), name="scorecard_amend"),
     path("exports/loop-summary/", views.LoopSummaryExport.as_view(), name="export_summary"),
     path("exports/ratings/", views.RatingsExport.as_view(), name="export_ratings"),
+    path("hiring-health/", health.HiringHealth.as_view(), name="hiring_health"),
 ]

@@ -40,3 +40,19 @@ def mailer_can_connect(app_configs: Any, **kwargs: Any) -> list[checks.CheckMess
             hint = "DJANGO_EMAIL_BACKEND takes a class path; put an smtp:// URL in EMAIL_URL. " + hint
         return [checks.Error(f"The mail configuration cannot build a connection: {error}", hint=hint, id="config.E002")]
     return []
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def cache_is_shared(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Without a shared cache each server process counts the API's rate limit on its own (sessions stay correct:
+    they are then read from the database)."""
+    if settings.CACHE_URL:
+        return []
+    return [
+        checks.Warning(
+            "CACHE_URL is not set: each server process counts the API rate limit (API_RATE) by itself, and "
+            "sessions are read from the database on every request.",
+            hint="Set CACHE_URL to a cache all app servers share, e.g. redis://cache.internal:6379/0 (docs/DEPLOY.md).",
+            id="config.W003",
+        )
+    ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
@@ -58,11 +59,16 @@ if DEBUG:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Text responses compressed: pages, JSON and exports here, and static files whitenoise serves uncompressed
+    # (in development; collectstatic's .gz files in production already carry their Content-Encoding, which it
+    # leaves alone). BREACH: docs/DEPLOY.md, "Compression".
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.sessions.SessionRenewalMiddleware",
     "accounts.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -149,6 +155,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# Served at the site's root by whitenoise: /favicon.ico, which browsers ask for whatever the page links.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -166,8 +174,25 @@ MAILERS = {"default": default_mailer(env)}
 # -------------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="scorecards@localhost")
 
+# Caches and sessions (issue 27; docs/PERFORMANCE.md says why) -----------------------------------
+# CACHE_URL names a cache every app server shares (redis://host:6379/0): the API's rate limit counts
+# there, and sessions are read from it ("cached_db": written through to the database, so restarting
+# the cache signs nobody out). Without it (make run, make test, one server) each process has a
+# local-memory cache, and sessions are read from the database: a copy of a session kept in one
+# process's memory would outlive its sign-out on the others.
+CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {
+    "default": env.cache_url_config(CACHE_URL)
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scorecards"}
+}
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL else "db")
+# The idle timeout: a signed-in session ends this long after its last renewal (accounts/sessions.py)…
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True
+# …and a request renews it only once the last renewal is this old, so reading a page writes nothing.
+SESSION_RENEW_SECONDS = env.int("DJANGO_SESSION_RENEW_SECONDS", default=min(300, SESSION_COOKIE_AGE // 10))
+SESSION_SAVE_EVERY_REQUEST = False
+# -------------------------------------------------------------------------------------------------
 
 # No inline script or style anywhere, so no 'unsafe-inline' is needed.
 SECURE_CSP = {

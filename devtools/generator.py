@@ -39,6 +39,7 @@ from django.db import connection, connections, router, transaction
 from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 
+from config.progress import Tracker, silent
 from hiring import policy
 from hiring.models import (
     Amendment,
@@ -390,10 +391,12 @@ def seed_loops(
     seed: int,
     now: dt.datetime | None = None,
     shapes: Sequence[LoopShape] = (),
+    progress: Tracker = silent,
 ) -> SeedReport:
     """Create `loops` generated loops, then one per shape, reproducibly from `seed`, in one transaction.
 
-    The report's `shaped` lists the loops made from `shapes`, in order (the benchmark's probes).
+    The report's `shaped` lists the loops made from `shapes`, in order (the benchmark's probes). `progress`
+    is told of each chunk of loops written, then of the statistics' rebuild.
     """
     now = now or timezone.now()
     rng = random.Random(seed)
@@ -403,16 +406,18 @@ def seed_loops(
         plans = rubric_plans()
         by_slug = {p.rubric.role.slug: p for p in plans}
         jobs = [LoopShape() for _ in range(loops)] + list(shapes)
-        for start in range(0, len(jobs), CHUNK):
-            rows = _Rows()
-            for serial, shape in enumerate(jobs[start : start + CHUNK], start=start):
-                plan = by_slug[shape.role] if shape.role else rng.choice(plans)
-                loop = _loop(rng, plan=plan, users=users, now=now, rows=rows, shape=shape, serial=serial)
-                if serial >= loops:
-                    report.shaped.append(loop)
-            rows.write(report)
+        with progress("Seeding", total=len(jobs), unit="loops") as advance:
+            for start in range(0, len(jobs), CHUNK):
+                rows = _Rows()
+                for serial, shape in enumerate(jobs[start : start + CHUNK], start=start):
+                    plan = by_slug[shape.role] if shape.role else rng.choice(plans)
+                    loop = _loop(rng, plan=plan, users=users, now=now, rows=rows, shape=shape, serial=serial)
+                    if serial >= loops:
+                        report.shaped.append(loop)
+                rows.write(report)
+                advance(len(jobs[start : start + CHUNK]))
         RubricVersion.objects.filter(pk__in=[p.rubric.pk for p in plans], locked_at__isnull=True).update(locked_at=now)
-        statistics_rebuild()
+        statistics_rebuild(progress=progress)
     return report
 
 

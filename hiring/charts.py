@@ -3,7 +3,8 @@
 Every piece of text goes through format_html, so it is escaped. Each chart names itself for
 screen readers (role="img", aria-labelledby its <title> and <desc>), and the desc holds the
 figures as text. Colours are SVG presentation attributes (fill=, stroke=), which the
-Content-Security-Policy allows, unlike style attributes.
+Content-Security-Policy allows, unlike style attributes; text and lines take the page's text colour
+(currentColor, lighter by opacity where secondary), so they read in the light and the dark theme alike.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-BAR = "#0d6efd"
-INK = "#212529"
-MUTED = "#6c757d"
-GRID = "#ced4da"
+BAR = "#0d6efd"  # 4.5:1 on the light page, 3.1:1 on the dark one (a graphical object needs 3:1)
+INK = "currentColor"
+MUTED = ".75"  # the opacity of secondary text and marks, in currentColor: Bootstrap's secondary text colour
+GRID = ".3"  # the opacity of grid lines, in currentColor
 FONT = "system-ui, sans-serif"
 
 
@@ -25,15 +26,30 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _frame(*, chart_id: str, title: str, desc: str, width: int, height: int, body: SafeString) -> SafeString:
+def _frame(
+    *, chart_id: str, title: str, desc: str, width: int, height: int, body: SafeString, fluid: bool = False
+) -> SafeString:
+    """The chart's <svg>. A `fluid` chart scales to its container (class health-chart: sized and coloured by its
+    stylesheet) and is named by its title and described by its figures; otherwise it keeps its size and is
+    named by both."""
+    size = "" if fluid else format_html(' width="{}" height="{}"', width, height)
+    naming = (
+        format_html('aria-labelledby="{id}-title" aria-describedby="{id}-desc"', id=chart_id)
+        if fluid
+        else format_html('aria-labelledby="{id}-title {id}-desc"', id=chart_id)
+    )
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'role="img" aria-labelledby="{id}-title {id}-desc" font-family="{font}" font-size="11">'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="{css}" viewBox="0 0 {w} {h}"{size} role="img" {naming} '
+        'font-family="{font}" font-size="{font_size}">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
+        css="health-chart" if fluid else "chart",
         w=width,
         h=height,
+        size=size,
+        naming=naming,
         id=chart_id,
         font=FONT,
+        font_size=12 if fluid else 11,
         title=title,
         desc=desc,
         body=body,
@@ -55,7 +71,7 @@ def bar_chart(
             format_html(
                 '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"/>'
                 '<text x="{centre}" y="{above}" text-anchor="middle" fill="{ink}">{value}</text>'
-                '<text x="{centre}" y="{below}" text-anchor="middle" fill="{muted}">{label}</text>',
+                '<text x="{centre}" y="{below}" text-anchor="middle" fill="{ink}" opacity="{muted}">{label}</text>',
                 x=_n(x + slot * 0.15),
                 y=_n(y),
                 w=_n(slot * 0.7),
@@ -71,7 +87,7 @@ def bar_chart(
             )
         )
     body = format_html(
-        '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{grid}"/>{bars}',
+        '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="currentColor" opacity="{grid}"/>{bars}',
         x1=pad,
         x2=width - pad,
         y=height - bottom,
@@ -110,20 +126,22 @@ def dot_plot(*, chart_id: str, title: str, desc: str, dots: Sequence[Dot], width
     ticks = [step / 4 for step in range(-quarters, quarters + 1)]
     axis = format_html_join(
         "",
-        '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}"/>'
-        '<text x="{0}" y="{4}" text-anchor="middle" fill="{5}">{6}</text>',
-        ((x(t), top - 6, height - 4, INK if t == 0 else GRID, top - 10, MUTED, f"{t:+.2f}") for t in ticks),
+        '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="currentColor" opacity="{3}"/>'
+        '<text x="{0}" y="{4}" text-anchor="middle" fill="currentColor" opacity="{5}">{6}</text>',
+        ((x(t), top - 6, height - 4, "1" if t == 0 else GRID, top - 10, MUTED, f"{t:+.2f}") for t in ticks),
     )
     rows = []
     for index, dot in enumerate(dots):
         y = top + row * index + row / 2
         label = format_html('<text x="0" y="{}" fill="{}">{}</text>', _n(y + 4), INK, dot.label)
         if dot.value is None:
-            mark = format_html('<text x="{}" y="{}" fill="{}">no comparison</text>', x(0), _n(y + 4), MUTED)
+            mark = format_html(
+                '<text x="{}" y="{}" fill="currentColor" opacity="{}">no comparison</text>', x(0), _n(y + 4), MUTED
+            )
         else:
             bar = (
                 format_html(
-                    '<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{}" stroke-width="2"/>',
+                    '<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="currentColor" opacity="{}" stroke-width="2"/>',
                     x(dot.low),
                     x(dot.high),
                     MUTED,
@@ -171,3 +189,131 @@ def leniency_chart(*, chart_id: str, dots: Sequence[Dot]) -> SafeString:
         ),
         dots=dots,
     )
+
+
+# The hiring health page's charts ---------------------------------------------------------------------------
+# Coloured by the page's stylesheet (static/css/health.css: Bootstrap's colour variables and currentColor),
+# not by fixed colours, so they follow the light and dark themes. A handful of nodes per bar.
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # None: nothing to draw (no data), said in `text`
+    text: str  # the figure as the table beside the chart writes it
+
+
+def _described(bars: Sequence[Bar]) -> str:
+    return "; ".join(f"{bar.label}: {bar.text}" for bar in bars) + "."
+
+
+def horizontal_bars(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    bars: Sequence[Bar],
+    marker: tuple[float, str] | None = None,
+    width: int = 360,
+) -> SafeString:
+    """One bar per row, its label left and its figure right; `marker` (value, label) draws a dashed line
+    across the rows (the due time, say)."""
+    label_width, text_width, row, top = 120, 70, 24, 18 if marker else 4
+    plot = width - label_width - text_width
+    largest = max([bar.value or 0 for bar in bars] + [marker[0] if marker else 0]) or 1
+    height = top + row * len(bars) + 4
+
+    def x(value: float) -> str:
+        return _n(label_width + plot * max(value, 0) / largest)
+
+    rows = format_html_join(
+        "",
+        '<text x="0" y="{}">{}</text><rect class="bar" x="{}" y="{}" width="{}" height="{}"/>'
+        '<text x="{}" y="{}">{}</text>',
+        (
+            (
+                _n(top + row * index + 16),
+                bar.label,
+                label_width,
+                _n(top + row * index + 4),
+                _n(plot * max(bar.value or 0, 0) / largest),
+                row - 8,
+                _n(float(x(bar.value or 0)) + 4),
+                _n(top + row * index + 16),
+                bar.text,
+            )
+            for index, bar in enumerate(bars)
+        ),
+    )
+    line = (
+        format_html(
+            '<line class="marker" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/>'
+            '<text class="muted" x="{x}" y="12" text-anchor="middle">{label}</text>',
+            x=x(marker[0]),
+            top=top,
+            bottom=height,
+            label=marker[1],
+        )
+        if marker
+        else ""
+    )
+    return _frame(
+        chart_id=chart_id, title=title, desc=f"{desc} {_described(bars)}", width=width, height=height,
+        body=format_html("{}{}", rows, line), fluid=True,
+    )  # fmt: skip
+
+
+def vertical_bars(
+    *, chart_id: str, title: str, desc: str, bars: Sequence[Bar], marker: tuple[float, str] | None = None
+) -> SafeString:
+    """One column per bar (a week, say), at most six of them labelled below; `marker` draws a dashed line
+    across the columns."""
+    width, height, left, bottom, top = 360, 150, 4, 18, 16
+    slot = (width - 2 * left) / max(len(bars), 1)
+    largest = max([bar.value or 0 for bar in bars] + [marker[0] if marker else 0]) or 1
+    plot = height - top - bottom
+
+    def y(value: float) -> float:
+        return height - bottom - plot * max(value, 0) / largest
+
+    columns = format_html_join(
+        "",
+        '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+        (
+            (
+                _n(left + index * slot + slot * 0.15),
+                _n(y(bar.value or 0)),
+                _n(slot * 0.7),
+                _n(height - bottom - y(bar.value or 0)),
+                bar.label,
+                bar.text,
+            )
+            for index, bar in enumerate(bars)
+        ),
+    )
+    step = -(-len(bars) // 6) or 1  # at most six labels: they stay apart at any width
+    labels = format_html_join(
+        "",
+        '<text class="muted" x="{}" y="{}" text-anchor="middle">{}</text>',
+        ((_n(left + index * slot + slot / 2), height - 4, bars[index].label) for index in range(0, len(bars), step)),
+    )
+    axis = format_html(
+        '<line class="grid" x1="{}" y1="{y}" x2="{}" y2="{y}"/>', left, width - left, y=_n(height - bottom)
+    )
+    line = (
+        format_html(
+            '<line class="marker" x1="{}" y1="{y}" x2="{}" y2="{y}"/><text class="muted" x="{}" y="{}">{}</text>',
+            left,
+            width - left,
+            left,
+            _n(y(marker[0]) - 3),
+            marker[1],
+            y=_n(y(marker[0])),
+        )
+        if marker
+        else ""
+    )
+    return _frame(
+        chart_id=chart_id, title=title, desc=f"{desc} {_described(bars)}", width=width, height=height,
+        body=format_html("{}{}{}{}", axis, columns, labels, line), fluid=True,
+    )  # fmt: skip

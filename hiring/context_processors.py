@@ -14,4 +14,5 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "nav_pipeline": policy.can_view_pipeline(user),
         "nav_new_loop": policy.can_plan_loops(user),
         "nav_calibration": policy.can_view_calibration(user),
+        "nav_health": policy.can_view_hiring_health(user),
     }

@@ -1,9 +1,15 @@
 """Demo accounts and loops for the README's first command (idempotent).
 
 Every role, however many there are, gets loops in the states a person would meet:
-planned, in progress, all submitted and decided, assigned to the demo accounts. A
-role that already has its demo loops is left alone, so a role added later gets its
-own on the next run.
+planned, in progress, all submitted and decided (then amended: changed since decided),
+assigned to the demo accounts. A role that already has its demo loops is left alone, so a
+role added later gets its own on the next run.
+
+The first roles also carry the states a page shows only sometimes, so that every banner and
+list can be seen (and is swept for accessibility, tests/browser/test_every_page.py): the first
+role's loop in progress has overdue scorecards, one of whose interviewers the recruiter reminded
+two hours ago; the second role's planned loop has no interview yet (a loop to plan), and its
+changed decision was confirmed by the hiring manager (a decision history of two).
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from hiring.models import Candidate, Interview, Loop, Scorecard
-from hiring.services.decisions import loop_decide
+from hiring.services.decisions import loop_decide, loop_decision_revisit
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
+from hiring.services.reminders import scorecard_remind
 from hiring.services.scorecards import (
     RatingInput,
     ScorecardInput,
@@ -99,13 +106,24 @@ def demo_loops_create(*, users: dict[str, User]) -> int:
         place = places[rubric.role_id]
         for index, state in enumerate(STATES):
             number = place * len(STATES) + index
-            _demo_loop(rubric, state, number, users, now, overdue=place == 0)
+            loop = _demo_loop(rubric, state, number, users, now, overdue=place == 0, unplanned=place == 1)
+            if place == 0 and state == "in_progress":
+                _demo_remind(loop, users, now - dt.timedelta(hours=2))
+            if place == 1 and state == "decided":
+                _demo_confirm(loop, users)
             created += 1
     return created
 
 
 def _demo_loop(
-    rubric: RubricVersion, state: str, number: int, users: dict[str, User], now: dt.datetime, *, overdue: bool
+    rubric: RubricVersion,
+    state: str,
+    number: int,
+    users: dict[str, User],
+    now: dt.datetime,
+    *,
+    overdue: bool,
+    unplanned: bool,
 ) -> Loop:
     rng = random.Random(f"{rubric.role.slug}-{state}")
     name = demo_candidate_name(number)
@@ -117,6 +135,8 @@ def _demo_loop(
         hiring_manager=users["hiring-manager"],
         by=users["recruiter"],
     )
+    if state == "planned" and unplanned:
+        return loop  # no interview yet: on the recruiter's home, a loop to plan
     panel = [users["interviewer"], users["interviewer2"]]
     exercises = list(rubric.exercises.prefetch_related("dimensions"))
     exercises = [e for e in exercises if not e.optional] or exercises
@@ -211,6 +231,30 @@ def _demo_decide(loop: Loop, users: dict[str, User]) -> None:
         by=users["hiring-manager"],
         outcome="hire",
         rationale="Strong across the panel; the red flag was discussed and judged a misunderstanding.",
+    )
+
+
+def _demo_remind(loop: Loop, users: dict[str, User], at: dt.datetime) -> None:
+    """The recruiter reminded the first overdue interviewer of their scorecard (shown as "reminded 2 hours ago")."""
+    overdue = (
+        Scorecard.objects.filter(interview__loop=loop, status=Scorecard.Status.DRAFT, interview__scheduled_at__lt=at)
+        .order_by("interview__scheduled_at", "pk")
+        .first()
+    )
+    if overdue is not None:
+        scorecard_remind(scorecard_id=overdue.pk, by=users["recruiter"], now=at)
+
+
+def _demo_confirm(loop: Loop, users: dict[str, User]) -> None:
+    """The hiring manager reviewed the amendment after their decision and confirmed it."""
+    loop.refresh_from_db()
+    assert loop.decision is not None
+    loop_decision_revisit(
+        loop=loop,
+        by=users["hiring-manager"],
+        supersedes=loop.decision,
+        outcome=loop.decision.outcome,
+        rationale="Re-read the amended scorecard: it does not change the decision.",
     )
 
 

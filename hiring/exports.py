@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from config.progress import Advance
 from hiring.models import Amendment, AuditEvent, ExportRecord, Interview, Loop, ObservedSignal, Rating, Scorecard
 from hiring.policy import SystemActor
 from hiring.scoring import normalise
@@ -217,6 +218,10 @@ def ratings_rows(loops: QuerySet[Loop]) -> Iterator[list[Any]]:
         ]  # fmt: skip
 
 
+def _nothing(rows: int) -> None:
+    """No one to tell of the rows written."""
+
+
 class _Line:
     """A file-like object whose write returns what was written, for streaming csv.writer."""
 
@@ -224,7 +229,10 @@ class _Line:
         return value
 
 
-def csv_stream(header: list[str], rows: Iterable[list[Any]], on_done: Callable[[int], None]) -> Iterator[str]:
+def csv_stream(
+    header: list[str], rows: Iterable[list[Any]], on_done: Callable[[int], None], on_rows: Advance = _nothing
+) -> Iterator[str]:
+    """The CSV text in pieces; `on_rows` is told of each batch of rows written (a command's progress)."""
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(header)
     count = 0
@@ -232,10 +240,13 @@ def csv_stream(header: list[str], rows: Iterable[list[Any]], on_done: Callable[[
     while batch := list(islice(rows, BATCH)):
         count += len(batch)
         yield "".join(writer.writerow(neutralised(row)) for row in batch)
+        on_rows(len(batch))
     on_done(count)
 
 
-def json_stream(loops: QuerySet[Loop], filters: dict[str, Any], on_done: Callable[[int], None]) -> Iterator[str]:
+def json_stream(
+    loops: QuerySet[Loop], filters: dict[str, Any], on_done: Callable[[int], None], on_rows: Advance = _nothing
+) -> Iterator[str]:
     """`{"filters": …, "loops": [loop → scorecards → ratings and signals]}`, a chunk of loops at a time."""
     yield '{"filters": ' + json.dumps(filters, sort_keys=True) + ', "loops": ['
     count = 0
@@ -244,6 +255,7 @@ def json_stream(loops: QuerySet[Loop], filters: dict[str, Any], on_done: Callabl
         for document in _loop_documents(chunk):
             yield ("" if count == 0 else ", ") + json.dumps(document, ensure_ascii=False)
             count += 1
+        on_rows(len(chunk))
     yield "]}\n"
     on_done(count)
 
@@ -362,14 +374,15 @@ def export_stream(
     columns: list[DimensionColumn],
     filters: dict[str, Any],
     record: ExportRecord,
+    on_rows: Advance = _nothing,
 ) -> Iterator[str]:
-    """The text of one export, in pieces; the audit record gets its row count at the end."""
+    """The text of one export, in pieces; the audit record gets its row count at the end, `on_rows` each batch."""
 
     def done(rows: int) -> None:
         export_finish(record=record, rows=rows)
 
     if fmt == "json":
-        return json_stream(loops, filters, done)
+        return json_stream(loops, filters, done, on_rows)
     if kind == "ratings":
-        return csv_stream(RATINGS_HEADER, ratings_rows(loops), done)
-    return csv_stream(summary_header(columns), summary_rows(loops, columns), done)
+        return csv_stream(RATINGS_HEADER, ratings_rows(loops), done, on_rows)
+    return csv_stream(summary_header(columns), summary_rows(loops, columns), done, on_rows)

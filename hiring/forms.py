@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -10,8 +10,11 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
 from hiring.models import (
+    INTERVIEW_TIME_MAX,
+    INTERVIEW_TIME_MIN,
     MAX_TEXT,
     Decision,
     Interview,
@@ -20,6 +23,7 @@ from hiring.models import (
     interview_time_out_of_range,
     validate_interview_time,
 )
+from hiring.selectors import health
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
 from hiring.services.refusals import InputRefused, Problem
@@ -52,8 +56,24 @@ class ServiceForm(forms.Form):
             self.add_error(None, error)
 
 
+class ListedChoices(ModelChoiceIterator[User]):
+    """A select's options read in one query: a page renders the whole list, and Django's iterator counts the
+    options first (a second query) when the template's loop asks for their number."""
+
+    def __iter__(self) -> Iterator[tuple[ModelChoiceIteratorValue | str, str]]:
+        if self.field.empty_label is not None:
+            yield ("", str(self.field.empty_label))
+        for obj in self.queryset:  # read once, kept by the queryset for len() and later loops
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
+
+
 class PersonField(forms.ModelChoiceField[User]):
     """A choice of people, shown by their full name (or username)."""
+
+    iterator = ListedChoices
 
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
@@ -489,4 +509,96 @@ class PipelineFilterForm(forms.Form):
             red_flag=bool(data.get("red_flag")),
             changed=bool(data.get("changed")),
             sort=data.get("sort") or "newest",
+        )
+
+
+class HealthFilterForm(forms.Form):
+    """The hiring health page's period (local days, both included), role, hiring manager and interviewer order.
+
+    Without dates it shows the last `health.DEFAULT_WEEKS` weeks up to `today`. Dates lie in the years of
+    the interview bounds, and a period spans at most `health.LONGEST_PERIOD_DAYS` days.
+    """
+
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    role = forms.ChoiceField(required=False, choices=())
+    hiring_manager = PersonField(required=False, queryset=User.objects.none(), empty_label="Any hiring manager")
+    sort = forms.ChoiceField(
+        required=False,
+        label="Interviewers",
+        choices=[
+            ("slowest", "Slowest median first"),
+            ("fastest", "Fastest median first"),
+            ("p90", "Slowest 90th percentile first"),
+            ("on_time", "Least often on time first"),
+            ("missing", "Most missing first"),
+            ("scorecards", "Most scorecards first"),
+            ("name", "By username"),
+        ],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        roles: Iterable[RubricVersion],
+        hiring_managers: QuerySet[User],
+        today: dt.date,
+        **kwargs: Any,
+    ) -> None:
+        if args and not (args[0].get("since") or args[0].get("until")):  # no dates: the default period, shown
+            data = args[0].copy()
+            data["since"], data["until"] = (day.isoformat() for day in health.default_period(today=today))
+            args = (data, *args[1:])
+        super().__init__(*args, **kwargs)
+        self.today = today
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = [("", "Any role"), *[(r.role.slug, r.title) for r in roles]]
+        cast(PersonField, self.fields["hiring_manager"]).queryset = hiring_managers
+
+    def _date(self, name: str) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data.get(name)
+        if day is not None and not INTERVIEW_TIME_MIN.year <= day.year < INTERVIEW_TIME_MAX.year:
+            raise ValidationError(
+                "Choose a date between the years %(low)s and %(high)s.",
+                code="date_range",
+                params={"low": INTERVIEW_TIME_MIN.year, "high": INTERVIEW_TIME_MAX.year - 1},
+            )
+        return day
+
+    def clean_since(self) -> dt.date | None:
+        return self._date("since")
+
+    def clean_until(self) -> dt.date | None:
+        return self._date("until")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        since, until = self.period(data)
+        if until < since:
+            self.add_error("until", "The end date is before the start date.")
+        elif (until - since).days + 1 > health.LONGEST_PERIOD_DAYS:
+            self.add_error("until", f"Choose a period of at most {health.LONGEST_PERIOD_DAYS} days.")
+        return data
+
+    def period(self, data: dict[str, Any]) -> tuple[dt.date, dt.date]:
+        """The chosen days, a missing end filled in: up to today, or as long before the end as the default."""
+        since, until = data.get("since"), data.get("until")
+        default_since, default_until = health.default_period(today=self.today)
+        if since is None:
+            end = until or default_until
+            return end - (default_until - default_since), end
+        return since, until or max(since, self.today)
+
+    def to_filter(self) -> health.HealthFilter:
+        data = self.cleaned_data
+        since, until = self.period(data)
+        manager = data.get("hiring_manager")
+        return health.HealthFilter(
+            since=since,
+            until=until,
+            role=data.get("role") or "",
+            hiring_manager=manager.pk if manager else None,
+            sort=data.get("sort") or "slowest",
         )

@@ -143,7 +143,11 @@ class Interview(models.Model):
 
     class Meta:
         ordering = ["scheduled_at", "id"]
-        indexes = [models.Index(fields=["interviewer", "scheduled_at"])]
+        # One person's interviews by time (their home); every interview of a period (hiring health).
+        indexes = [
+            models.Index(fields=["interviewer", "scheduled_at"]),
+            models.Index(fields=["scheduled_at"], name="interview_scheduled"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(scheduled_at__gte=INTERVIEW_TIME_MIN, scheduled_at__lt=INTERVIEW_TIME_MAX),
@@ -371,6 +375,7 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["kind", "at"], name="decision_kind_at")]  # first decisions of a period
         constraints = [
             models.CheckConstraint(condition=Q(outcome__in=DecisionOutcome.values), name="decision_outcome_known"),
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_not_blank"),
@@ -426,6 +431,7 @@ class AuditAction(models.TextChoices):
     DECIDE = "decide", "Decision recorded"
     EXPORT = "export", "Export"
     FORGET = "forget", "Candidate forgotten"
+    REMIND = "remind", "Interviewer reminded"
 
 
 class AuditEvent(models.Model):

@@ -24,13 +24,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, StringAgg, Value
 
 from hiring.models import Interview, Loop, Scorecard
 
 RECRUITERS = "Recruiters"
 HIRING_MANAGERS = "Hiring managers"
 INTERVIEWERS = "Interviewers"
+ROLE_GROUPS = (INTERVIEWERS, HIRING_MANAGERS, RECRUITERS)
+"""The groups this policy reads; none of their names holds a comma (``with_role_groups`` joins them with one)."""
 
 AnyUser = User | AnonymousUser
 
@@ -52,19 +54,36 @@ _group_names: dict[int, frozenset[str]] = {}
 """The group names read for each user object still alive, by the object's identity (see ``_groups``)."""
 
 
-def _groups(user: AnyUser) -> frozenset[str]:
-    """The user's group names, read once per user object: a page asks the policy many times for one request's user.
+LOADED_ROLE_GROUPS = "role_groups"
+"""The annotation ``with_role_groups`` adds: the user's role groups, comma-joined."""
 
-    Kept here, by the object's identity and dropped when the object is collected, rather than as an
-    undeclared attribute on the User: the same object asks no second query, and a User fetched again
-    (after its groups changed, say) reads them afresh, as a cache on the instance did.
+
+def with_role_groups(users: QuerySet[User]) -> QuerySet[User]:
+    """The users with their role groups read in the same query (every request's user is loaded so, by
+    accounts.backends): the policy then asks no query of its own for them, and a change of groups
+    counts from the next request on."""
+    joined = StringAgg("groups__name", Value(","), filter=Q(groups__name__in=ROLE_GROUPS), default=Value(""))
+    return users.annotate(**{LOADED_ROLE_GROUPS: joined})
+
+
+def _groups(user: AnyUser) -> frozenset[str]:
+    """The user's role groups, read once per user object: a page asks the policy many times for one request's user.
+
+    Taken from the user's own query when it was loaded ``with_role_groups`` (the request's user),
+    else read once. Kept here, by the object's identity and dropped when the object is collected,
+    rather than as an undeclared attribute on the User: the same object asks no second query, and a
+    User fetched again (after its groups changed, say) reads them afresh.
     """
     if not user.is_authenticated:
         return frozenset()
     key = id(user)
     names = _group_names.get(key)
     if names is None:
-        names = frozenset(user.groups.values_list("name", flat=True))
+        loaded = getattr(user, LOADED_ROLE_GROUPS, None)
+        if isinstance(loaded, str):
+            names = frozenset(name for name in loaded.split(",") if name)
+        else:
+            names = frozenset(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
         _group_names[key] = names
         weakref.finalize(user, _group_names.pop, key, None).atexit = False
     return names
@@ -161,10 +180,26 @@ def is_on_panel(user: AnyUser, loop: Loop) -> bool:
     return user.is_authenticated and Interview.objects.filter(loop=loop, interviewer=user).exists()
 
 
+DEBRIEF_VISIBLE = "debrief_visible"
+"""The annotation ``with_debrief_access`` adds, and ``DEBRIEF_VIEWER`` whom it was computed for."""
+DEBRIEF_VIEWER = "debrief_viewer"
+
+
+def with_debrief_access(loops: QuerySet[Loop], user: AnyUser) -> QuerySet[Loop]:
+    """The loops with ``can_view_debrief`` for this user answered in the query that fetches them."""
+    if not user.is_authenticated:
+        return loops
+    visible = ExpressionWrapper(_sees_colleagues_on(user, "pk"), output_field=BooleanField())
+    return loops.annotate(**{DEBRIEF_VISIBLE: visible, DEBRIEF_VIEWER: Value(user.pk)})
+
+
 def can_view_debrief(user: AnyUser, loop: Loop) -> bool:
-    """The debrief and summary show colleagues' scores: the blind-scoring rule decides."""
+    """The debrief and summary show colleagues' scores: the blind-scoring rule decides (answered by the loop's
+    own query when it was fetched ``with_debrief_access`` for this user)."""
     if not user.is_authenticated:
         return False
+    if getattr(loop, DEBRIEF_VIEWER, None) == user.pk:
+        return bool(getattr(loop, DEBRIEF_VISIBLE))
     return Loop.objects.filter(pk=loop.pk).filter(_sees_colleagues_on(user, "pk")).exists()
 
 
@@ -176,8 +211,20 @@ def can_plan(user: AnyUser, loop: Loop) -> bool:
     return user.is_authenticated and (user.is_staff or (is_recruiter(user) and user.pk == loop.recruiter_id))
 
 
+def can_remind(user: AnyUser, loop: Loop) -> bool:
+    """Whoever runs a loop (its recruiter or hiring manager, or staff) may remind its interviewers of their
+    scorecards: the loops a recruiter's home lists overdue scorecards from (``loops_managed_by``)."""
+    return user.is_authenticated and (user.is_staff or user.pk in (loop.recruiter_id, loop.hiring_manager_id))
+
+
 def can_view_pipeline(user: AnyUser) -> bool:
     """Recruiters, hiring managers and staff see the pipeline (and export it), limited to their loops."""
+    return is_recruiter(user) or is_hiring_manager(user)
+
+
+def can_view_hiring_health(user: AnyUser) -> bool:
+    """Recruiters, hiring managers and staff see hiring health (page, file, API) over the loops they run
+    (``loops_managed_by``); an interviewer sees their own scorecard latency on their home page."""
     return is_recruiter(user) or is_hiring_manager(user)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from hiring.services.agreement_intervals import agreement_intervals_refresh
+from hiring.services.invites import interview_invites_send
 from hiring.services.reminders import scorecard_reminders_send
 
 REMINDER_INTERVAL = dt.timedelta(minutes=15)
@@ -52,3 +53,9 @@ def agreement_intervals_waiting(*, role_id: int) -> bool:
     return DBTaskResult.objects.filter(
         task_path=agreement_intervals.module_path, status="READY", args_kwargs__kwargs__role_id=role_id
     ).exists()
+
+
+@task()
+def interview_invites(*, interview_ids: list[int]) -> int:
+    """Email the planned interviews' calendar invites to their interviewers (hiring.services.invites)."""
+    return interview_invites_send(interview_ids=interview_ids, now=timezone.now())

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hiring.views import audit, calibration, debrief, home, loops, pipeline, scorecards
+from hiring.views import audit, calibration, debrief, health, home, invites, loops, pipeline, scorecards
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("calibration/", calibration.calibration_page, name="calibration"),
+    path("hiring-health/", health.hiring_health_page, name="hiring_health"),
+    path("hiring-health/export/", health.hiring_health_export, name="hiring_health_export"),
     path("loops/", pipeline.loop_pipeline, name="loop_pipeline"),
     path("loops/export/", pipeline.loop_export, name="loop_export"),
     path("loops/new/", loops.loop_new, name="loop_new"),
@@ -16,8 +18,11 @@ urlpatterns = [
     path("loops/<int:loop_id>/plan/", loops.loop_plan, name="loop_plan"),
     path("loops/<int:loop_id>/debrief/", debrief.loop_debrief, name="loop_debrief"),
     path("interviews/open/", home.my_interviews, name="my_interviews"),
+    path("interviews/<int:interview_id>/invite.ics", invites.invite, name="interview_invite"),
     path("scorecards/submitted/", home.my_scorecards, name="my_scorecards"),
+    path("scorecards/next/", home.scorecard_next, name="scorecard_next"),
     path("scorecards/<int:scorecard_id>/", scorecards.scorecard, name="scorecard"),
     path("scorecards/<int:scorecard_id>/autosave/", scorecards.scorecard_autosave, name="scorecard_autosave"),
     path("scorecards/<int:scorecard_id>/amend/", scorecards.scorecard_amend, name="scorecard_amend"),
+    path("scorecards/<int:scorecard_id>/remind/", home.remind, name="scorecard_remind"),
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
@@ -69,17 +71,34 @@ def rubric_with_content(rubric_qs: QuerySet[RubricVersion]) -> QuerySet[RubricVe
     )
 
 
+def rubric_content(rubric: RubricVersion) -> RubricVersion:
+    """The rubric version with all it holds prefetched (``rubric_with_content``), for pages to read, never to change.
+
+    A locked version never changes (``roles.services.rubric_lock``), so its content is read once per
+    process and kept: no invalidation to miss, on any number of servers. Kept by id and lock time
+    (a fresh database may reuse an id, never with the same lock time); an unlocked version is read each time.
+    """
+    if rubric.locked_at is None:
+        return rubric_with_content(RubricVersion.objects.filter(pk=rubric.pk)).get()
+    return _locked_rubric_content(rubric.pk, rubric.locked_at)
+
+
+@lru_cache(maxsize=256)
+def _locked_rubric_content(pk: int, locked_at: dt.datetime) -> RubricVersion:
+    return rubric_with_content(RubricVersion.objects.filter(pk=pk, locked_at=locked_at)).get()
+
+
 def rubric_get(*, role_slug: str, number: int | None = None) -> RubricVersion:
     """A rubric version with all it holds prefetched; the newest one unless a number is given.
 
     Raises ``RubricVersion.DoesNotExist``."""
-    rubrics = rubric_with_content(RubricVersion.objects.filter(role__slug=role_slug)).order_by("-number")
+    rubrics = RubricVersion.objects.filter(role__slug=role_slug).order_by("-number")
     if number is not None:
         rubrics = rubrics.filter(number=number)
     rubric = rubrics.first()
     if rubric is None:
         raise RubricVersion.DoesNotExist("No such role or rubric version.")
-    return rubric
+    return rubric_content(rubric)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Meant for the throwaway databases of scripts/loadtest.sh and scripts/two_servers
 gives seed accounts a password (seed accounts have none).
 
     python scripts/seeded_targets.py loadtest --password P --targets FILE   # prints shell variables
-    python scripts/seeded_targets.py draft --password P --output FILE.json  # one draft to save and submit
+    python scripts/seeded_targets.py draft --password P --output FILE.json  # a draft to save and submit, an API token
     python scripts/seeded_targets.py check-submitted --scorecard ID --revision N
 """
 
@@ -28,6 +28,7 @@ django.setup()
 from django.contrib.auth.models import User  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
+from api.services import token_create  # noqa: E402
 from hiring.models import Loop, Scorecard  # noqa: E402
 
 STAFF = "loadtest-staff"
@@ -116,10 +117,12 @@ def loadtest(*, password: str, targets: Path, drafts: int) -> None:
 def draft(*, password: str, output: Path) -> None:
     interviewer = _with_password(_interviewer(), password)
     card = _drafts(interviewer, 1)[0]
+    _, token = token_create(owner=interviewer, name="two servers", scope="read", expires_in_days=7)
     document = {
         "scorecard": card.pk,
         "revision": card.revision,
         "username": interviewer.username,
+        "token": token,
         "fields": draft_fields(card, note="two servers"),
     }
     output.write_text(json.dumps(document, indent=2))

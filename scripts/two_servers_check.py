@@ -1,7 +1,8 @@
 """The scale-out scenario of scripts/two_servers.sh, over HTTP: sign in on server A, save a draft
-on A, open the scorecard on server B with the same session cookie and submit it there.
+on A, open the scorecard on server B with the same session cookie and submit it there; the API's
+rate limit counts the requests of both servers together; signing out on B ends the session on A.
 
-    python scripts/two_servers_check.py --a URL --b URL --target draft.json --password P
+    python scripts/two_servers_check.py --a URL --b URL --target draft.json --password P --api-rate N
 
 Exits 0 when every HTTP step answered as expected (the shell then checks the database).
 """
@@ -34,6 +35,7 @@ def main() -> None:
     parser.add_argument("--b", required=True, help="base URL of server B")
     parser.add_argument("--target", type=Path, required=True, help="JSON from seeded_targets.py draft")
     parser.add_argument("--password", required=True)
+    parser.add_argument("--api-rate", type=int, required=True, help="the servers' API_RATE, per minute")
     args = parser.parse_args()
     target = json.loads(args.target.read_text())
     card, fields = target["scorecard"], target["fields"]
@@ -75,6 +77,31 @@ def main() -> None:
     step(after.status == 200 and "Scorecard · Submitted" in after.body, "B shows the scorecard as submitted")
     again = a.get(page)
     step(again.status == 200 and "Scorecard · Submitted" in again.body, "A shows it submitted too (shared database)")
+
+    api_rate_is_shared(args.a, args.b, token=target["token"], rate=args.api_rate)
+
+    signed_out = b.post("/accounts/logout/", {"csrfmiddlewaretoken": _csrf(b.get("/"))})
+    step(signed_out.status == 302, f"signed out on B: HTTP {signed_out.status}")
+    after_sign_out = a.get(page)
+    step(
+        after_sign_out.status == 302 and "/accounts/login/" in after_sign_out.headers.get("Location", ""),
+        f"A no longer accepts the session at once: HTTP {after_sign_out.status} -> login",
+    )
+
+
+def _csrf(page: object) -> str:
+    token = CSRF_INPUT.search(getattr(page, "body", ""))
+    return token.group(1) if token else ""
+
+
+def api_rate_is_shared(a_url: str, b_url: str, *, token: str, rate: int) -> None:
+    """API_RATE requests spread over both servers use up the token's allowance: the next one, on either, is refused."""
+    headers = {"Authorization": f"Bearer {token}"}
+    servers = [Session(a_url), Session(b_url)]
+    answers = [servers[n % 2].get("/api/v1/roles/", headers=headers).status for n in range(rate)]
+    step(answers == [200] * rate, f"{rate} API requests, alternating A and B, answered: {answers}")
+    over = servers[0].get("/api/v1/roles/", headers=headers).status
+    step(over == 429, f"request {rate + 1} (on A) is over the shared limit: HTTP {over}")
 
 
 if __name__ == "__main__":

@@ -43,10 +43,20 @@ class Session:
     def csrf(self) -> str:
         return self.cookies.get("csrftoken", "")
 
-    def request(self, method: str, path: str, *, form: dict[str, str] | None = None, ajax: bool = False) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        form: dict[str, str] | None = None,
+        ajax: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         url = urllib.parse.urlsplit(self.base)
         connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-        headers = {"Cookie": self.cookie_header} if self.cookies else {}
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
@@ -68,8 +78,8 @@ class Session:
         finally:
             connection.close()
 
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
+    def get(self, path: str, *, headers: dict[str, str] | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
 
     def post(self, path: str, form: dict[str, str], *, ajax: bool = False) -> Response:
         return self.request("POST", path, form=form, ajax=ajax)

@@ -35,10 +35,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import OuterRef, Subquery
+from django.contrib.auth.models import User
+from django.db.models import OuterRef, Subquery, Value
 
 from hiring.models import (
-    Amendment,
     Decision,
     DimensionSpread,
     Interview,
@@ -51,7 +51,9 @@ from hiring.models import (
 from hiring.scoring import loop_normalised_mean, normalise
 from hiring.selectors.calibration import leniency_elsewhere
 from hiring.selectors.decisions import DecisionState, decision_state
+from hiring.selectors.scorecards import seen_by
 from roles.models import SIGNAL_GROUP_TITLES, SIGNAL_KINDS_RED_FLAGS_FIRST, Dimension, RubricVersion, Signal, SignalKind
+from roles.selectors import rubric_content
 
 STRONG_AT = 0.75
 WEAK_BELOW = 0.5
@@ -136,6 +138,7 @@ class PanelRow:
     amended_after_decision: bool = False
     changed_since_decision: bool = False
     amended_after_viewing: bool = False
+    seen: bool = True  # by the viewer loop_debrief was asked for, before this request
 
 
 @dataclass
@@ -312,22 +315,25 @@ def mark_unusual(summary: DimensionSummary, *, usual: tuple[float | None, int], 
         summary.unusual_disagreement = True
 
 
-def loop_debrief(*, loop: Loop) -> Debrief:
-    """Everything the debrief page shows for a loop, in a fixed number of queries."""
-    rubric = RubricVersion.objects.select_related("role").get(pk=loop.rubric_id)
-    dimensions = list(Dimension.objects.filter(rubric=rubric).order_by("position"))
+def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
+    """Everything the debrief page shows for a loop, in a fixed number of queries; each row says whether ``viewer``
+    (when given) opened its scorecard before."""
+    rubric = rubric_content(loop.rubric)
+    dimensions = list(rubric.dimensions.all())
     interviews = list(
         Interview.objects.filter(loop=loop)
         .select_related("interviewer", "exercise", "scorecard")
+        .annotate(seen=Value(True) if viewer is None else seen_by(viewer, scorecard="scorecard"))
         .order_by("scheduled_at", "pk")
     )
     submitted = [i for i in interviews if i.scorecard.status == Scorecard.Status.SUBMITTED]
     submitted_ids = [i.scorecard.pk for i in submitted]
+    submitted_set = set(submitted_ids)
     ratings: dict[tuple[int, int], Rating] = {
         (r.scorecard_id, r.dimension_id): r for r in Rating.objects.filter(scorecard_id__in=submitted_ids)
     }
-    amendments = list(Amendment.objects.filter(scorecard_id__in=submitted_ids).select_related("by"))
     decisions = decision_state(loop=loop)
+    amendments = [a for a in decisions.amendments if a.scorecard_id in submitted_set]
 
     scores: dict[int, list[int]] = {d.pk: [] for d in dimensions}
     for rating in ratings.values():
@@ -353,6 +359,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
             amended_after_decision=i.scorecard.pk in amended_late,
             changed_since_decision=i.scorecard.pk in changed,
             amended_after_viewing=i.scorecard.pk in amended_after_viewing,
+            seen=i.seen,
         )
         for i in submitted
     ]
@@ -375,7 +382,7 @@ def loop_debrief(*, loop: Loop) -> Debrief:
         )
     tally_counts = Counter(i.scorecard.recommendation for i in submitted)
     tally = [(value, label, tally_counts.get(value, 0)) for value, label in Scorecard.Recommendation.choices]
-    pending = [i for i in interviews if i.scorecard.status != Scorecard.Status.SUBMITTED]
+    pending: list[Interview] = [i for i in interviews if i.scorecard.status != Scorecard.Status.SUBMITTED]
     return Debrief(
         loop=loop,
         rubric=rubric,

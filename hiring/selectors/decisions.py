@@ -10,6 +10,7 @@ the amendments that produced a revision past the basis revision.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, QuerySet
@@ -32,7 +33,13 @@ class DecisionState:
     """A loop's decision history (oldest first), its current decision and what changed since it."""
 
     history: list[Decision] = field(default_factory=list)
-    changes: list[Amendment] = field(default_factory=list)
+    amendments: Sequence[Amendment] = ()  # all of the loop's, oldest first
+    since_decision: frozenset[int] = frozenset()  # the ids of those past the revision the current decision rested on
+
+    @property
+    def changes(self) -> list[Amendment]:
+        """The amendments since the current decision."""
+        return [amendment for amendment in self.amendments if amendment.pk in self.since_decision]
 
     @property
     def current(self) -> Decision | None:
@@ -48,17 +55,29 @@ class DecisionState:
         return list(reversed(self.history[:-1]))
 
 
+def _history(loop: Loop) -> list[Decision]:
+    """The loop's decisions, oldest first. A loop is decided once (``loop_decide``) and every later entry is a
+    revisit, so a current decision of the first kind is the whole history: no query beyond the loop's own."""
+    current = loop.decision
+    if current is None:
+        return []
+    if current.kind == Decision.Kind.DECIDED:
+        return [current]
+    return list(Decision.objects.filter(loop=loop).select_related("by").order_by("at", "pk"))
+
+
 def decision_state(*, loop: Loop) -> DecisionState:
-    """The loop's decisions and the amendments since the current one, in two queries."""
-    history = list(Decision.objects.filter(loop=loop).select_related("by").order_by("at", "pk"))
-    if not history:
-        return DecisionState()
-    current = history[-1]
-    basis = DecisionBasis.objects.filter(decision=current, scorecard=OuterRef("scorecard"))
-    changes = list(
+    """The loop's decisions and its amendments, each marked whether it came since the current decision, in two
+    queries (the debrief reads its amendments from here too)."""
+    history = _history(loop)
+    basis = DecisionBasis.objects.filter(
+        decision__in=history[-1:], scorecard=OuterRef("scorecard"), revision__lt=OuterRef("revision")
+    )
+    amendments = list(
         Amendment.objects.filter(scorecard__interview__loop=loop)
-        .filter(Exists(basis.filter(revision__lt=OuterRef("revision"))))
+        .annotate(since_decision=Exists(basis))
         .select_related("by", "scorecard__interview__exercise", "scorecard__interview__interviewer")
         .order_by("at", "pk")
     )
-    return DecisionState(history=history, changes=changes)
+    since = frozenset(amendment.pk for amendment in amendments if amendment.since_decision)
+    return DecisionState(history=history, amendments=amendments, since_decision=since)

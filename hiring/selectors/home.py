@@ -4,7 +4,8 @@
   upcoming, and their latest submitted scorecards.
 - Hiring managers: loops awaiting their decision (all scorecards in, how long since the last),
   decisions changed since decided, loops in progress and loops recently decided.
-- Recruiters: loops with no interview planned yet, overdue scorecards to chase, recent decisions.
+- Recruiters: loops with no interview planned yet, overdue scorecards to chase (each with when its
+  interviewer was last reminded, and whether they may be reminded now), recent decisions.
 
 Every list is bounded (the next ``HOME_LIST``, with its total where the count runs over an index of
 the person's own rows, and a link to the rest); the page costs a fixed number of queries, and none of
@@ -23,7 +24,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from hiring import policy
 from hiring.models import Interview, Loop, Scorecard
-from hiring.selectors.scorecards import scorecard_due_at
+from hiring.selectors.health import DEFAULT_WEEKS, Latency, own_latency
+from hiring.selectors.scorecards import reminder_allowed, scorecard_due_at
 
 HOME_LIST = 10  # rows shown per list on the home page; the rest are a link away
 HOME_SUBMITTED = HOME_LIST
@@ -37,6 +39,7 @@ class InterviewItem:
 
     interview: Interview
     due_at: dt.datetime
+    can_remind: bool = False  # on a recruiter's list: the interviewer may be reminded now (once a day at most)
 
     @property
     def scorecard(self) -> Scorecard:
@@ -69,6 +72,13 @@ class InterviewerSections:
     to_write: Listing[InterviewItem]
     upcoming: Listing[InterviewItem]
     submitted: Listing[InterviewItem]
+    latency: Latency  # the person's own scorecard latency over the last `latency_weeks` weeks
+    latency_weeks: int = DEFAULT_WEEKS
+
+    @property
+    def due_hours(self) -> int:
+        hours: int = settings.SCORECARD_DUE_HOURS
+        return hours
 
     @property
     def open_total(self) -> int:
@@ -142,9 +152,9 @@ def _interview_counts(*, user: User, due_before: dt.datetime, now: dt.datetime) 
 
 
 def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections:
-    """The user's open interviews by state and their latest submitted scorecards: five queries, the
-    counts in one pass over the user's own interviews (the interviewer index), the lists of
-    ``HOME_LIST`` each."""
+    """The user's open interviews by state, their latest submitted scorecards and their own scorecard latency:
+    six queries, the counts and the latency each in one pass over the user's own interviews (the interviewer
+    index), the lists of ``HOME_LIST`` each."""
     due_before = _due_before(now)
     overdue = _open() & Q(scheduled_at__lt=due_before)
     to_write = _open() & Q(scheduled_at__gte=due_before, scheduled_at__lte=now)
@@ -163,6 +173,7 @@ def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections
             interview_items(submitted_interviews(user=user)[:HOME_SUBMITTED]),
             counts["submitted"],
         ),
+        latency=own_latency(user=user, now=now),
     )
 
 
@@ -240,11 +251,16 @@ def recruiter_sections(*, user: User, now: dt.datetime) -> RecruiterSections:
             unplanned.count(),
         ),
         overdue=Listing(
-            interview_items(
-                overdue.select_related(
+            [
+                InterviewItem(
+                    interview,
+                    scorecard_due_at(interview),
+                    can_remind=reminder_allowed(reminded_at=interview.scorecard.reminded_at, now=now),
+                )
+                for interview in overdue.select_related(
                     "loop__candidate", "loop__rubric__role", "exercise", "scorecard", "interviewer"
                 ).order_by("scheduled_at", "pk")[:HOME_LIST]
-            )
+            ]
             if overdue_total
             else [],
             overdue_total,
@@ -281,6 +297,12 @@ def home_page(*, user: User, now: dt.datetime) -> HomePage:
 def open_interviews(*, user: User) -> QuerySet[Interview]:
     """The user's interviews whose scorecard can still be written, the earliest first."""
     return _interviews_of(user).filter(_open()).order_by("scheduled_at", "pk")
+
+
+def next_interview_to_write(*, user: User, now: dt.datetime) -> Interview | None:
+    """The interview whose scorecard the user should write next: of those already held with a scorecard
+    still open, the earliest (the most overdue); None when every one is written."""
+    return open_interviews(user=user).filter(scheduled_at__lte=now).first()
 
 
 def submitted_interviews(*, user: User) -> QuerySet[Interview]:

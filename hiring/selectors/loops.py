@@ -43,11 +43,14 @@ def interviewers(*, loop: Loop | None = None) -> QuerySet[User]:
 
 
 def loop_get(*, user: AnyUser, loop_id: int) -> Loop:
-    """A loop the user may see, with its candidate, role and people.
+    """A loop the user may see, with its candidate, role, people and current decision, and whether they may open
+    its debrief.
 
     Raises ``Loop.DoesNotExist`` when there is none they may see."""
-    loops = policy.loops_visible_to(user).select_related("candidate", "rubric__role", "hiring_manager", "recruiter")
-    return loops.get(pk=loop_id)
+    loops = policy.loops_visible_to(user).select_related(
+        "candidate", "rubric__role", "hiring_manager", "recruiter", "decision__by"
+    )
+    return policy.with_debrief_access(loops, user).get(pk=loop_id)
 
 
 def loop_for_planning(*, user: AnyUser, loop_id: int) -> Loop:
@@ -135,3 +138,17 @@ def dimensions_uncovered(*, rubric: RubricVersion, rows: Iterable[PlanRowState])
         if row.included:
             covered.update(row.focus_values)
     return [d for d in rubric.dimensions.all() if str(d.pk) not in covered]
+
+
+def interview_for_invite(*, user: AnyUser, interview_id: int) -> Interview:
+    """An interview the user may see (``policy.interviews_visible_to``), with what its calendar invite names.
+
+    Raises ``Interview.DoesNotExist`` when there is none they may see."""
+    return (
+        policy.interviews_visible_to(user)
+        .select_related(
+            "loop__candidate", "loop__rubric__role", "loop__recruiter", "exercise", "interviewer", "scorecard"
+        )
+        .prefetch_related("focus_dimensions")
+        .get(pk=interview_id)
+    )

@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Q, Value
 
 from hiring import policy
-from hiring.models import Amendment, Interview, Loop, ObservedSignal, Rating, Scorecard
+from hiring.models import Amendment, Interview, Loop, ObservedSignal, Rating, Scorecard, ScorecardView
 from hiring.policy import AnyUser
 from roles.models import Dimension, Exercise, RubricVersion, Signal
-from roles.selectors import LevelRow, SignalGroup, dimension_levels, red_flags_first, rubric_with_content, signal_groups
+from roles.selectors import LevelRow, SignalGroup, dimension_levels, red_flags_first, rubric_content, signal_groups
 
 
 class ScorecardHidden(Exception):
@@ -25,6 +27,26 @@ def scorecard_due_at(interview: Interview) -> dt.datetime:
         return interview.scheduled_at + dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
     except OverflowError:
         return dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+REMINDER_GAP = dt.timedelta(days=1)
+"""A scorecard's interviewer is reminded once a day at most, by the scheduled run or by a recruiter."""
+
+
+def reminder_allowed(*, reminded_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether the scorecard's interviewer may be reminded now (``REMINDER_GAP`` since the last reminder)."""
+    return reminded_at is None or reminded_at <= now - REMINDER_GAP
+
+
+def not_reminded_since(now: dt.datetime) -> Q:
+    """``reminder_allowed`` as a filter on scorecards."""
+    return Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_GAP)
+
+
+def seen_by(viewer: User, *, scorecard: str = "pk") -> Exists:
+    """Whether ``viewer`` opened the scorecard before (its ``ScorecardView`` exists), for the query that fetches it:
+    a page opened again then records nothing, and asks nothing more."""
+    return Exists(ScorecardView.objects.filter(scorecard=OuterRef(scorecard), viewer=viewer))
 
 
 @dataclass(frozen=True)
@@ -62,6 +84,7 @@ class ScorecardPage:
     observed: dict[int, ObservedSignal]
     signal_groups: list[SignalGroup]
     amendments: list[Amendment]
+    seen: bool = True  # by the user the page was asked for, before this request
 
     @property
     def focus_ids(self) -> set[int]:
@@ -89,8 +112,10 @@ def scorecard_page(*, user: AnyUser, scorecard_id: int) -> ScorecardPage:
     """A scorecard the user may see, with its rubric, anchors, ratings, signals and history.
 
     Raises ``Scorecard.DoesNotExist`` when the user may not see it (``scorecard_hidden_reason`` tells why)."""
+    viewer = user if isinstance(user, User) else None
     scorecard = (
         policy.scorecards_visible_to(user)
+        .annotate(seen=Value(True) if viewer is None else seen_by(viewer))
         .select_related(
             "interview__loop__candidate",
             "interview__loop__rubric__role",
@@ -100,12 +125,14 @@ def scorecard_page(*, user: AnyUser, scorecard_id: int) -> ScorecardPage:
         )
         .get(pk=scorecard_id)
     )
-    return scorecard_page_for(scorecard)
+    page = scorecard_page_for(scorecard)
+    page.seen = scorecard.seen
+    return page
 
 
 def scorecard_page_for(scorecard: Scorecard) -> ScorecardPage:
     interview = scorecard.interview
-    rubric = rubric_with_content(RubricVersion.objects.filter(pk=interview.loop.rubric_id)).get()
+    rubric = rubric_content(interview.loop.rubric)
     focus_ids = set(interview.focus_dimensions.values_list("pk", flat=True))
     levels = dimension_levels(rubric=rubric, highest_first=False)
     return ScorecardPage(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from hiring.models import (
 )
 from hiring.services.loop_status import loop_status_refresh
 from hiring.services.refusals import InputRefused, Problem
+from hiring.tasks import interview_invites
 from roles.models import Dimension, Exercise, RubricVersion
 from roles.services import rubric_lock
 
@@ -72,7 +74,8 @@ class PlanRow:
 def loop_plan_save(
     *, loop: Loop, rows: Iterable[PlanRow], by: User, removed: Iterable[Interview] = ()
 ) -> list[Interview]:
-    """Create, update or remove the loop's interviews; each new interview gets its draft scorecard.
+    """Create, update or remove the loop's interviews; each new interview gets its draft scorecard, and each
+    new or moved one its calendar invite by email.
 
     An interview whose scorecard has been written to keeps its interviewer and cannot be
     removed, so nobody's draft moves to someone else or disappears.
@@ -87,6 +90,7 @@ def loop_plan_save(
             raise ValidationError(f"“{interview.name}” has a scorecard in progress and cannot be removed.")
         interview.delete()
     interviews = []
+    invited: list[int] = []
     for row in rows:
         if (row.exercise is not None and row.exercise.rubric_id != loop.rubric_id) or any(
             d.rubric_id != loop.rubric_id for d in row.focus
@@ -110,6 +114,7 @@ def loop_plan_save(
             )
         if interview.pk and interview.scorecard.is_started and interview.interviewer_id != row.interviewer.pk:
             raise ValidationError(f"“{row.name}” already has a scorecard in progress; its interviewer cannot change.")
+        moved = (interview.interviewer_id, interview.scheduled_at) != (row.interviewer.pk, row.scheduled_at)
         interview.interviewer = row.interviewer
         interview.scheduled_at = row.scheduled_at
         interview.full_clean()
@@ -117,5 +122,14 @@ def loop_plan_save(
         interview.focus_dimensions.set(row.focus)
         Scorecard.objects.get_or_create(interview=interview)
         interviews.append(interview)
+        invited += [interview.pk] if moved else []
     loop_status_refresh(loop)
+    _invites_send_on_commit(interview_ids=invited)
     return interviews
+
+
+def _invites_send_on_commit(*, interview_ids: list[int]) -> None:
+    """New interviews, and those given another interviewer or time, get their calendar invite by email: sent by
+    the worker once the plan is committed (hiring.services.invites skips past and decided ones)."""
+    if interview_ids:
+        transaction.on_commit(partial(interview_invites.enqueue, interview_ids=interview_ids))

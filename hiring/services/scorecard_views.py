@@ -13,7 +13,9 @@ from hiring.models import Scorecard, ScorecardView
 def scorecard_views_record(*, viewer: User, scorecards: Iterable[Scorecard]) -> None:
     """Keep the first time ``viewer`` saw each of these scorecards (their own are skipped). One query at most.
 
-    Each scorecard must come with its interview loaded.
+    Each scorecard must come with its interview loaded. Pages pass only those their selector found unseen
+    (``hiring.selectors.scorecards.seen_by``), so a page opened again writes nothing; a race of two first
+    views keeps the earlier.
     """
     now = timezone.now()
     views = [

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from config.progress import Tracker, silent
 from hiring.agreement import unit_coincidences
 from hiring.models import (
     INTERVIEWER_FIGURES,
@@ -324,31 +325,41 @@ def spread_totals_apply(*, old: Iterable[tuple[int, str, float]], new: Iterable[
 
 
 @transaction.atomic
-def statistics_rebuild(*, intervals: bool = False) -> dict[str, int]:
+def _rebuild_chunk(
+    loop_ids: list[int], interviewers: dict[tuple[int, int], Figures], dimensions: dict[int, Figures]
+) -> None:
+    """Store these loops' contributions, and add them to the running totals."""
+    found = contributions(loop_ids)
+    loop_interviewers: list[LoopInterviewerFigures] = []
+    loop_dimensions: list[LoopDimensionFigures] = []
+    for loop_id in sorted(found):
+        contribution = found[loop_id]
+        rows = _loop_rows(loop_id, contribution)
+        loop_interviewers += rows[0]
+        loop_dimensions += rows[1]
+        for pk, figures in contribution.interviewers.items():
+            _add(interviewers[(pk, contribution.rubric_id)], figures, 1)
+        for pk, figures in contribution.dimensions.items():
+            _add(dimensions[pk], figures, 1)
+    LoopInterviewerFigures.objects.bulk_create(loop_interviewers, batch_size=1000)
+    LoopDimensionFigures.objects.bulk_create(loop_dimensions, batch_size=1000)
+
+
+def statistics_rebuild(*, intervals: bool = False, progress: Tracker = silent) -> dict[str, int]:
     """Recompute every stored statistic from the scorecards (and spread totals from the stored spreads).
 
     The bootstrap intervals are recomputed here when `intervals`, else by the worker (one run per role).
+    `progress` is told of each chunk of loops done.
     """
     for model in (LoopInterviewerFigures, LoopDimensionFigures, InterviewerFigures, DimensionFigures, SpreadTotal):
         model._default_manager.all().delete()
     interviewers: dict[tuple[int, int], Figures] = defaultdict(dict)
     dimensions: dict[int, Figures] = defaultdict(dict)
     loop_ids = list(Loop.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(loop_ids), CHUNK):
-        found = contributions(loop_ids[start : start + CHUNK])
-        loop_interviewers: list[LoopInterviewerFigures] = []
-        loop_dimensions: list[LoopDimensionFigures] = []
-        for loop_id in sorted(found):
-            contribution = found[loop_id]
-            rows = _loop_rows(loop_id, contribution)
-            loop_interviewers += rows[0]
-            loop_dimensions += rows[1]
-            for pk, figures in contribution.interviewers.items():
-                _add(interviewers[(pk, contribution.rubric_id)], figures, 1)
-            for pk, figures in contribution.dimensions.items():
-                _add(dimensions[pk], figures, 1)
-        LoopInterviewerFigures.objects.bulk_create(loop_interviewers, batch_size=1000)
-        LoopDimensionFigures.objects.bulk_create(loop_dimensions, batch_size=1000)
+    with progress("Statistics", total=len(loop_ids), unit="loops") as advance:
+        for start in range(0, len(loop_ids), CHUNK):
+            _rebuild_chunk(loop_ids[start : start + CHUNK], interviewers, dimensions)
+            advance(len(loop_ids[start : start + CHUNK]))
     InterviewerFigures.objects.bulk_create(
         [
             InterviewerFigures(interviewer_id=pk, rubric_id=rubric, **figures)

@@ -93,10 +93,10 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
         done, status = _decide(request, loop, form) if action == "decide" else _revisit(request, loop, revisit)
         if done:
             return redirect(f"{reverse('loop_debrief', args=[loop.pk])}#decision")
-    debrief = debrief_selectors.loop_debrief(loop=loop)
+    debrief = debrief_selectors.loop_debrief(loop=loop, viewer=signed_in_user(request))
     if debrief.decision and not revisit.is_bound:
         revisit = DecisionRevisitForm(initial={"supersedes": debrief.decision.pk, "outcome": debrief.decision.outcome})
-    scorecard_views_record(viewer=signed_in_user(request), scorecards=[row.scorecard for row in debrief.rows])
+    scorecard_views_record(viewer=signed_in_user(request), scorecards=[r.scorecard for r in debrief.rows if not r.seen])
     return render(
         request,
         "hiring/debrief.html",
@@ -117,6 +117,6 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
 @login_required
 def loop_summary(request: HttpRequest, loop_id: int) -> HttpResponse:
     loop = _loop_for_debrief(request, loop_id)
-    debrief = debrief_selectors.loop_debrief(loop=loop)
-    scorecard_views_record(viewer=signed_in_user(request), scorecards=[row.scorecard for row in debrief.rows])
+    debrief = debrief_selectors.loop_debrief(loop=loop, viewer=signed_in_user(request))
+    scorecard_views_record(viewer=signed_in_user(request), scorecards=[r.scorecard for r in debrief.rows if not r.seen])
     return render(request, "hiring/summary.html", {"debrief": debrief})

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_POST
 
 from hiring import policy
-from hiring.selectors.home import HOME_LIST, home_page, interview_items, open_interviews, submitted_interviews
+from hiring.models import Scorecard
+from hiring.selectors.home import (
+    HOME_LIST,
+    home_page,
+    interview_items,
+    next_interview_to_write,
+    open_interviews,
+    submitted_interviews,
+)
+from hiring.services.refusals import InputRefused
+from hiring.services.reminders import scorecard_remind
 from hiring.views import signed_in_user
 
 PAGE_SIZE = 50
@@ -38,3 +52,32 @@ def my_scorecards(request: HttpRequest) -> HttpResponse:
     page = Paginator(submitted_interviews(user=signed_in_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
     items = interview_items(page.object_list)
     return render(request, "hiring/my_scorecards.html", {"page": page, "items": items, "now": timezone.now()})
+
+
+@require_GET
+@login_required
+def scorecard_next(request: HttpRequest) -> HttpResponse:
+    """Where a submitted scorecard leads: the next one the interviewer has to write, else their home."""
+    interview = next_interview_to_write(user=signed_in_user(request), now=timezone.now())
+    if interview is None:
+        messages.info(request, "No other scorecard is waiting for you.")
+        return redirect("home")
+    when = date_format(timezone.localtime(interview.scheduled_at), "D j M")
+    messages.info(request, f"Next: your scorecard for {interview.loop.candidate.name} ({interview.name}, {when}).")
+    return redirect("scorecard", interview.scorecard.pk)
+
+
+@require_POST
+@login_required
+def remind(request: HttpRequest, scorecard_id: int) -> HttpResponse:
+    """A recruiter's nudge from their home: the interviewer of an overdue scorecard is emailed now."""
+    try:
+        scorecard = scorecard_remind(scorecard_id=scorecard_id, by=signed_in_user(request), now=timezone.now())
+    except (Scorecard.DoesNotExist, PermissionDenied):
+        raise Http404("No such scorecard among the loops you run.") from None
+    except InputRefused as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        interviewer = scorecard.interview.interviewer
+        messages.success(request, f"Reminder sent to {interviewer.get_full_name() or interviewer.username}.")
+    return redirect("home")

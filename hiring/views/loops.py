@@ -123,7 +123,7 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, "Plan saved. Every rubric dimension is covered by an interview.")
-            return redirect("loop_plan", loop.pk)
+            return redirect("loop_detail", loop.pk)
     uncovered = dimensions_uncovered(rubric=loop.rubric, rows=rows)
     return render(
         request,

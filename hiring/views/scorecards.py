@@ -57,7 +57,8 @@ def _saved_at(scorecard: Scorecard) -> str:
 @keeps_post_when_signed_out
 def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     page = _page(request, scorecard_id)
-    scorecard_views_record(viewer=signed_in_user(request), scorecards=[page.scorecard])
+    if not page.seen:
+        scorecard_views_record(viewer=signed_in_user(request), scorecards=[page.scorecard])
     can_edit = policy.can_edit_scorecard(request.user, page.scorecard)
     editable = can_edit and not page.scorecard.is_submitted and page.loop.status != Loop.Status.DECIDED
     status = 200
@@ -70,6 +71,8 @@ def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
         restored = request.method != "POST"
         action = "save" if restored else request.POST.get("action", "save")
         form, status = _scorecard_post(request, page, data, action=action, restored=restored)
+        if status == 302 and action == "submit":
+            return redirect("scorecard_next")  # the next task: the interviewer's next scorecard to write, or home
         if status == 302:
             return redirect("scorecard", scorecard_id)
     else:
@@ -118,7 +121,11 @@ def _scorecard_post(
                 data=form.to_input(),
                 tab=form.cleaned_data["tab"],
             )
-            messages.success(request, "Scorecard submitted. You can now see your colleagues' scorecards for this loop.")
+            messages.success(
+                request,
+                f"Scorecard for {page.loop.candidate.name} submitted: your colleagues' scorecards on that loop "
+                "are now open to you.",
+            )
         else:
             when = _saved_at(_save_draft(request, page, form))
             if restored:

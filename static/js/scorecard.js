@@ -30,6 +30,12 @@
     const focus = form.querySelectorAll("fieldset[data-focus]");
     scored.textContent = Array.from(focus).filter((f) => f.querySelector("input[type=radio]:checked")).length;
   };
+  // The control in focus is shown whole: the browser scrolls a control that gets focus only until part of it
+  // shows, and not at all for a level reached with the arrow keys while its row is cut by the page's edge.
+  form.addEventListener("focusin", (event) => {
+    const control = event.target.closest(".sc-level") || event.target;
+    requestAnimationFrame(() => control.scrollIntoView({ block: "nearest", behavior: "instant" }));
+  });
   form.addEventListener("change", (event) => {
     const fieldset = event.target.closest(".sc-dim");
     if (fieldset && event.target.type === "radio") {

@@ -38,6 +38,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Every browser runs in a zone other than the server's UTC, as people's browsers do: half an hour off the hour, and
+# on the next day for the morning UTC's clock still calls yesterday. Times must follow static/js/timezone.js's cookie.
+# (Chromium names some zones by their older aliases, Asia/Kolkata as Asia/Calcutta; this one it names as is.)
+BROWSER_ZONE = "Australia/Adelaide"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -67,7 +71,9 @@ def browser() -> Iterator[Browser]:
 
 
 def _context(browser: Browser, live_server, viewport: dict) -> BrowserContext:
-    context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-GB", accept_downloads=True)
+    context = browser.new_context(
+        viewport=viewport, base_url=live_server.url, locale="en-GB", timezone_id=BROWSER_ZONE, accept_downloads=True
+    )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     return context

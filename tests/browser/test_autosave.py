@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from django.db import OperationalError
 from playwright.sync_api import Page, Route, expect
 
 from hiring.models import Rating
@@ -15,7 +16,12 @@ pytestmark = pytest.mark.browser
 
 
 def _saved_evidence(scorecard_id: int, dimension_id: int) -> str:
-    rating = Rating.objects.filter(scorecard_id=scorecard_id, dimension_id=dimension_id).first()
+    """What the server has saved so far; "" while the live server's write holds the table (SQLite's shared-cache
+    test database refuses a read then rather than waiting), to be read again at the next poll."""
+    try:
+        rating = Rating.objects.filter(scorecard_id=scorecard_id, dimension_id=dimension_id).first()
+    except OperationalError:
+        return ""
     return rating.evidence if rating else ""
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -15,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from hiring.models import Decision, Interview, Loop, Scorecard
 from roles.models import RubricVersion
-from tests.browser.conftest import EXPERIMENTS, INCIDENT, PanelLoop, People, screenshot
+from tests.browser.conftest import BROWSER_ZONE, EXPERIMENTS, INCIDENT, PanelLoop, People, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +49,9 @@ def _uncovered_by_default(role_slug: str) -> list[str]:
     blueprint = json.loads((settings.ROLE_FIXTURES_DIR / role_slug / "v1.json").read_text())["rubric"]
     covered = {slug for e in blueprint["exercises"] if not e["optional"] for slug in e["dimensions"]}
     return [d["name"] for d in blueprint["dimensions"] if d["slug"] not in covered]
+
+
+NOT_COVERED = re.compile(r"^\s*No interview covers")  # the loop page's alert, not the flash message
 
 
 def test_recruiter_creates_and_plans_a_loop_then_exports_it(page: Page, log_in, role_fixtures, people: People):
@@ -86,19 +90,22 @@ def test_recruiter_creates_and_plans_a_loop_then_exports_it(page: Page, log_in, 
         row.get_by_label("Interviewer").select_option(label=panel[index % len(panel)])
         when = dt.datetime.combine(first_day, dt.time(9 + index, 30))
         times.append(when)
-        row.get_by_label("Time", exact=True).fill(when.strftime("%Y-%m-%dT%H:%M"))
+        row.get_by_label(f"Time ({BROWSER_ZONE})", exact=True).fill(when.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Save plan").click()
 
-    warning = page.locator("#coverage-warning")
-    expect(warning).to_be_visible()
+    # The next step: the loop's page, which names what no interview covers.
+    expect(page).to_have_url(re.compile(rf"/loops/{loop.pk}/$"))
+    expect(page.get_by_text("Plan saved, but no interview covers:")).to_be_visible()
     for name in uncovered:
-        expect(warning).to_contain_text(name)
-    expect(page.locator("#coverage-ok")).to_be_hidden()
+        expect(page.get_by_role("alert").filter(has_text=NOT_COVERED)).to_contain_text(name)
     interviews = list(Interview.objects.filter(loop=loop).select_related("interviewer").order_by("scheduled_at"))
-    assert [timezone.localtime(i.scheduled_at).replace(tzinfo=None) for i in interviews] == times
+    zone = zoneinfo.ZoneInfo(BROWSER_ZONE)  # typed in the browser's zone, stored in UTC
+    assert [timezone.localtime(i.scheduled_at, zone).replace(tzinfo=None) for i in interviews] == times
     assert [i.interviewer.get_full_name() for i in interviews] == [panel[n % len(panel)] for n in range(len(times))]
 
-    # Cover what is missing by adding it to the first interview's focus: the warning follows at once.
+    # Back on the plan, cover what is missing by adding it to the first interview's focus: the warning follows.
+    page.get_by_role("link", name="Plan interviews").click()
+    expect(page.locator("#coverage-warning")).to_be_visible()
     first = rows.first
     first.locator("details.plan-focus > summary").click()
     for name in uncovered:
@@ -109,9 +116,8 @@ def test_recruiter_creates_and_plans_a_loop_then_exports_it(page: Page, log_in, 
     expect(page.locator("#coverage-warning")).to_contain_text(uncovered[0])
     first.get_by_label(uncovered[0], exact=True).check()
     page.get_by_role("button", name="Save plan").click()
-    expect(page.locator("#coverage-ok")).to_be_visible()
-    expect(page.locator("#coverage-warning")).to_be_hidden()
     expect(page.get_by_text("Plan saved. Every rubric dimension is covered")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text=NOT_COVERED)).to_have_count(0)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Pipeline").click()
     expect(page.get_by_role("heading", name="Pipeline", level=1)).to_be_visible()
@@ -244,7 +250,11 @@ def test_interviewer_scores_with_the_keyboard_and_sees_colleagues_after_submitti
     expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Draft saved at"))
     page.keyboard.press("Enter")
 
-    expect(page.get_by_text("Scorecard submitted.")).to_be_visible()
+    # The next step: Ines owes no other scorecard, so she is home, where the submitted one is listed.
+    expect(page.get_by_text(f"Scorecard for {panel.loop.candidate.name} submitted")).to_be_visible()
+    expect(page.get_by_text("No other scorecard is waiting for you.")).to_be_visible()
+    expect(page.get_by_role("heading", name="My interviews", level=1)).to_be_visible()
+    page.get_by_role("link", name=f"View scorecard for {panel.loop.candidate.name}").click()
     expect(page.get_by_text("Scorecard · Submitted")).to_be_visible()
     mine.refresh_from_db()
     assert mine.status == Scorecard.Status.SUBMITTED

@@ -20,6 +20,8 @@ from roles.services import default_fixture_paths
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_KEYS = {
     "debrief_vs_floor",
+    "floor_vs_health",
+    "queries_per_page",
     "debrief_queries_small",
     "debrief_queries_large",
     "pipeline_ms",
@@ -154,3 +156,5 @@ def test_bench_runs_end_to_end_and_prints_the_json_line() -> None:
     assert figures["export_matches_reference"] is True  # the app's export equals the hand-written query's rows
     assert figures["queries_constant"] is True
     assert "debrief" in result.stdout
+    assert {"/health/ signed out", "floor: bare signed-in view", "roles"} <= set(figures["queries_per_page"])
+    assert "roles" in figures["page_vs_floor"]  # /roles/ is one of the pages now, measured against the bare view

@@ -8,7 +8,9 @@ and the audit log.
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hiring.models import Amendment, AuditEvent, ScorecardView
@@ -96,3 +98,19 @@ def test_an_amendment_without_having_seen_anyone_else_is_not_marked(panel) -> No
     debrief = _signed_in(loop.hiring_manager).get(reverse("loop_debrief", args=[loop.pk]))
     assert "amended after seeing" not in debrief.content.decode()
     assert "viewed colleagues" not in AuditEvent.objects.get(action=AuditEvent.Action.AMEND).summary
+
+
+@pytest.mark.parametrize("page", ["scorecard", "loop_debrief", "loop_summary"])
+def test_a_page_opened_again_records_nothing_more_and_writes_nothing(panel, page: str) -> None:
+    loop, mine, theirs = panel
+    client = _signed_in(mine.interviewer)
+    url = reverse(page, args=[theirs.scorecard.pk if page == "scorecard" else loop.pk])
+    assert client.get(url).status_code == 200
+    first = list(ScorecardView.objects.filter(viewer=mine.interviewer).values_list("scorecard_id", "at"))
+
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+
+    assert list(ScorecardView.objects.filter(viewer=mine.interviewer).values_list("scorecard_id", "at")) == first
+    assert first == [(theirs.scorecard.pk, first[0][1])]
+    assert [q["sql"] for q in again.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))] == []

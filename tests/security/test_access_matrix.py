@@ -79,6 +79,8 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "calibration": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 403, 403, 200)},
     "loop_pipeline": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
     "loop_export": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "hiring_health": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "hiring_health_export": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
     "loop_new": {
         "GET": row(LOGIN, 403, 403, 403, 403, 403, 200, 200, 200),
         "POST": row(LOGIN, 403, 403, 403, 403, 403, 400, 400, 400),
@@ -105,6 +107,15 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
         "POST": row(LOGIN, 404, 403, 403, 404, 403, 403, 404, 403),
     },
+    # After a submission: on to one's own next scorecard to write, or home.
+    "scorecard_next": {"GET": signed_in_only(REDIRECT), "POST": same(405)},
+    # Whoever runs the loop may remind; this scorecard is submitted, so they are told so and sent home.
+    "scorecard_remind": {
+        "GET": same(405),
+        "POST": row(LOGIN, 404, 404, 404, 404, REDIRECT, REDIRECT, 404, REDIRECT),
+    },
+    # An interview's calendar invite: whoever may see the interview (policy.interviews_visible_to).
+    "interview_invite": {"GET": row(LOGIN, 404, 404, 200, 404, 200, 200, 404, 200)},
     "roles:list": {"GET": signed_in_only(200)},
     "roles:kit": {"GET": signed_in_only(200)},
     # Importing a role is for staff; the preview without an upload sends staff back to the upload page.
@@ -159,6 +170,7 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     },
     "api:export_summary": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
     "api:export_ratings": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "api:hiring_health": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
 }
 
 # Where the matrix differs with single sign-on on and the personas signed in through the provider: sign-in

@@ -309,20 +309,32 @@ def test_deploy_check_flags_production_without_a_mail_backend(tmp_path: Path) ->
     assert "mail.E001" in result.stdout + result.stderr
 
 
+def _deploy_check(tmp_path: Path, **overrides: str) -> str:
+    """check --deploy with the production environment of docs/DEPLOY.md, overridden as given; its output."""
+    production = {
+        "DJANGO_TRUSTED_PROXIES": "1",
+        "EMAIL_URL": "smtp+tls://mailer:s3cret@smtp.example.com:587",
+        "CACHE_URL": "redis://cache.internal:6379/0",
+    }
+    result = _manage(tmp_path, "check", "--deploy", **(production | overrides))
+    return f"{result.returncode}\n{result.stdout}{result.stderr}"
+
+
 def test_deploy_check_passes_with_the_production_environment(tmp_path: Path) -> None:
-    """DJANGO_DEBUG=false, a long secret key, the host, the database, the proxy count and (docs/DEPLOY.md) mail.
+    """DJANGO_DEBUG=false, a long secret key, the host, the database, the proxy count, (docs/DEPLOY.md) mail and
+    the shared cache.
 
     check --deploy then finds HTTPS redirect, HSTS, secure cookies, the secret key and DEBUG all right.
     """
-    result = _manage(
-        tmp_path,
-        "check",
-        "--deploy",
-        DJANGO_TRUSTED_PROXIES="1",
-        EMAIL_URL="smtp+tls://mailer:s3cret@smtp.example.com:587",
-    )
-    assert "System check identified no issues" in result.stdout + result.stderr, result.stdout + result.stderr
-    assert result.returncode == 0
+    output = _deploy_check(tmp_path)
+    assert output.startswith("0\n"), output
+    assert "System check identified no issues" in output, output
+
+
+def test_deploy_check_warns_that_without_a_shared_cache_the_api_rate_limit_counts_per_process(tmp_path: Path) -> None:
+    output = _deploy_check(tmp_path, CACHE_URL="")
+    assert "config.W003" in output
+    assert "CACHE_URL is not set" in output
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
@@ -336,7 +348,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 
 def test_session_idle_timeout_settings() -> None:
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60, "sessions should end within a working day"
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True, "the timeout must count from the last request (idle)"
+    # The timeout counts from the last request (idle), renewed once stale (tests/accounts/test_sessions.py).
+    assert settings.SESSION_RENEW_SECONDS <= settings.SESSION_COOKIE_AGE // 10
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_COOKIE_SAMESITE in ("Lax", "Strict")
     assert settings.CSRF_COOKIE_SAMESITE in ("Lax", "Strict")

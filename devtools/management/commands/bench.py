@@ -35,6 +35,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from devtools.generator import LoopShape, analyze, seed_loops, seed_users
+from devtools.urls import FLOOR_PATH
 from hiring import exports, policy
 from hiring.models import ExportRecord, Interview, Loop, Scorecard
 from hiring.selectors.pipeline import RECOMMENDATIONS, PipelineFilter, pipeline_loops
@@ -100,10 +101,14 @@ class Results:
     queries: dict[str, dict[str, int]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     pages: dict[str, dict[str, float]] = field(default_factory=dict)  # size label -> page -> median ms
+    page_queries: dict[str, int] = field(default_factory=dict)  # page -> queries, at the full size
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # size label -> page -> median CPU ms (this process)
     notes: list[str] = field(default_factory=list)
 
 
-FLOOR = "floor /roles/"
+FLOOR = "floor: bare signed-in view"
+HEALTH = "/health/ signed out"
+BASES = (FLOOR, HEALTH)  # what the pages are measured against
 
 
 def size_label(loops: int) -> str:
@@ -196,6 +201,7 @@ class Bench:
         self.out = out
         self.results = Results()
         self.clients: dict[int, Client] = {}
+        self.anonymous = Client()
 
     # Set-up ------------------------------------------------------------------------------------
 
@@ -206,10 +212,12 @@ class Bench:
             self.clients[user.pk] = client
         return self.clients[user.pk]
 
-    def get(self, user: User, url: str) -> None:
-        response = self.client(user).get(url)
+    def get(self, user: User | None, url: str) -> None:
+        """GET the page as the user (None: signed out); anything but 200 stops the bench."""
+        response = (self.anonymous if user is None else self.client(user)).get(url)
         if response.status_code != 200:
-            raise CommandError(f"GET {url} as {user.username} answered {response.status_code}, not 200.")
+            who = user.username if user else "nobody signed in"
+            raise CommandError(f"GET {url} as {who} answered {response.status_code}, not 200.")
 
     def users(self) -> None:
         interviewers = Group.objects.get_or_create(name=policy.INTERVIEWERS)[0]
@@ -276,8 +284,10 @@ class Bench:
         manager, role = decided.hiring_manager, decided.rubric.role.slug
         self.results.figures["debrief_loop_interviews"] = Interview.objects.filter(loop=decided).count()
         large = probes["large"]
-        self.pages: dict[str, tuple[User, str]] = {
-            FLOOR: (self.nobody, "/roles/"),
+        self.pages: dict[str, tuple[User | None, str]] = {
+            HEALTH: (None, "/health/"),
+            FLOOR: (self.nobody, FLOOR_PATH),
+            "roles": (self.nobody, "/roles/"),
             "home, heavy interviewer": (self.pool.heavy, "/"),
             "scorecard form, draft": (large.interviewer, f"/scorecards/{large.draft.pk}/"),
             "debrief, 8 interviews": (manager, f"/loops/{decided.pk}/debrief/"),
@@ -296,6 +306,7 @@ class Bench:
         A page whose runs pass `budget_s` in all stops after 3 runs (it is then far off target anyway).
         """
         samples: dict[str, list[float]] = {page: [] for page in self.pages}
+        cpu: dict[str, list[float]] = {page: [] for page in self.pages}
         spent = dict.fromkeys(self.pages, 0.0)
         for user, url in self.pages.values():
             self.get(user, url)  # warm-up
@@ -303,13 +314,19 @@ class Bench:
             for page, (user, url) in self.pages.items():
                 if len(samples[page]) >= 3 and spent[page] > budget_s:
                     continue
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 self.get(user, url)
                 took = time.perf_counter() - start
+                cpu[page].append(time.process_time() - start_cpu)
                 samples[page].append(took)
                 spent[page] += took
         medians = {page: statistics.median(values) * 1000 for page, values in samples.items()}
         self.results.pages[label] = medians
+        self.results.cpu[label] = {page: statistics.median(values) * 1000 for page, values in cpu.items()}
+        for page, (user, url) in self.pages.items():
+            with CaptureQueriesContext(connection) as captured:
+                self.get(user, url)
+            self.results.page_queries[page] = len(captured)
         self.out("  " + ", ".join(f"{page}: {ms:.1f} ms" for page, ms in medians.items()))
 
     def export(self, *, label: str) -> None:
@@ -428,9 +445,15 @@ class Bench:
         figures["pages_ms"] = {
             label: {p: round(ms, 2) for p, ms in by.items()} for label, by in self.results.pages.items()
         }
-        figures["page_vs_floor"] = {page: round(ms / floor, 2) for page, ms in pages.items() if page != FLOOR}
+        figures["page_vs_floor"] = {page: round(ms / floor, 2) for page, ms in pages.items() if page not in BASES}
         figures["page_vs_floor_first"] = {
-            page: round(ms / small_pages[FLOOR], 2) for page, ms in small_pages.items() if page != FLOOR
+            page: round(ms / small_pages[FLOOR], 2) for page, ms in small_pages.items() if page not in BASES
+        }
+        figures["floor_vs_health"] = round(floor / pages[HEALTH], 2)
+        figures["floor_vs_health_first"] = round(small_pages[FLOOR] / small_pages[HEALTH], 2)
+        figures["queries_per_page"] = self.results.page_queries
+        figures["pages_cpu_ms"] = {
+            label: {p: round(ms, 2) for p, ms in by.items()} for label, by in self.results.cpu.items()
         }
         figures["growth_10k_to_100k"] = {page: round(ms / small_pages[page], 2) for page, ms in pages.items()}
         figures["calibration_ms"] = round(pages["calibration, all roles"], 2)
@@ -462,14 +485,17 @@ def _table(results: Results) -> list[str]:
         f"{f['load_average_end']} at the end ({os.cpu_count()} CPUs); heavy interviewer: "
         f"{f['heavy_interviews']} interviews",
         "",
-        f"{'page (median ms)':<28}{first:>10}{'x floor':>9}{full:>10}{'x floor':>9}{'growth':>8}",
+        f"{'page (median ms)':<28}{first:>10}{'x floor':>9}{full:>10}{'x floor':>9}{'growth':>8}"
+        f"{'CPU ms':>8}{'queries':>9}",
     ]
-    small, large = results.pages[first], results.pages[full]
+    small, large, cpu = results.pages[first], results.pages[full], results.cpu[full]
     for page in large:
         lines.append(
             f"{page:<28}{small[page]:>10.2f}{small[page] / small[FLOOR]:>9.2f}{large[page]:>10.2f}"
-            f"{large[page] / large[FLOOR]:>9.2f}{large[page] / small[page]:>8.2f}"
+            f"{large[page] / large[FLOOR]:>9.2f}{large[page] / small[page]:>8.2f}{cpu[page]:>8.2f}"
+            f"{results.page_queries[page]:>9}"
         )
+    lines.append(f"the bare view costs {f['floor_vs_health']:.2f}x /health/ signed out")
     copy, best = f.get("copy_rows_per_s"), f.get("best_copy_rows_per_s")
     lines += [
         "",
@@ -515,7 +541,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with (
             throwaway_database() as name,
-            override_settings(DEBUG=False, ALLOWED_HOSTS=hosts, SECURE_SSL_REDIRECT=False, STORAGES=storages),
+            override_settings(
+                DEBUG=False,
+                ALLOWED_HOSTS=hosts,
+                SECURE_SSL_REDIRECT=False,
+                STORAGES=storages,
+                ROOT_URLCONF="devtools.urls",  # the app's URLs and the bare view, FLOOR_PATH
+            ),
         ):
             self.stdout.write(f"Benchmark database: {name} (dropped at the end)")
             results = Bench(loops=loops, repeat=repeat, seed=seed, out=self.stdout.write).run()

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.progress import terminal_progress
 from devtools.generator import HEAVY_EVERY, HEAVY_INTERVIEWER, analyze, pool_sizes, seed_loops
 from hiring.models import Loop
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if loops < 1:
             raise CommandError("--loops must be at least 1.")
         started = time.perf_counter()
-        report = seed_loops(loops=loops, seed=seed)
+        report = seed_loops(loops=loops, seed=seed, progress=terminal_progress(self.stderr))
         analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Created {report} in {elapsed:.1f} s (seed {seed})."))

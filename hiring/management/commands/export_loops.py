@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.progress import terminal_progress
 from hiring import exports, policy
 from hiring.selectors import pipeline
 from roles.models import Role
@@ -43,28 +42,30 @@ class Command(BaseCommand):
         record = exports.export_start(
             by=policy.SYSTEM, kind=kind, fmt=format, filters=filters.as_dict(), source="command"
         )
-        stream = exports.export_stream(
-            loops=loops, kind=kind, fmt=format, columns=columns, filters=filters.as_dict(), record=record
-        )
-        show_progress = output != "-" and sys.stderr.isatty()
-        if show_progress:
-            stream = self._with_progress(stream, total=loops.count())
         if output == "-":
+            stream = exports.export_stream(
+                loops=loops, kind=kind, fmt=format, columns=columns, filters=filters.as_dict(), record=record
+            )
             for piece in stream:
                 self.stdout.write(piece, ending="")
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
-                for piece in stream:
-                    handle.write(piece)
-            record.refresh_from_db()
-            self.stderr.write(f"Wrote {record.rows} rows to {output}.")
-
-    def _with_progress(self, stream: Iterator[str], *, total: int) -> Iterator[str]:
-        """A one-line progress bar on stderr, counting output lines against the loop count."""
-        done = 0
-        for piece in stream:
-            done += piece.count("\n")
-            filled = min(30, int(30 * done / max(total, 1)))
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {min(done, total)}/{total}")
-            yield piece
-        sys.stderr.write("\n")
+            return
+        # Rows of the summary and JSON are loops, counted beforehand; the ratings' are not known until written.
+        total = None if kind == "ratings" else loops.count()
+        unit = "ratings" if kind == "ratings" else "loops"
+        with (
+            open(output, "w", encoding="utf-8", newline="") as handle,
+            terminal_progress(self.stderr)("Exporting", total=total, unit=unit) as advance,
+        ):
+            stream = exports.export_stream(
+                loops=loops,
+                kind=kind,
+                fmt=format,
+                columns=columns,
+                filters=filters.as_dict(),
+                record=record,
+                on_rows=advance,
+            )
+            for piece in stream:
+                handle.write(piece)
+        record.refresh_from_db()
+        self.stderr.write(f"Wrote {record.rows} rows to {output}.")

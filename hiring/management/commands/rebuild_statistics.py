@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from config.progress import terminal_progress
 from hiring.services.statistics import statistics_rebuild
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--intervals", action="store_true", help="also recompute the bootstrap intervals now")
 
     def handle(self, *args: Any, intervals: bool, **options: Any) -> None:
-        counts = statistics_rebuild(intervals=intervals)
+        counts = statistics_rebuild(intervals=intervals, progress=terminal_progress(self.stderr))
         self.stdout.write(
             f"Rebuilt the statistics of {counts['loops']} loops: {counts['interviewer_figures']} interviewer "
             f"and {counts['dimension_figures']} dimension totals."

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.progress import terminal_progress
 from roles.importing.reading import ImportRefused, document_file_read
 from roles.importing.storing import Planned, import_plan, plan_write
 
@@ -45,12 +46,14 @@ class Command(BaseCommand):
             raise CommandError("--slug names one role: give one document with it.")
         plans: list[Planned] = []
         problems: list[str] = []
-        for path in files:
-            try:
-                document = document_file_read(path)
-                plans.append(import_plan(document, directory=directory, slug=slug, derive_anchors=derive_anchors))
-            except ImportRefused as error:
-                problems.append(str(error))
+        with terminal_progress(self.stderr)("Reading", total=len(files), unit="files") as advance:
+            for path in files:
+                try:
+                    document = document_file_read(path)
+                    plans.append(import_plan(document, directory=directory, slug=slug, derive_anchors=derive_anchors))
+                except ImportRefused as error:
+                    problems.append(str(error))
+                advance(1)
         targets: dict[Path, str] = {}
         for plan in plans:
             if plan.action != "unchanged" and plan.path in targets:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0014_loop_decision_changed"),
+        ("hiring", "0016_health_indexes"),
         ("roles", "0005_rubric_needs_only_scale_and_dimensions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
