@@ -121,8 +121,8 @@ class CandidateSerializer(serializers.Serializer[Any]):
 
 class InterviewSerializer(serializers.ModelSerializer[Any]):
     loop = serializers.IntegerField(source="loop_id")
-    exercise = serializers.IntegerField(source="exercise_id")
-    exercise_title = serializers.CharField(source="exercise.title")
+    exercise = serializers.IntegerField(source="exercise_id", allow_null=True, help_text="Null: no exercise.")
+    exercise_title = serializers.CharField(source="name", help_text="The exercise's title, or the interview's.")
     interviewer = serializers.CharField(source="interviewer.username")
     focus = serializers.SerializerMethodField(help_text="Ids of the focus dimensions.")
     scorecard = serializers.IntegerField(source="scorecard.pk")
@@ -224,7 +224,7 @@ class ScorecardSummarySerializer(serializers.ModelSerializer[Any]):
     interview = serializers.IntegerField(source="interview_id")
     loop = serializers.IntegerField(source="interview.loop_id")
     interviewer = serializers.CharField(source="interview.interviewer.username")
-    exercise = serializers.CharField(source="interview.exercise.title")
+    exercise = serializers.CharField(source="interview.name")
 
     class Meta:
         model = Scorecard
@@ -332,7 +332,7 @@ class PanelScoreSerializer(serializers.Serializer[Any]):
 class PanelRowSerializer(serializers.Serializer[Any]):
     scorecard = serializers.IntegerField(source="scorecard.pk")
     interviewer = serializers.CharField(source="interview.interviewer.username")
-    exercise = serializers.CharField(source="interview.exercise.title")
+    exercise = serializers.CharField(source="interview.name")
     recommendation = serializers.CharField(source="scorecard.recommendation")
     amended = serializers.BooleanField()
     amended_after_decision = serializers.BooleanField()
@@ -342,7 +342,7 @@ class PanelRowSerializer(serializers.Serializer[Any]):
 class PendingSerializer(serializers.Serializer[Any]):
     interview = serializers.IntegerField(source="pk")
     interviewer = serializers.CharField(source="interviewer.username")
-    exercise = serializers.CharField(source="exercise.title")
+    exercise = serializers.CharField(source="name")
 
 
 class ObservationSerializer(serializers.Serializer[Any]):

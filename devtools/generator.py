@@ -530,8 +530,13 @@ def _loop(
     quality = _clamp(rng.gauss(0.55, 0.2))
     cards = []
     for index, (when, outcome) in enumerate(zip(times, outcomes, strict=True)):
-        exercise, focus = plan.exercises[index % len(plan.exercises)]
-        interview = Interview(loop=loop, interviewer_id=panel[index].pk, exercise_id=exercise.pk, scheduled_at=when)
+        if plan.exercises:
+            exercise, focus = plan.exercises[index % len(plan.exercises)]
+            interview = Interview(loop=loop, interviewer_id=panel[index].pk, exercise_id=exercise.pk, scheduled_at=when)
+        else:  # a rubric without exercises: interviews named by the plan, each on one or two dimensions
+            focus = plan.dimensions[index % len(plan.dimensions) :][:2] or plan.dimensions[:1]
+            title = f"Interview {index + 1}"
+            interview = Interview(loop=loop, interviewer_id=panel[index].pk, title=title, scheduled_at=when)
         rows.interviews.append(interview)
         rows.focus.extend((interview, d.pk) for d in focus)
         card = _scorecard(rng, plan=plan, interview=interview, focus=focus, outcome=outcome, quality=quality, now=now)

@@ -156,7 +156,7 @@ def _demo_loop(
             focus=list(exercise.dimensions.all()) or list(rubric.dimensions.all()[:2]),
         )
         for index, exercise in enumerate(exercises)
-    ]
+    ] or _titled_rows(rubric, panel, start)
     interviews = loop_plan_save(loop=loop, rows=rows, by=users["recruiter"])
     if state == "planned":
         return loop
@@ -212,7 +212,7 @@ def _demo_scorecard_input(
     signals = list(Signal.objects.filter(rubric=rubric))
     observed = {}
     for signal in rng.sample(signals, min(2, len(signals))):
-        observed[signal.pk] = f"Seen during {interview.exercise.title}." if signal.is_red_flag else ""
+        observed[signal.pk] = f"Seen during {interview.name}." if signal.is_red_flag else ""
     red_flag = next((s for s in signals if s.is_red_flag), None)
     if split and red_flag is not None:
         observed[red_flag.pk] = "Came up twice when I probed; details in my evidence."
@@ -256,3 +256,20 @@ def _demo_confirm(loop: Loop, users: dict[str, User]) -> None:
         outcome=loop.decision.outcome,
         rationale="Re-read the amended scorecard: it does not change the decision.",
     )
+
+
+def _titled_rows(rubric: RubricVersion, panel: list[User], start: dt.datetime) -> list[PlanRow]:
+    """A rubric without exercises: two interviews named by the plan, sharing its dimensions between them."""
+    dimensions = list(rubric.dimensions.all())
+    halves = [dimensions[: (len(dimensions) + 1) // 2], dimensions[(len(dimensions) + 1) // 2 :]]
+    return [
+        PlanRow(
+            exercise=None,
+            title=f"Interview {index + 1}",
+            interviewer=panel[index % 2],
+            scheduled_at=start + dt.timedelta(hours=index),
+            focus=half,
+        )
+        for index, half in enumerate(halves)
+        if half
+    ]

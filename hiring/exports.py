@@ -19,7 +19,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -184,7 +184,10 @@ def ratings_rows(loops: QuerySet[Loop]) -> Iterator[list[Any]]:
         Rating.objects.filter(
             scorecard__interview__loop__in=loops.order_by().values("pk"), scorecard__status=Scorecard.Status.SUBMITTED
         )
-        .annotate(amended=Exists(Amendment.objects.filter(scorecard=OuterRef("scorecard"))))
+        .annotate(
+            amended=Exists(Amendment.objects.filter(scorecard=OuterRef("scorecard"))),
+            interview_name=Coalesce("scorecard__interview__exercise__title", "scorecard__interview__title"),
+        )
         .order_by("scorecard__interview__loop_id", "scorecard_id", "dimension__position")
         .values_list(
             "scorecard__interview__loop_id",
@@ -195,7 +198,7 @@ def ratings_rows(loops: QuerySet[Loop]) -> Iterator[list[Any]]:
             "scorecard__interview__loop__rubric__scale_max",
             "scorecard_id",
             "scorecard__interview__interviewer__username",
-            "scorecard__interview__exercise__title",
+            "interview_name",
             "dimension__name",
             "dimension__slug",
             "score",
@@ -275,7 +278,7 @@ def _loop_documents(ids: list[int]) -> list[dict[str, Any]]:
         document = {
             "id": card.pk,
             "interviewer": interview.interviewer.username,
-            "exercise": interview.exercise.title,
+            "exercise": interview.name,
             "scheduled_at": interview.scheduled_at.isoformat(),
             "status": card.status,
             "recommendation": card.recommendation if card.is_submitted else "",

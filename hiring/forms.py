@@ -130,6 +130,7 @@ class InterviewTimeField(forms.DateTimeField):
 
 class PlanRowForm(forms.Form):
     include = forms.BooleanField(required=False, label="Include")
+    title = forms.CharField(required=False, max_length=300, label="Interview title")
     interviewer = PersonField(queryset=User.objects.none(), required=False)
     scheduled_at = InterviewTimeField(
         required=False,
@@ -151,15 +152,17 @@ class PlanRowForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        exercise: Exercise,
+        exercise: Exercise | None,
         interview: Interview | None,
         interviewers: QuerySet[User],
         dimensions: QuerySet[Dimension],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.exercise = exercise
+        self.exercise = exercise  # None: the rubric has no exercises and the row names its interview itself
         self.interview = interview
+        if exercise is not None:
+            del self.fields["title"]
         cast(PersonField, self.fields["interviewer"]).queryset = interviewers
         cast(DimensionsField, self.fields["focus"]).queryset = dimensions
         self.locked = bool(interview and interview.scorecard.is_started)
@@ -186,6 +189,8 @@ class PlanRowForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if data.get("include") or self.locked:
+            if self.exercise is None and not data.get("title", "").strip():
+                self.add_error("title", "Give this interview a title (this role's rubric has no exercises).")
             if not data.get("interviewer"):
                 self.add_error("interviewer", "Choose who runs this interview.")
             if not data.get("scheduled_at"):

@@ -55,12 +55,13 @@ def interview_invite(interview: Interview, *, now: dt.datetime) -> bytes:
     event.add("dtstamp", now.astimezone(dt.UTC))
     event.add("sequence", int((now - _EPOCH).total_seconds()) // 60)
     event.add("dtstart", interview.scheduled_at.astimezone(dt.UTC))
-    event.add("dtend", (interview.scheduled_at + interview_length(interview.exercise.duration)).astimezone(dt.UTC))
-    event.add("summary", f"Interview: {loop.candidate.name} – {interview.exercise.title}")
+    duration = interview.exercise.duration if interview.exercise is not None else ""
+    event.add("dtend", (interview.scheduled_at + interview_length(duration)).astimezone(dt.UTC))
+    event.add("summary", f"Interview: {loop.candidate.name} – {interview.name}")
     event.add(
         "description",
         f"{loop.candidate.name}, {loop.rubric.title} (rubric v{loop.rubric.number}).\n"
-        f"Exercise: {interview.exercise.title} ({interview.exercise.duration}).\n"
+        f"Exercise: {interview.name}{f' ({duration})' if duration else ''}.\n"
         f"Focus: {focus}.\n"
         f"Interviewer: {interviewer.get_full_name() or interviewer.username}.\n\n"
         f"Your scorecard: {scorecard_url}\n"

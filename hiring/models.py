@@ -134,7 +134,10 @@ class Loop(models.Model):
 class Interview(models.Model):
     loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="interviews")
     interviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="interviews")
-    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    title = models.CharField(
+        max_length=300, blank=True, help_text="What an interview of no exercise is called (its rubric has none)."
+    )
     focus_dimensions = models.ManyToManyField(Dimension, related_name="+")
     scheduled_at = models.DateTimeField(validators=[validate_interview_time])
 
@@ -149,11 +152,19 @@ class Interview(models.Model):
             models.CheckConstraint(
                 condition=Q(scheduled_at__gte=INTERVIEW_TIME_MIN, scheduled_at__lt=INTERVIEW_TIME_MAX),
                 name="interview_scheduled_in_range",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(exercise__isnull=False) | ~Q(title=""), name="interview_of_an_exercise_or_titled"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.exercise.title} with {self.interviewer}"
+        return f"{self.name} with {self.interviewer}"
+
+    @property
+    def name(self) -> str:
+        """The exercise's title, or the interview's own when its rubric has no exercises."""
+        return self.exercise.title if self.exercise is not None else self.title
 
 
 class ScorecardStatus(models.TextChoices):

@@ -6,6 +6,7 @@ without reading code. The format itself is described in docs/ROLE_FIXTURES.md.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
@@ -31,6 +32,7 @@ class Problem:
     obj: str
     field: str
     message: str
+    path: str = ""  # where in the document, e.g. "rubric.dimensions[2].anchors[0].level", for an editor
 
     def __str__(self) -> str:
         return f"{self.file}: {self.obj}: {self.field}: {self.message}"
@@ -123,24 +125,84 @@ def _choice(choices: tuple[str, ...]) -> Checker:
     return check
 
 
-ROLE = {"slug": _slug, "title": _text, "level": _text, "purpose": _text, "source": _text}
-SCALE = {"min": _int, "max": _int, "rationale": _text, "labels": _labels}
-AREA = {"name": _text, "questions": _text_list}
-EXERCISE = {
-    "slug": _slug,
-    "title": _text,
-    "format": _choice(EXERCISE_FORMATS),
-    "duration": _text,
-    "optional": _bool,
-    "brief": _text,
-    "ask_for": _text_list,
-    "dimensions": _text_list,
+REQUIRED = object()  # a spec default meaning: the key must be there
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"must be text, not {_json_type(value)}"
+
+
+def _definitions(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f'must be an object mapping levels to what they mean, e.g. {{"1": "…"}}, not {_json_type(value)}'
+    for level, text in value.items():
+        if not isinstance(text, str):
+            return f"the definition of level {level} must be text, not {_json_type(text)}"
+    return None
+
+
+def _version(value: Any) -> str | None:
+    return None if _int(value) is None and value >= 1 else f"must be a whole number from 1, not {value!r}"
+
+
+def _line(value: Any) -> str | None:
+    return None if _int(value) is None and value >= 0 else f"must be a line number, not {value!r}"
+
+
+Spec = dict[str, tuple[Any, Any]]  # key -> (checker or list, default or REQUIRED)
+
+ROLE: Spec = {
+    "slug": (_slug, REQUIRED),
+    "title": (_text, REQUIRED),
+    "level": (_optional_text, ""),
+    "purpose": (_optional_text, ""),
+    "source": (_optional_text, ""),
 }
-ANCHOR = {"level": _int, "text": _text, "source": _choice(ANCHOR_SOURCES)}
-DIMENSION = {"slug": _slug, "name": _text, "description": _text, "anchors": list}
-SIGNAL = {"kind": _choice(SIGNAL_KINDS), "text": _text}
-REVIEW_ITEM = {"topic": _text, "message": _text}
-DOCUMENT_KEYS = frozenset({"format", "role", "rubric", "review"})
+SCALE: Spec = {
+    "min": (_int, REQUIRED),
+    "max": (_int, REQUIRED),
+    "labels": (_labels, REQUIRED),
+    "rationale": (_optional_text, ""),
+    "definitions": (_definitions, {}),
+}
+AREA: Spec = {"name": (_text, REQUIRED), "questions": (_text_list, [])}
+EXERCISE: Spec = {
+    "slug": (_slug, REQUIRED),
+    "title": (_text, REQUIRED),
+    "format": (_choice(EXERCISE_FORMATS), REQUIRED),
+    "duration": (_optional_text, ""),
+    "optional": (_bool, False),
+    "brief": (_optional_text, ""),
+    "ask_for": (_text_list, []),
+    "questions": (_text_list, []),
+    "dimensions": (_text_list, []),
+}
+ANCHOR: Spec = {
+    "level": (_int, REQUIRED),
+    "level_max": (_int, None),
+    "text": (_text, REQUIRED),
+    "source": (_choice(ANCHOR_SOURCES), REQUIRED),
+}
+DIMENSION: Spec = {
+    "slug": (_slug, REQUIRED),
+    "name": (_text, REQUIRED),
+    "description": (_optional_text, ""),
+    "optional": (_bool, False),
+    "anchors": (list, []),
+    "questions": (_text_list, []),
+}
+SIGNAL: Spec = {"kind": (_choice(SIGNAL_KINDS), REQUIRED), "text": (_text, REQUIRED), "dimension": (_slug, None)}
+RUBRIC: Spec = {
+    "version": (_version, REQUIRED),
+    "scale": (dict, REQUIRED),
+    "dimensions": (list, REQUIRED),
+    "areas": (list, []),
+    "exercises": (list, []),
+    "signals": (list, []),
+    "questions": (_text_list, []),
+}
+REVIEW_ITEM: Spec = {"topic": (_text, REQUIRED), "message": (_text, REQUIRED), "field": (_text, ""), "line": (_line, 0)}
+DOCUMENT_KEYS = frozenset({"format", "role", "rubric", "review", "sources"})
 
 
 @dataclass
@@ -148,38 +210,42 @@ class _Checker:
     file: str
     problems: list[Problem]
 
-    def add(self, obj: str, field: str, message: str) -> None:
-        self.problems.append(Problem(self.file, obj, field, message))
+    def add(self, obj: str, field: str, message: str, path: str = "") -> None:
+        self.problems.append(Problem(self.file, obj, field, message, path))
 
-    def fields(self, data: Any, spec: dict[str, Any], obj: str) -> bool:
+    def fields(self, data: Any, spec: Spec, obj: str, path: str) -> bool:
         """Check keys and value types of one object; True when it is sound enough to look inside."""
         if not isinstance(data, dict):
-            self.add(obj, "-", "must be an object")
+            self.add(obj, "-", "must be an object", path)
             return False
         ok = True
         for key in sorted(data.keys() - spec.keys(), key=str):
-            self.add(obj, key, _unknown_field(key, spec.keys()))
+            self.add(obj, key, _unknown_field(key, spec.keys()), f"{path}.{key}")
             ok = False
-        for key, check in spec.items():
+        for key, (check, default) in spec.items():
             if key not in data:
-                self.add(obj, key, "is required")
-                ok = False
-            elif check is list:
-                if not isinstance(data[key], list):
-                    self.add(obj, key, "must be a list")
+                if default is REQUIRED:
+                    self.add(obj, key, "is required", f"{path}.{key}")
+                    ok = False
+            elif default is None and data[key] is None:
+                continue
+            elif check is list or check is dict:
+                if not isinstance(data[key], check):
+                    self.add(obj, key, f"must be {'a list' if check is list else 'an object'}", f"{path}.{key}")
                     ok = False
             elif (error := check(data[key])) is not None:
-                self.add(obj, key, error)
+                self.add(obj, key, error, f"{path}.{key}")
                 ok = False
         return ok
 
-    def items(self, data: dict[str, Any], key: str, obj: str) -> list[Any]:
+    def items(self, data: dict[str, Any], key: str, obj: str, *, required: bool = False) -> list[Any]:
+        if key not in data and not required:
+            return []
         value = data.get(key)
         if not isinstance(value, list):
-            self.add(obj, key, "must be a list")
-            return []
-        if not value:
-            self.add(obj, key, "must not be empty")
+            return []  # reported by fields()
+        if not value and required:
+            self.add(obj, key, "must not be empty: a rubric needs one dimension at least", f"rubric.{key}")
         return value
 
 
@@ -189,7 +255,8 @@ def _label(kind: str, index: int, item: Any, name_key: str = "name") -> str:
 
 
 def blueprint_read(path: Path) -> dict[str, Any]:
-    """Parse and validate one fixture file; raise BlueprintError listing every problem."""
+    """Parse and validate one fixture file; raise BlueprintError listing every problem. Optional fields absent
+    from the file are filled with their defaults."""
     return blueprint_open(path).document
 
 
@@ -200,20 +267,36 @@ def blueprint_open(path: Path) -> Blueprint:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise BlueprintError([Problem(file, "file", "-", f"cannot be read: {error.strerror}")]) from error
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise BlueprintError([Problem(file, "file", "-", f"is not valid JSON: {error}")]) from error
+    return blueprint_check(document, file=file)
+
+
+def blueprint_check(document: Any, *, file: str) -> Blueprint:
+    """Validate a fixture-shaped document (from a file, an import or an editor); raise BlueprintError naming every
+    problem with its field path. The document returned has every optional field filled with its default."""
     problems = blueprint_problems(document, file=file)
     if problems:
         raise BlueprintError(problems)
-    return Blueprint(document=document, warnings=blueprint_warnings(document, file=file))
+    complete = blueprint_complete(document)
+    return Blueprint(document=complete, warnings=blueprint_warnings(complete, file=file))
 
 
 def blueprint_warnings(document: dict[str, Any], *, file: str) -> list[Problem]:
-    """What a person should look at in a sound document: dimensions that no exercise assesses."""
-    rubric = document["rubric"]
+    """What a person should look at in a sound document: dimensions that no exercise assesses, when it has
+    exercises."""
+    rubric = blueprint_complete(document)["rubric"]
+    if not rubric["exercises"]:
+        return []
     assessed = {slug for exercise in rubric["exercises"] for slug in exercise["dimensions"]}
     return [
-        Problem(file, _label("dimension", i, dimension), "slug", "no exercise assesses this dimension")
+        Problem(
+            file,
+            _label("dimension", i, dimension),
+            "slug",
+            "no exercise assesses this dimension",
+            f"rubric.dimensions[{i}].slug",
+        )
         for i, dimension in enumerate(rubric["dimensions"])
         if dimension["slug"] not in assessed
     ]
@@ -225,67 +308,93 @@ def blueprint_problems(document: Any, *, file: str) -> list[Problem]:
         check.add("document", "-", "must be a JSON object")
         return check.problems
     if document.get("format") != FORMAT:
-        check.add("document", "format", f'must be "{FORMAT}", not {document.get("format")!r}')
+        check.add("document", "format", f'must be "{FORMAT}", not {document.get("format")!r}', "format")
     for key in sorted(document.keys() - DOCUMENT_KEYS, key=str):
-        check.add("document", key, _unknown_field(key, DOCUMENT_KEYS))
-    check.fields(document.get("role"), ROLE, "role")
+        check.add("document", key, _unknown_field(key, DOCUMENT_KEYS), key)
+    if "role" not in document:
+        check.add("role", "-", "is required and must be an object", "role")
+    else:
+        check.fields(document["role"], ROLE, "role", "role")
     _check_review(check, document.get("review", []))
+    _check_sources(check, document.get("sources", {}))
     rubric = document.get("rubric")
     if not isinstance(rubric, dict):
-        check.add("rubric", "-", "is required and must be an object")
+        check.add("rubric", "-", "is required and must be an object", "rubric")
         return check.problems
-    spec = {"version": _int, "scale": dict, "areas": list, "exercises": list, "dimensions": list, "signals": list}
-    for key in sorted(rubric.keys() - spec.keys(), key=str):
-        check.add("rubric", key, _unknown_field(key, spec.keys()))
-    for key in spec.keys() - rubric.keys():
-        check.add("rubric", key, "is required")
-    if "version" in rubric and (_int(rubric["version"]) or rubric["version"] < 1):
-        check.add("rubric", "version", f"must be a whole number from 1, not {rubric['version']!r}")
+    check.fields(rubric, RUBRIC, "rubric", "rubric")
     levels = _check_scale(check, rubric.get("scale"))
     for i, area in enumerate(check.items(rubric, "areas", "rubric")):
-        check.fields(area, AREA, _label("area", i, area))
-    dimensions = check.items(rubric, "dimensions", "rubric")
-    known = _check_dimensions(check, dimensions, levels) if isinstance(rubric.get("dimensions"), list) else None
+        check.fields(area, AREA, _label("area", i, area), f"rubric.areas[{i}]")
+    dimensions = check.items(rubric, "dimensions", "rubric", required=True)
+    known = _check_dimensions(check, dimensions, levels)
     _check_exercises(check, check.items(rubric, "exercises", "rubric"), known)
-    seen: set[tuple[str, str]] = set()
-    for i, signal in enumerate(check.items(rubric, "signals", "rubric")):
-        obj = f"signal {i + 1}"
-        if check.fields(signal, SIGNAL, obj):
-            key = (signal["kind"], " ".join(signal["text"].lower().split()))
-            if key in seen:
-                check.add(obj, "text", f"duplicates an earlier {signal['kind']} signal")
-            seen.add(key)
+    _check_signals(check, check.items(rubric, "signals", "rubric"), known)
     return check.problems
+
+
+def _check_signals(check: _Checker, signals: list[Any], known: _KnownDimensions) -> None:
+    seen: set[tuple[str, str, str]] = set()
+    for i, signal in enumerate(signals):
+        obj, path = f"signal {i + 1}", f"rubric.signals[{i}]"
+        if not check.fields(signal, SIGNAL, obj, path):
+            continue
+        key = (signal["kind"], str(signal.get("dimension")), " ".join(signal["text"].lower().split()))
+        if key in seen:
+            where = f' of "{signal["dimension"]}"' if signal.get("dimension") else ""
+            check.add(obj, "text", f"duplicates an earlier {signal['kind']} signal{where}", f"{path}.text")
+        seen.add(key)
+        slug = signal.get("dimension")
+        if slug is not None and slug not in known.slugs and slug not in known.excused:
+            check.add(obj, "dimension", _unknown_dimension(slug, known), f"{path}.dimension")
 
 
 def _check_review(check: _Checker, review: Any) -> None:
     """The optional review list an import leaves: what a person should check. It is not rubric content."""
     if not isinstance(review, list):
-        check.add("document", "review", 'must be a list of {"topic": …, "message": …} objects')
+        check.add("document", "review", 'must be a list of {"topic": …, "message": …} objects', "review")
         return
     for i, item in enumerate(review):
-        check.fields(item, REVIEW_ITEM, f"review item {i + 1}")
+        check.fields(item, REVIEW_ITEM, f"review item {i + 1}", f"review[{i}]")
+
+
+def _check_sources(check: _Checker, sources: Any) -> None:
+    """The optional map an import leaves of each field to the document line it came from. Not rubric content."""
+    if not isinstance(sources, dict) or not all(
+        isinstance(path, str) and _line(line) is None for path, line in sources.items()
+    ):
+        check.add("document", "sources", 'must map field paths to line numbers, e.g. {"role.title": 1}', "sources")
 
 
 def _check_scale(check: _Checker, scale: Any) -> range | None:
-    if not check.fields(scale, SCALE, "scale"):
-        return None
+    if not isinstance(scale, dict) or not check.fields(scale, SCALE, "scale", "rubric.scale"):
+        return None  # a missing or non-object scale is reported with the rubric's fields
     low, high = scale["min"], scale["max"]
     if low < 0:
-        check.add("scale", "min", f"must not be negative, not {low}")
+        check.add("scale", "min", f"must not be negative, not {low}", "rubric.scale.min")
         return None
     if high <= low:
-        check.add("scale", "max", f"must be above min ({low}), not {high}")
+        check.add(
+            "scale", "max", f"must be above min ({low}), not {high}: a scale needs two levels", "rubric.scale.max"
+        )
         return None
     if high - low + 1 > MAX_SCALE_LEVELS:
-        check.add("scale", "max", f"gives {high - low + 1} levels; at most {MAX_SCALE_LEVELS} are allowed")
+        check.add(
+            "scale",
+            "max",
+            f"gives {high - low + 1} levels; at most {MAX_SCALE_LEVELS} are allowed",
+            "rubric.scale.max",
+        )
         return None
     levels = range(low, high + 1)
     expected = {str(level) for level in levels}
-    if missing := sorted(expected - scale["labels"].keys(), key=int):
-        check.add("scale", "labels", f"has no label for level {', '.join(missing)}")
-    if extra := sorted(scale["labels"].keys() - expected):
-        check.add("scale", "labels", f"level {', '.join(extra)} is outside the scale {low}–{high}")
+    for key in ("labels", "definitions"):
+        given = scale.get(key, {})
+        if key == "labels" and (missing := sorted(expected - given.keys(), key=int)):
+            check.add("scale", key, f"has no label for level {', '.join(missing)}", f"rubric.scale.{key}")
+        if extra := sorted(given.keys() - expected):
+            check.add(
+                "scale", key, f"level {', '.join(extra)} is outside the scale {low}–{high}", f"rubric.scale.{key}"
+            )
     return levels
 
 
@@ -301,20 +410,20 @@ class _KnownDimensions:
 def _check_dimensions(check: _Checker, dimensions: list[Any], levels: range | None) -> _KnownDimensions:
     slugs: set[str] = set()
     known = _KnownDimensions()
-    names: set[str] = set()
+    names: dict[str, int] = {}
     for i, dimension in enumerate(dimensions):
-        obj = _label("dimension", i, dimension)
+        obj, path = _label("dimension", i, dimension), f"rubric.dimensions[{i}]"
         _note_known(known, dimension)
-        if not check.fields(dimension, DIMENSION, obj):
+        if not check.fields(dimension, DIMENSION, obj, path):
             continue
         if dimension["slug"] in slugs:
-            check.add(obj, "slug", f'duplicates dimension slug "{dimension["slug"]}"')
+            check.add(obj, "slug", f'duplicates dimension slug "{dimension["slug"]}"', f"{path}.slug")
         name = " ".join(dimension["name"].lower().split())
         if name in names:
-            check.add(obj, "name", "duplicates an earlier dimension of this rubric")
+            check.add(obj, "name", f"duplicates dimension {names[name] + 1} of this rubric", f"{path}.name")
         slugs.add(dimension["slug"])
-        names.add(name)
-        _check_anchors(check, dimension["anchors"], levels, obj)
+        names.setdefault(name, i)
+        _check_anchors(check, dimension.get("anchors", []), levels, obj, path)
     return known
 
 
@@ -330,48 +439,55 @@ def _note_known(known: _KnownDimensions, dimension: Any) -> None:
         known.excused.add(dimension.get("slug"))
 
 
-def _check_anchors(check: _Checker, anchors: list[Any], levels: range | None, obj: str) -> None:
-    anchor_levels: set[int] = set()
-    unreadable_level = False
+def _check_anchors(check: _Checker, anchors: list[Any], levels: range | None, obj: str, base: str) -> None:
+    covered: dict[int, int] = {}  # level -> the anchor covering it
     for j, anchor in enumerate(anchors):
-        field = f"anchors[{j}]"
+        field, path = f"anchors[{j}]", f"{base}.anchors[{j}]"
         if not isinstance(anchor, dict):
-            check.add(obj, field, "must be an object")
+            check.add(obj, field, "must be an object", path)
             continue
         for key in sorted(anchor.keys() - ANCHOR.keys(), key=str):
-            check.add(obj, f"{field}.{key}", _unknown_field(key, ANCHOR.keys()))
-        for key, checker in ANCHOR.items():
+            check.add(obj, f"{field}.{key}", _unknown_field(key, ANCHOR.keys()), f"{path}.{key}")
+        for key, (checker, default) in ANCHOR.items():
             if key not in anchor:
-                check.add(obj, f"{field}.{key}", "is required")
-            elif (error := checker(anchor[key])) is not None:
-                check.add(obj, f"{field}.{key}", error)
-        level = anchor.get("level")
-        if not isinstance(level, int) or _int(level) is not None:
-            unreadable_level = True
+                if default is REQUIRED:
+                    check.add(obj, f"{field}.{key}", "is required", f"{path}.{key}")
+            elif not (default is None and anchor[key] is None) and (error := checker(anchor[key])) is not None:
+                check.add(obj, f"{field}.{key}", error, f"{path}.{key}")
+        low: int = anchor.get("level")  # type: ignore[assignment]  # checked just below
+        high: int | None = anchor.get("level_max")
+        if _int(low) is not None or (high is not None and _int(high) is not None):
             continue
-        if levels is not None and level not in levels:
-            check.add(obj, f"{field}.level", f"{level} is outside the scale {levels.start}–{levels.stop - 1}")
-        if level in anchor_levels:
-            check.add(obj, f"{field}.level", f"level {level} has two anchors")
-        anchor_levels.add(level)
-    if levels is not None and not unreadable_level:
-        required = sorted({levels.start, (levels.start + levels.stop - 1) // 2, levels.stop - 1})
-        if missing := [str(level) for level in required if level not in anchor_levels]:
-            check.add(obj, "anchors", f"needs an anchor at level {', '.join(missing)} (lowest, middle and highest)")
+        if high is not None and high <= low:
+            check.add(
+                obj, f"{field}.level_max", f"must be above level ({low}) for a band, not {high}", path + ".level_max"
+            )
+            continue
+        top = low if high is None else high
+        if levels is not None and not (levels.start <= low and top < levels.stop):
+            shown = str(low) if high is None else f"{low}–{high}"
+            check.add(
+                obj, f"{field}.level", f"{shown} is outside the scale {levels.start}–{levels.stop - 1}", path + ".level"
+            )
+        for level in range(low, top + 1):
+            if level in covered:
+                check.add(obj, f"{field}.level", f"level {level} has two anchors", f"{path}.level")
+                break
+            covered[level] = j
 
 
-def _check_exercises(check: _Checker, exercises: list[Any], known: _KnownDimensions | None) -> None:
+def _check_exercises(check: _Checker, exercises: list[Any], known: _KnownDimensions) -> None:
     slugs: set[str] = set()
     for i, exercise in enumerate(exercises):
-        obj = _label("exercise", i, exercise, "title")
-        if not check.fields(exercise, EXERCISE, obj):
+        obj, path = _label("exercise", i, exercise, "title"), f"rubric.exercises[{i}]"
+        if not check.fields(exercise, EXERCISE, obj, path):
             continue
         if exercise["slug"] in slugs:
-            check.add(obj, "slug", f'duplicates exercise slug "{exercise["slug"]}"')
+            check.add(obj, "slug", f'duplicates exercise slug "{exercise["slug"]}"', f"{path}.slug")
         slugs.add(exercise["slug"])
-        for slug in exercise["dimensions"]:
-            if known is not None and slug not in known.slugs and slug not in known.excused:
-                check.add(obj, "dimensions", _unknown_dimension(slug, known))
+        for slug in exercise.get("dimensions", []):
+            if slug not in known.slugs and slug not in known.excused:
+                check.add(obj, "dimensions", _unknown_dimension(slug, known), f"{path}.dimensions")
 
 
 def _unknown_dimension(slug: str, known: _KnownDimensions) -> str:
@@ -384,8 +500,94 @@ def _unknown_dimension(slug: str, known: _KnownDimensions) -> str:
     return f"{message}\n    dimension slugs of this rubric: {', '.join(known.slugs) or 'none'}"
 
 
+def _shaped(value: dict[str, Any], spec: Spec, nested: dict[str, Spec], *, fill: bool) -> dict[str, Any]:
+    """One object with its optional fields filled with their defaults (fill) or left out where they hold them."""
+    shaped: dict[str, Any] = {}
+    for key, (_, default) in spec.items():
+        if key not in value:
+            if fill and default is not REQUIRED:
+                shaped[key] = copy.deepcopy(default)
+            continue
+        item = value[key]
+        if key in nested:
+            item = [_shaped(element, nested[key], {}, fill=fill) for element in item]
+        if not fill and default is not REQUIRED and item == default:
+            continue
+        shaped[key] = item
+    return shaped
+
+
+def _document_shaped(document: dict[str, Any], *, fill: bool) -> dict[str, Any]:
+    """A new document (nothing shared with the one given, which is never changed)."""
+    document = copy.deepcopy(document)
+    rubric = document["rubric"]
+    shaped_rubric = _shaped(rubric, RUBRIC, {}, fill=fill)
+    shaped_rubric["scale"] = _shaped(rubric["scale"], SCALE, {}, fill=fill)
+    for key, spec, nested in (
+        ("areas", AREA, {}),
+        ("exercises", EXERCISE, {}),
+        ("dimensions", DIMENSION, {"anchors": ANCHOR}),
+        ("signals", SIGNAL, {}),
+    ):
+        if key in shaped_rubric:
+            shaped_rubric[key] = [_shaped(item, spec, nested, fill=fill) for item in shaped_rubric[key]]
+    shaped = {"format": document["format"], "role": _shaped(document["role"], ROLE, {}, fill=fill)}
+    shaped["rubric"] = shaped_rubric
+    if "review" in document:
+        shaped["review"] = [_shaped(item, REVIEW_ITEM, {}, fill=fill) for item in document["review"]]
+    return shaped
+
+
+def blueprint_complete(document: dict[str, Any]) -> dict[str, Any]:
+    """A valid document with every optional field present (its default where the document leaves it out)."""
+    return _document_shaped(document, fill=True)
+
+
+def blueprint_canonical(document: dict[str, Any]) -> dict[str, Any]:
+    """A valid document written the one way: optional fields that hold their default left out, anchors highest
+    first, an exercise's dimensions in the rubric's order."""
+    canonical = _document_shaped(document, fill=False)
+    rubric = canonical["rubric"]
+    order = {dimension["slug"]: i for i, dimension in enumerate(rubric["dimensions"])}
+    for dimension in rubric["dimensions"]:
+        if "anchors" in dimension:
+            dimension["anchors"].sort(key=lambda anchor: -anchor["level"])
+    for exercise in rubric.get("exercises", []):
+        if "dimensions" in exercise:
+            exercise["dimensions"].sort(key=lambda slug: order.get(slug, len(order)))
+    return canonical
+
+
 def rubric_hash(document: dict[str, Any]) -> str:
-    """A stable fingerprint of the rubric content; the version number is not part of it."""
-    content = {key: value for key, value in document["rubric"].items() if key != "version"}
+    """A stable fingerprint of the rubric content, however its optional fields are written; the version number is
+    not part of it."""
+    return _hash(blueprint_canonical(document)["rubric"])
+
+
+def rubric_hash_before_optional_fields(document: dict[str, Any]) -> str:
+    """The fingerprint a version loaded before the optional fields existed was stored with: the rubric as the old
+    format wrote it, every old field present and none of the new ones. Lets `load_roles` see an unchanged
+    shipped fixture as unchanged in a database loaded before."""
+    rubric = blueprint_complete(document)["rubric"]
+    rubric["scale"].pop("definitions")
+    for dimension in rubric["dimensions"]:
+        del dimension["optional"], dimension["questions"]
+        for anchor in dimension["anchors"]:
+            del anchor["level_max"]
+    del rubric["questions"]
+    for exercise in rubric["exercises"]:
+        del exercise["questions"]
+    for signal in rubric["signals"]:
+        del signal["dimension"]
+    return _hash(rubric)
+
+
+def _hash(rubric: dict[str, Any]) -> str:
+    content = {key: value for key, value in rubric.items() if key != "version"}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def blueprint_text(document: dict[str, Any]) -> str:
+    """A fixture document as its file holds it."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -9,8 +9,8 @@ from roles.importing.reading import MAX_DOCUMENT_BYTES
 
 class BlueprintUploadForm(forms.Form):
     document = forms.FileField(
-        label="Blueprint document",
-        help_text="Plain text, Markdown, HTML or a blog JSON export; UTF-8; at most 1 MB.",
+        label="Rubric document",
+        help_text="Plain text, Markdown (front matter welcome), HTML or a blog JSON export; UTF-8; at most 1 MB.",
         allow_empty_file=False,
     )
 
@@ -19,7 +19,7 @@ class BlueprintUploadForm(forms.Form):
         if document.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(
                 f"{document.name}: is {document.size / 1_000_000:.1f} MB; "
-                f"a blueprint document may be at most {MAX_DOCUMENT_BYTES // 1_000_000} MB"
+                f"a rubric document may be at most {MAX_DOCUMENT_BYTES // 1_000_000} MB"
             )
         return document
 

@@ -59,12 +59,12 @@ class RubricVersion(models.Model):
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="rubrics")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
-    level = models.CharField(max_length=60)
-    purpose = _rubric_text()
-    source = models.CharField(max_length=200, help_text="The blueprint file this version was written from.")
+    level = models.CharField(max_length=60, blank=True)
+    purpose = _rubric_text(blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="The document this version was written from.")
     scale_min = models.SmallIntegerField()
     scale_max = models.SmallIntegerField()
-    scale_rationale = _rubric_text()
+    scale_rationale = _rubric_text(blank=True)
     content_hash = models.CharField(max_length=64, editable=False)
     loaded_at = models.DateTimeField(auto_now=True)
     locked_at = models.DateTimeField(
@@ -78,7 +78,6 @@ class RubricVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["role", "number"], name="rubric_unique_role_number"),
             _not_blank("title", "rubric"),
-            _not_blank("purpose", "rubric"),
             models.CheckConstraint(condition=Q(number__gte=1), name="rubric_number_positive"),
             models.CheckConstraint(condition=Q(scale_min__gte=0), name="rubric_scale_min_not_negative"),
             models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="rubric_scale_min_below_max"),
@@ -108,6 +107,7 @@ class ScaleLevel(models.Model):
     rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="scale_levels")
     value = models.SmallIntegerField()
     label = models.CharField(max_length=80)
+    definition = _rubric_text(blank=True, help_text="What the level means for every dimension, if the rubric says.")
 
     class Meta:
         ordering = ["rubric", "value"]
@@ -153,7 +153,8 @@ class Dimension(models.Model):
     slug = models.SlugField(max_length=80)
     position = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
-    description = _rubric_text()
+    description = _rubric_text(blank=True)
+    optional = models.BooleanField(default=False, help_text="The rubric marks it optional: a plan may leave it out.")
 
     objects = DimensionManager()
 
@@ -163,7 +164,6 @@ class Dimension(models.Model):
             models.UniqueConstraint(fields=["rubric", "slug"], name="dimension_unique_slug"),
             models.UniqueConstraint(fields=["rubric", "name"], name="dimension_unique_name"),
             _not_blank("name", "dimension"),
-            _not_blank("description", "dimension"),
         ]
 
     def __str__(self) -> str:
@@ -181,10 +181,13 @@ class AnchorSource(models.TextChoices):
 
 
 class Anchor(models.Model):
+    """What a level of a dimension looks like; a band (level to level_max) when one text covers several."""
+
     Source = AnchorSource
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="anchors")
-    level = models.SmallIntegerField()
+    level = models.SmallIntegerField(help_text="The level, or the lowest level of the band.")
+    level_max = models.SmallIntegerField(null=True, blank=True, help_text="The band's highest level; empty for one.")
     text = _rubric_text()
     source = models.CharField(max_length=10, choices=Source.choices)
 
@@ -194,11 +197,25 @@ class Anchor(models.Model):
             models.UniqueConstraint(fields=["dimension", "level"], name="anchor_unique_level"),
             models.CheckConstraint(condition=Q(source__in=AnchorSource.values), name="anchor_source_known"),
             models.CheckConstraint(condition=Q(level__gte=0), name="anchor_level_not_negative"),
+            models.CheckConstraint(
+                condition=Q(level_max__isnull=True) | Q(level_max__gt=F("level")), name="anchor_band_above_level"
+            ),
             _not_blank("text", "anchor"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.level}: {self.text}"
+        return f"{self.levels_shown}: {self.text}"
+
+    @property
+    def top(self) -> int:
+        return self.level if self.level_max is None else self.level_max
+
+    @property
+    def levels_shown(self) -> str:
+        return str(self.level) if self.level_max is None else f"{self.level}–{self.level_max}"
+
+    def covers(self, value: int) -> bool:
+        return self.level <= value <= self.top
 
 
 class ExerciseManager(models.Manager["Exercise"]):
@@ -212,9 +229,9 @@ class Exercise(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     format = models.CharField(max_length=40)
-    duration = models.CharField(max_length=200)
+    duration = models.CharField(max_length=200, blank=True)
     optional = models.BooleanField(default=False)
-    brief = _rubric_text()
+    brief = _rubric_text(blank=True)
     ask_for = _rubric_text(blank=True, help_text="What to ask the candidate for, one item per line.")
     dimensions = models.ManyToManyField(Dimension, related_name="exercises")
 
@@ -225,7 +242,6 @@ class Exercise(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rubric", "slug"], name="exercise_unique_slug"),
             _not_blank("title", "exercise"),
-            _not_blank("brief", "exercise"),
         ]
 
     def __str__(self) -> str:
@@ -266,6 +282,14 @@ class Signal(models.Model):
     Kind = SignalKind
 
     rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="signals")
+    dimension = models.ForeignKey(
+        Dimension,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signals",
+        help_text="The dimension the rubric lists it under (its look-fors or indicators), if any.",
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     position = models.PositiveSmallIntegerField()
     text = _rubric_text()
@@ -284,3 +308,27 @@ class Signal(models.Model):
     @property
     def is_red_flag(self) -> bool:
         return self.kind == self.Kind.RED_FLAG
+
+
+class Question(models.Model):
+    """A question of the rubric's question bank: asked for one dimension, in one exercise, or of the role."""
+
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    text = _rubric_text()
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, null=True, blank=True, related_name="questions")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, null=True, blank=True, related_name="questions")
+
+    class Meta:
+        ordering = ["rubric", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "position"], name="question_unique_position"),
+            models.CheckConstraint(
+                condition=Q(dimension__isnull=True) | Q(exercise__isnull=True),
+                name="question_of_one_dimension_or_exercise_at_most",
+            ),
+            _not_blank("text", "question"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -14,3 +14,8 @@ def can_see_provenance(user: User | AnonymousUser) -> bool:
     """Where a kit comes from (blueprint file, scale rationale, derived anchors) is for staff, who maintain the
     library; interviewers get the interview guide only."""
     return can_import_roles(user)
+
+
+def can_export_roles(user: User | AnonymousUser) -> bool:
+    """A version's fixture file carries its provenance (source, scale rationale, derived anchors): staff only."""
+    return can_see_provenance(user)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
+from roles.blueprints import FORMAT, blueprint_canonical
 from roles.models import (
     SIGNAL_GROUP_TITLES,
     SIGNAL_KINDS_RED_FLAGS_FIRST,
     Anchor,
     Dimension,
     Exercise,
+    Question,
     RubricVersion,
     Signal,
 )
@@ -21,11 +24,15 @@ from roles.models import (
 
 @dataclass(frozen=True)
 class LevelRow:
-    """One level of a dimension's scale: its number, the scale's label and the anchor, if written."""
+    """One level of a dimension's scale: its number, the scale's label and the anchor that covers it, if written.
+
+    A band (one anchor for several levels) gives each of its levels a row with the same anchor; `span` is the
+    number of rows the band covers on its first row as listed, 0 on its other rows, 1 for a lone level."""
 
     value: int
     label: str
     anchor: Anchor | None
+    span: int = 1
 
 
 def newest_rubrics() -> QuerySet[RubricVersion]:
@@ -49,14 +56,16 @@ def current_rubrics() -> QuerySet[RubricVersion]:
 
 
 def rubric_with_content(rubric_qs: QuerySet[RubricVersion]) -> QuerySet[RubricVersion]:
-    dimensions = Dimension.objects.prefetch_related("anchors")
+    dimensions = Dimension.objects.prefetch_related("anchors", "questions", "signals")
     exercises = Exercise.objects.prefetch_related(
-        Prefetch("dimensions", queryset=Dimension.objects.only("id", "slug", "name", "position", "rubric_id"))
+        Prefetch("dimensions", queryset=Dimension.objects.only("id", "slug", "name", "position", "rubric_id")),
+        "questions",
     )
     return rubric_qs.select_related("role").prefetch_related(
         "scale_levels",
         "areas",
         "signals",
+        "questions",
         Prefetch("dimensions", queryset=dimensions),
         Prefetch("exercises", queryset=exercises),
     )
@@ -100,8 +109,12 @@ class SignalGroup:
 
 
 def signal_groups(*, rubric: RubricVersion) -> list[SignalGroup]:
-    """The rubric's signals grouped by kind, in the blueprint's order: strong, weak, red flags."""
-    signals = list(rubric.signals.all())
+    """The rubric's signals (those listed under a dimension too) grouped by kind, in the blueprint's order:
+    strong, weak, red flags."""
+    return _grouped(list(rubric.signals.all()))
+
+
+def _grouped(signals: list[Signal]) -> list[SignalGroup]:
     return [
         SignalGroup(kind=kind, title=title, signals=[s for s in signals if s.kind == kind])
         for kind, title in SIGNAL_GROUP_TITLES.items()
@@ -114,15 +127,21 @@ def red_flags_first(groups: list[SignalGroup]) -> list[SignalGroup]:
 
 
 def dimension_levels(*, rubric: RubricVersion, highest_first: bool = True) -> dict[int, list[LevelRow]]:
-    """Each prefetched dimension's levels (scale label and anchor, if written), by dimension id."""
+    """Each prefetched dimension's levels (scale label and the anchor covering it, if written), by dimension id."""
     labels = {level.value: level.label for level in rubric.scale_levels.all()}
     values = list(reversed(rubric.scale_values)) if highest_first else list(rubric.scale_values)
     levels = {}
     for dimension in rubric.dimensions.all():
-        anchors = {anchor.level: anchor for anchor in dimension.anchors.all()}
-        levels[dimension.pk] = [
-            LevelRow(value=value, label=labels.get(value, ""), anchor=anchors.get(value)) for value in values
-        ]
+        covering = {
+            value: anchor for anchor in dimension.anchors.all() for value in range(anchor.level, anchor.top + 1)
+        }
+        rows = []
+        for value in values:
+            anchor = covering.get(value)
+            first = anchor is None or value == (anchor.top if highest_first else anchor.level)
+            span = (anchor.top - anchor.level + 1 if anchor else 1) if first else 0
+            rows.append(LevelRow(value=value, label=labels.get(value, ""), anchor=anchor, span=span))
+        levels[dimension.pk] = rows
     return levels
 
 
@@ -130,6 +149,37 @@ def dimension_levels(*, rubric: RubricVersion, highest_first: bool = True) -> di
 class KitDimension:
     dimension: Dimension
     levels: list[LevelRow]
+    questions: list[Question]
+    signal_groups: list[SignalGroup]  # the kinds the rubric lists under this dimension (look-fors, indicators)
+
+
+@dataclass(frozen=True)
+class ScaleBand:
+    """Consecutive levels of the scale that share a label and a definition, shown once ("9–10 Outstanding")."""
+
+    low: int
+    high: int
+    label: str
+    definition: str
+
+    @property
+    def levels(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+
+def scale_bands(*, rubric: RubricVersion) -> list[ScaleBand]:
+    """The scale's levels merged into bands where the rubric defines them as one; empty when it defines none."""
+    levels = list(rubric.scale_levels.all())
+    if not any(level.definition for level in levels):
+        return []
+    bands: list[ScaleBand] = []
+    for level in levels:
+        last = bands[-1] if bands else None
+        if last and (last.label, last.definition) == (level.label, level.definition) and last.high == level.value - 1:
+            bands[-1] = ScaleBand(last.low, level.value, level.label, level.definition)
+        else:
+            bands.append(ScaleBand(level.value, level.value, level.label, level.definition))
+    return bands
 
 
 @dataclass(frozen=True)
@@ -140,7 +190,13 @@ class Kit:
     exercise: Exercise | None
     exercises: list[Exercise]
     dimensions: list[KitDimension]
-    signal_groups: list[SignalGroup]
+    signal_groups: list[SignalGroup]  # the signals the rubric lists under no dimension
+    scale_bands: list[ScaleBand]
+    questions: list[Question]  # the role's questions, under no dimension or exercise
+
+    @property
+    def has_signals(self) -> bool:
+        return any(group.signals for group in self.signal_groups)
 
 
 def kit_get(*, role_slug: str, number: int | None = None, exercise_slug: str = "") -> Kit:
@@ -162,9 +218,18 @@ def kit_get(*, role_slug: str, number: int | None = None, exercise_slug: str = "
         exercise=exercise,
         exercises=exercises,
         dimensions=[
-            KitDimension(d, levels[d.pk]) for d in rubric.dimensions.all() if assessed is None or d.pk in assessed
+            KitDimension(
+                d,
+                levels[d.pk],
+                list(d.questions.all()),
+                [group for group in _grouped(list(d.signals.all())) if group.signals],
+            )
+            for d in rubric.dimensions.all()
+            if assessed is None or d.pk in assessed
         ],
-        signal_groups=signal_groups(rubric=rubric),
+        signal_groups=_grouped([signal for signal in rubric.signals.all() if signal.dimension_id is None]),
+        scale_bands=scale_bands(rubric=rubric),
+        questions=[q for q in rubric.questions.all() if q.dimension_id is None and q.exercise_id is None],
     )
 
 
@@ -174,3 +239,67 @@ def rubric_versions(*, role_slug: str) -> QuerySet[RubricVersion]:
         .order_by("-number")
         .only("id", "number", "locked_at", "role_id")
     )
+
+
+def rubric_export(*, role_slug: str, number: int | None = None) -> dict[str, Any]:
+    """A rubric version (the newest unless a number is given) as its fixture document, written the one canonical
+    way: loading it into an empty library gives the same version. Raises ``RubricVersion.DoesNotExist``."""
+    rubric = rubric_get(role_slug=role_slug, number=number)
+    levels = list(rubric.scale_levels.all())
+    dimensions = list(rubric.dimensions.all())
+    slugs = {dimension.pk: dimension.slug for dimension in dimensions}
+    document = {
+        "format": FORMAT,
+        "role": {
+            "slug": rubric.role.slug,
+            "title": rubric.title,
+            "level": rubric.level,
+            "purpose": rubric.purpose,
+            "source": rubric.source,
+        },
+        "rubric": {
+            "version": rubric.number,
+            "scale": {
+                "min": rubric.scale_min,
+                "max": rubric.scale_max,
+                "labels": {str(level.value): level.label for level in levels},
+                "rationale": rubric.scale_rationale,
+                "definitions": {str(level.value): level.definition for level in levels if level.definition},
+            },
+            "areas": [{"name": area.name, "questions": area.question_list} for area in rubric.areas.all()],
+            "exercises": [
+                {
+                    "slug": exercise.slug,
+                    "title": exercise.title,
+                    "format": exercise.format,
+                    "duration": exercise.duration,
+                    "optional": exercise.optional,
+                    "brief": exercise.brief,
+                    "ask_for": exercise.ask_for_list,
+                    "questions": [question.text for question in exercise.questions.all()],
+                    "dimensions": [d.slug for d in sorted(exercise.dimensions.all(), key=lambda d: d.position)],
+                }
+                for exercise in rubric.exercises.all()
+            ],
+            "dimensions": [
+                {
+                    "slug": dimension.slug,
+                    "name": dimension.name,
+                    "description": dimension.description,
+                    "optional": dimension.optional,
+                    "anchors": [
+                        {"level": a.level, "level_max": a.level_max, "text": a.text, "source": a.source}
+                        for a in dimension.anchors.all()
+                    ],
+                    "questions": [question.text for question in dimension.questions.all()],
+                }
+                for dimension in dimensions
+            ],
+            "signals": [
+                {"kind": signal.kind, "text": signal.text, "dimension": slugs.get(signal.dimension_id or 0)}
+                for signal in rubric.signals.all()
+            ],
+            "questions": [q.text for q in rubric.questions.all() if q.dimension_id is None and q.exercise_id is None],
+        },
+    }
+    return blueprint_canonical(document)

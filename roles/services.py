@@ -12,8 +12,26 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from roles.blueprints import BlueprintError, Problem, blueprint_read, blueprint_warnings, rubric_hash
-from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, RubricVersion, ScaleLevel, Signal
+from roles.blueprints import (
+    BlueprintError,
+    Problem,
+    blueprint_complete,
+    blueprint_read,
+    blueprint_warnings,
+    rubric_hash,
+    rubric_hash_before_optional_fields,
+)
+from roles.models import (
+    Anchor,
+    AssessmentArea,
+    Dimension,
+    Exercise,
+    Question,
+    Role,
+    RubricVersion,
+    ScaleLevel,
+    Signal,
+)
 
 VERSION_WORDS = ("title", "level", "purpose", "source")
 
@@ -112,6 +130,18 @@ def _retitle_problems(documents: list[tuple[str, dict[str, Any]]]) -> list[Probl
     return problems
 
 
+def rubric_unchanged(rubric: RubricVersion, document: dict[str, Any]) -> bool:
+    """Whether a stored version already holds the document's words and rubric.
+
+    A version stored before the format had optional fields carries the fingerprint of the rubric as the old
+    format wrote it; that counts as the same content too."""
+    document = blueprint_complete(document)
+    words = {field: document["role"][field] for field in VERSION_WORDS}
+    if any(getattr(rubric, key) != value for key, value in words.items()):
+        return False
+    return rubric.content_hash in {rubric_hash(document), rubric_hash_before_optional_fields(document)}
+
+
 def role_load(*, document: dict[str, Any], file: str) -> LoadOutcome:
     """Create or update one role's rubric version from a validated document.
 
@@ -119,6 +149,7 @@ def role_load(*, document: dict[str, Any], file: str) -> LoadOutcome:
     rubric) is replaced while no scorecard uses it and no newer version exists; otherwise
     it is refused, naming the version to load instead.
     """
+    document = blueprint_complete(document)
     data = document["role"]
     number = document["rubric"]["version"]
     content_hash = rubric_hash(document)
@@ -130,8 +161,9 @@ def role_load(*, document: dict[str, Any], file: str) -> LoadOutcome:
 
     rubric = role.rubrics.filter(number=number).first()
     latest = role.rubrics.order_by("-number").values_list("number", flat=True).first()
-    same_words = rubric is not None and all(getattr(rubric, key) == value for key, value in words.items())
-    if rubric is not None and rubric.content_hash == content_hash and same_words:
+    if rubric is not None and rubric_unchanged(rubric, document):
+        if rubric.content_hash != content_hash:  # stored under the old format's fingerprint: keep the current one
+            RubricVersion.objects.filter(pk=rubric.pk).update(content_hash=content_hash)
         return LoadOutcome(file, role.slug, number, "unchanged")
     if (refusal := _change_refusal(rubric, role=role, number=number, latest=latest)) is not None:
         raise BlueprintError([Problem(file, "rubric", "version", refusal)])
@@ -144,7 +176,14 @@ def role_load(*, document: dict[str, Any], file: str) -> LoadOutcome:
         return LoadOutcome(file, role.slug, number, action)
     if rubric.pk is not None:
         try:
-            for related in (rubric.scale_levels, rubric.areas, rubric.exercises, rubric.dimensions, rubric.signals):
+            for related in (
+                rubric.questions,
+                rubric.signals,
+                rubric.scale_levels,
+                rubric.areas,
+                rubric.exercises,
+                rubric.dimensions,
+            ):
                 related.all().delete()
         except ProtectedError as error:
             raise BlueprintError(
@@ -180,7 +219,14 @@ def _fill_rubric(rubric: RubricVersion, data: dict[str, Any], content_hash: str,
     rubric.content_hash = content_hash
     _save(rubric, file, "rubric")
     for value in rubric.scale_values:
-        _save(ScaleLevel(rubric=rubric, value=value, label=scale["labels"][str(value)]), file, "scale")
+        level = ScaleLevel(
+            rubric=rubric,
+            value=value,
+            label=scale["labels"][str(value)],
+            definition=scale["definitions"].get(str(value), ""),
+        )
+        _save(level, file, "scale")
+    questions: list[Question] = []
     for position, area in enumerate(data["areas"]):
         _save(
             AssessmentArea(rubric=rubric, position=position, name=area["name"], questions="\n".join(area["questions"])),
@@ -196,15 +242,23 @@ def _fill_rubric(rubric: RubricVersion, data: dict[str, Any], content_hash: str,
             position=position,
             name=item["name"],
             description=item["description"],
+            optional=item["optional"],
         )
         _save(dimension, file, where)
         dimensions[dimension.slug] = dimension
         for anchor in item["anchors"]:
             _save(
-                Anchor(dimension=dimension, level=anchor["level"], text=anchor["text"], source=anchor["source"]),
+                Anchor(
+                    dimension=dimension,
+                    level=anchor["level"],
+                    level_max=anchor["level_max"],
+                    text=anchor["text"],
+                    source=anchor["source"],
+                ),
                 file,
                 where,
             )
+        questions += [Question(rubric=rubric, text=text, dimension=dimension) for text in item["questions"]]
     for position, item in enumerate(data["exercises"]):
         exercise = Exercise(
             rubric=rubric,
@@ -219,8 +273,15 @@ def _fill_rubric(rubric: RubricVersion, data: dict[str, Any], content_hash: str,
         )
         _save(exercise, file, f'exercise "{item["title"]}"')
         exercise.dimensions.set([dimensions[slug] for slug in item["dimensions"]])
+        questions += [Question(rubric=rubric, text=text, exercise=exercise) for text in item["questions"]]
+    questions += [Question(rubric=rubric, text=text) for text in data["questions"]]
+    for position, question in enumerate(questions):
+        question.position = position
+        _save(question, file, "question")
     for position, item in enumerate(data["signals"]):
-        _save(Signal(rubric=rubric, kind=item["kind"], position=position, text=item["text"]), file, "signal")
+        listed_under = dimensions[item["dimension"]] if item["dimension"] else None
+        signal = Signal(rubric=rubric, kind=item["kind"], position=position, text=item["text"], dimension=listed_under)
+        _save(signal, file, "signal")
 
 
 def _save(instance: models.Model, file: str, where: str) -> None:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("import/preview/", views.role_import_preview, name="import_preview"),
     path("import/publish/", views.role_import_publish, name="import_publish"),
     path("<slug:slug>/", views.role_kit, name="kit"),
+    path("<slug:slug>/fixture/", views.role_fixture, name="fixture"),
 ]

@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from roles import selectors
+from roles.blueprints import blueprint_text
 from roles.forms import BlueprintUploadForm, PublishForm
 from roles.importing import publishing
 from roles.importing.reading import ImportRefused
 from roles.models import Exercise, RubricVersion
-from roles.policy import can_import_roles, can_see_provenance
+from roles.policy import can_export_roles, can_import_roles, can_see_provenance
 
 
 @login_required
@@ -21,17 +22,20 @@ def role_list(request: HttpRequest) -> HttpResponse:
     return render(request, "roles/role_list.html", context)
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The ?version= asked for, None for the newest; 404 for anything but a number."""
+    version = request.GET.get("version")
+    if version is not None and not (version.isascii() and version.isdecimal() and len(version) < 6):
+        raise Http404("No such rubric version.")
+    return int(version) if version else None
+
+
 @login_required
 def role_kit(request: HttpRequest, slug: str) -> HttpResponse:
     """The interview guide; ?exercise= narrows it to one exercise (as a scorecard links to it); staff may add
     ?provenance=1 to see where it comes from."""
-    version = request.GET.get("version")
-    if version is not None and not (version.isascii() and version.isdecimal()):
-        raise Http404("No such rubric version.")
     try:
-        kit = selectors.kit_get(
-            role_slug=slug, number=int(version) if version else None, exercise_slug=request.GET.get("exercise", "")
-        )
+        kit = selectors.kit_get(role_slug=slug, number=_version(request), exercise_slug=request.GET.get("exercise", ""))
     except (RubricVersion.DoesNotExist, Exercise.DoesNotExist) as missing:
         raise Http404(str(missing)) from None
     context = {
@@ -40,8 +44,23 @@ def role_kit(request: HttpRequest, slug: str) -> HttpResponse:
         "versions": selectors.rubric_versions(role_slug=slug),
         "can_see_provenance": can_see_provenance(request.user),
         "provenance": can_see_provenance(request.user) and request.GET.get("provenance") == "1",
+        "can_export": can_export_roles(request.user),
     }
     return render(request, "roles/role_kit.html", context)
+
+
+@login_required
+def role_fixture(request: HttpRequest, slug: str) -> HttpResponse:
+    """A version's fixture file, as `export_role` writes it, to download."""
+    if not can_export_roles(request.user):
+        raise PermissionDenied("Downloading a role's fixture is for staff.")
+    try:
+        document = selectors.rubric_export(role_slug=slug, number=_version(request))
+    except RubricVersion.DoesNotExist as missing:
+        raise Http404(str(missing)) from None
+    response = HttpResponse(blueprint_text(document), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-v{document["rubric"]["version"]}.json"'
+    return response
 
 
 def _staff_only(request: HttpRequest) -> None:

@@ -78,7 +78,7 @@ class ScorecardPage:
     interview: Interview
     loop: Loop
     rubric: RubricVersion
-    exercise: Exercise
+    exercise: Exercise | None  # None: an interview of a rubric without exercises, named by its title
     dimensions: list[DimensionView]
     ratings: dict[int, Rating]
     observed: dict[int, ObservedSignal]
@@ -140,7 +140,7 @@ def scorecard_page_for(scorecard: Scorecard) -> ScorecardPage:
         interview=interview,
         loop=interview.loop,
         rubric=rubric,
-        exercise=interview.exercise,
+        exercise=next((e for e in rubric.exercises.all() if e.pk == interview.exercise_id), None),
         dimensions=[DimensionView(d, levels[d.pk], d.pk in focus_ids) for d in rubric.dimensions.all()],
         ratings={rating.dimension_id: rating for rating in scorecard.ratings.all()},
         observed={o.signal_id: o for o in scorecard.observed_signals.all()},

@@ -168,7 +168,7 @@ def decision_changed_email(*, amendment: Amendment) -> EmailMessage | None:
     return EmailMessage(
         subject=f"Scorecard amended after your decision: {loop.candidate.name}",
         body=(
-            f"{who} amended their scorecard ({interview.exercise.title}) for {loop.candidate.name} "
+            f"{who} amended their scorecard ({interview.name}) for {loop.candidate.name} "
             f"on {timezone.localtime(amendment.at):%d %b %Y %H:%M}, after the decision "
             f"“{loop.decision.get_outcome_display() if loop.decision else ''}”.\n\n"
             f"Reason: {amendment.reason}\n\nWhat changed:\n" + "\n".join(lines) + "\n\n"

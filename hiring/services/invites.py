@@ -15,9 +15,9 @@ def invite_email(interview: Interview, *, now: dt.datetime) -> EmailMessage:
     """The interviewer's email: when (in their zone), the scorecard's link, the .ics attached."""
     loop = interview.loop
     email = EmailMessage(
-        subject=f"Interview: {loop.candidate.name} – {interview.exercise.title}",
+        subject=f"Interview: {loop.candidate.name} – {interview.name}",
         body=(
-            f"You interview {loop.candidate.name} for {loop.rubric.title}: {interview.exercise.title}, "
+            f"You interview {loop.candidate.name} for {loop.rubric.title}: {interview.name}, "
             f"{email_time(interview.scheduled_at, reader=interview.interviewer)}.\n\n"
             f"The invite is attached for your calendar. Your scorecard, to write right after the interview: "
             f"{scorecard_link(interview.scorecard.pk)}\n"

@@ -56,11 +56,18 @@ def loop_create(
 
 @dataclass(frozen=True)
 class PlanRow:
-    exercise: Exercise
+    """One interview of the plan: of one of the rubric's exercises, or (a rubric without exercises) with a title."""
+
+    exercise: Exercise | None
     interviewer: User
     scheduled_at: dt.datetime
     focus: list[Dimension]
     interview: Interview | None = None
+    title: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.exercise.title if self.exercise is not None else self.title
 
 
 @transaction.atomic
@@ -80,16 +87,22 @@ def loop_plan_save(
     for interview in removed:
         scorecard = Scorecard.objects.get(interview=interview)
         if interview.loop_id != loop.pk or scorecard.is_started:
-            raise ValidationError(f"“{interview.exercise.title}” has a scorecard in progress and cannot be removed.")
+            raise ValidationError(f"“{interview.name}” has a scorecard in progress and cannot be removed.")
         interview.delete()
     interviews = []
     invited: list[int] = []
     for row in rows:
-        if row.exercise.rubric_id != loop.rubric_id or any(d.rubric_id != loop.rubric_id for d in row.focus):
+        if (row.exercise is not None and row.exercise.rubric_id != loop.rubric_id) or any(
+            d.rubric_id != loop.rubric_id for d in row.focus
+        ):
             raise ValidationError("That exercise or dimension belongs to another role's rubric.")
+        if row.exercise is None and not row.title.strip():
+            raise ValidationError("Give each interview a title: this role's rubric has no exercises to name it.")
         if not row.focus:
-            raise ValidationError(f"Choose at least one focus dimension for “{row.exercise.title}”.")
+            raise ValidationError(f"Choose at least one focus dimension for “{row.name}”.")
         interview = row.interview if row.interview is not None else Interview(loop=loop, exercise=row.exercise)
+        if row.exercise is None:
+            interview.title = row.title.strip()
         if interview.loop_id != loop.pk:
             raise ValidationError("That interview belongs to another loop.")
         if interview.interviewer_id != row.interviewer.pk and not policy.can_be_planned_as_interviewer(
@@ -100,9 +113,7 @@ def loop_plan_save(
                 "in the Interviewers group, or the loop's hiring manager."
             )
         if interview.pk and interview.scorecard.is_started and interview.interviewer_id != row.interviewer.pk:
-            raise ValidationError(
-                f"“{row.exercise.title}” already has a scorecard in progress; its interviewer cannot change."
-            )
+            raise ValidationError(f"“{row.name}” already has a scorecard in progress; its interviewer cannot change.")
         moved = (interview.interviewer_id, interview.scheduled_at) != (row.interviewer.pk, row.scheduled_at)
         interview.interviewer = row.interviewer
         interview.scheduled_at = row.scheduled_at

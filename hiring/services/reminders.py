@@ -28,9 +28,9 @@ def reminder_email(scorecard: Scorecard) -> EmailMessage:
     interview = scorecard.interview
     candidate = interview.loop.candidate.name
     return EmailMessage(
-        subject=f"Scorecard due: {candidate} – {interview.exercise.title}",
+        subject=f"Scorecard due: {candidate} – {interview.name}",
         body=(
-            f"Your scorecard for {candidate} ({interview.exercise.title}, "
+            f"Your scorecard for {candidate} ({interview.name}, "
             f"{email_time(interview.scheduled_at, reader=interview.interviewer)}) is not submitted yet.\n\n"
             f"Fill it in while it is fresh: {scorecard_link(scorecard.pk)}\n"
         ),
@@ -89,6 +89,6 @@ def scorecard_remind(*, scorecard_id: int, by: User, now: dt.datetime) -> Scorec
         actor=by,
         action=AuditEvent.Action.REMIND,
         loop=interview.loop,
-        summary=f"Reminded {who} of their scorecard ({interview.exercise.title}) for {interview.loop.candidate.name}",
+        summary=f"Reminded {who} of their scorecard ({interview.name}) for {interview.loop.candidate.name}",
     )
     return scorecard

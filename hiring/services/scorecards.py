@@ -235,7 +235,7 @@ def scorecard_submit(
         actor=by,
         action=AuditEvent.Action.SUBMIT,
         loop=current.interview.loop,
-        summary=f"Scorecard {current.pk} ({current.interview.exercise.title}) submitted",
+        summary=f"Scorecard {current.pk} ({current.interview.name}) submitted",
     )
     signals.scorecard_submitted.send(sender=Scorecard, loop=current.interview.loop, scorecard=current)
     return current

@@ -63,8 +63,7 @@ def scorecard_next(request: HttpRequest) -> HttpResponse:
         messages.info(request, "No other scorecard is waiting for you.")
         return redirect("home")
     when = date_format(timezone.localtime(interview.scheduled_at), "D j M")
-    loop, exercise = interview.loop, interview.exercise
-    messages.info(request, f"Next: your scorecard for {loop.candidate.name} ({exercise.title}, {when}).")
+    messages.info(request, f"Next: your scorecard for {interview.loop.candidate.name} ({interview.name}, {when}).")
     return redirect("scorecard", interview.scorecard.pk)
 
 

@@ -6,7 +6,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -101,6 +103,7 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
                 scheduled_at=row.cleaned_data["scheduled_at"],
                 focus=list(row.cleaned_data["focus"]),
                 interview=row.interview,
+                title=row.cleaned_data.get("title", ""),
             )
             for row in rows
             if row.cleaned_data.get("include") or row.locked
@@ -142,7 +145,7 @@ def _plan_rows(request: HttpRequest, loop: Loop, *, bound: bool = True) -> list[
     The first interview of an exercise keeps the exercise's prefix, so a form opened before the
     plan was first saved still posts to the same rows; a repeated exercise's rows are keyed by interview.
     """
-    interviews: dict[int, list[Interview]] = {}
+    interviews: dict[int | None, list[Interview]] = {}
     for existing in sorted(loop.interviews.all(), key=lambda i: i.pk):
         interviews.setdefault(existing.exercise_id, []).append(existing)
     dimensions = loop.rubric.dimensions.all()
@@ -150,6 +153,8 @@ def _plan_rows(request: HttpRequest, loop: Loop, *, bound: bool = True) -> list[
     people = [user for user in panel if user.pk != loop.hiring_manager_id]
     usual = usual_interviewers(loop=loop, panel=people)
     default_time = plan_default_start(now=timezone.now())
+    if not loop.rubric.exercises.all():
+        return _titled_rows(request, loop, bound=bound, panel=panel, people=people, start=default_time)
     rows = []
     for index, exercise in enumerate(loop.rubric.exercises.all()):
         planned: list[Interview | None] = list(interviews.get(exercise.pk, [])) or [None]
@@ -184,4 +189,56 @@ def _plan_rows(request: HttpRequest, loop: Loop, *, bound: bool = True) -> list[
                     dimensions=dimensions,
                 )
             )
+    return rows
+
+
+NEW_TITLED_ROWS = 3  # blank interviews offered for a rubric without exercises (the first one included)
+
+
+def _titled_rows(
+    request: HttpRequest, loop: Loop, *, bound: bool, panel: QuerySet[User], people: list[User], start: dt.datetime
+) -> list[PlanRowForm]:
+    """A rubric without exercises: a row per interview planned, each named by its title, and blank ones to add.
+
+    The first blank row starts included, focused on every dimension, so a one-interview plan is one click."""
+    dimensions = loop.rubric.dimensions.all()
+    data = request.POST if bound and request.method == "POST" else None
+    existing = sorted(loop.interviews.all(), key=lambda i: i.pk)
+    rows = [
+        PlanRowForm(
+            data,
+            prefix=f"interview-{interview.pk}",
+            initial={
+                "include": True,
+                "title": interview.title,
+                "interviewer": interview.interviewer_id,
+                "scheduled_at": timezone.localtime(interview.scheduled_at),
+                "focus": [d.pk for d in interview.focus_dimensions.all()],
+            },
+            exercise=None,
+            interview=interview,
+            interviewers=panel,
+            dimensions=dimensions,
+        )
+        for interview in existing
+    ]
+    for index in range(NEW_TITLED_ROWS):
+        first = index == 0 and not existing
+        rows.append(
+            PlanRowForm(
+                data,
+                prefix=f"new-{index}",
+                initial={
+                    "include": first,
+                    "title": "Interview" if first else "",
+                    "interviewer": people[index % len(people)].pk if people else None,
+                    "scheduled_at": start + dt.timedelta(hours=index),
+                    "focus": [d.pk for d in dimensions] if first else [],
+                },
+                exercise=None,
+                interview=None,
+                interviewers=panel,
+                dimensions=dimensions,
+            )
+        )
     return rows

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from roles.blueprints import blueprint_text
 from roles.importing.building import fixture_import
 from roles.importing.reading import Document
 
@@ -72,12 +73,14 @@ def newest_versions(directory: Path) -> dict[str, StoredVersion]:
 
 def _content(fixture: dict[str, Any]) -> dict[str, Any]:
     rubric = {key: value for key, value in fixture["rubric"].items() if key != "version"}
-    return {**{key: value for key, value in fixture.items() if key != "review"}, "rubric": rubric}
+    return {**{key: value for key, value in fixture.items() if key not in {"review", "sources"}}, "rubric": rubric}
 
 
-def import_plan(document: Document, *, directory: Path, slug: str | None = None) -> Planned:
+def import_plan(
+    document: Document, *, directory: Path, slug: str | None = None, derive_anchors: bool = False
+) -> Planned:
     """Build the fixture for one document as the new role or next version it will be in directory."""
-    draft = fixture_import(document, slug=slug)
+    draft = fixture_import(document, slug=slug, derive_anchors=derive_anchors)
     stored = newest_versions(directory) if directory.is_dir() else {}
     role_slug = draft["role"]["slug"]
     previous = stored.get(role_slug)
@@ -88,7 +91,7 @@ def import_plan(document: Document, *, directory: Path, slug: str | None = None)
     source = Path(document.file).name
     if previous is None:
         return Planned(source, draft, directory / role_slug / "v1.json", "new role", None)
-    fixture = fixture_import(document, slug=role_slug, version=previous.number + 1)
+    fixture = fixture_import(document, slug=role_slug, version=previous.number + 1, derive_anchors=derive_anchors)
     fixture["review"].append(
         {"topic": "version", "message": f"Version {previous.number + 1} of {role_slug}, after {previous.path.name}."}
     )
@@ -103,4 +106,4 @@ def import_plan(document: Document, *, directory: Path, slug: str | None = None)
 
 def plan_write(plan: Planned) -> None:
     plan.path.parent.mkdir(parents=True, exist_ok=True)
-    plan.path.write_text(json.dumps(plan.fixture, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    plan.path.write_text(blueprint_text(plan.fixture), encoding="utf-8")

@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 
-from roles.blueprints import BlueprintError, Problem, blueprint_open, blueprint_problems, blueprint_read, rubric_hash
+from roles.blueprints import (
+    BlueprintError,
+    Problem,
+    blueprint_canonical,
+    blueprint_complete,
+    blueprint_open,
+    blueprint_problems,
+    blueprint_read,
+    rubric_hash,
+)
 from tests.roles.helpers import REAL_SLUGS, real_document, real_path
 
 FILE = "roles/test.json"
@@ -87,7 +96,47 @@ def test_the_smallest_sound_document_has_no_problems():
 
 @pytest.mark.parametrize("slug", REAL_SLUGS)
 def test_every_real_fixture_reads_without_problems(slug):
-    assert blueprint_read(real_path(slug)) == real_document(slug)
+    assert blueprint_read(real_path(slug)) == blueprint_complete(real_document(slug))
+
+
+def test_a_rubric_needs_only_a_title_a_scale_and_one_dimension():
+    document = {
+        "format": "role-blueprint/1",
+        "role": {"slug": "data-scientist", "title": "Data Scientist"},
+        "rubric": {
+            "version": 1,
+            "scale": {"min": 1, "max": 2, "labels": {"1": "Reconsider", "2": "Hire"}},
+            "dimensions": [{"slug": "statistics", "name": "Statistics"}],
+        },
+    }
+    assert blueprint_problems(document, file=FILE) == []
+    complete = blueprint_complete(document)
+    assert complete["role"] | complete["rubric"]["dimensions"][0] == {
+        "slug": "statistics",
+        "title": "Data Scientist",
+        "level": "",
+        "purpose": "",
+        "source": "",
+        "name": "Statistics",
+        "description": "",
+        "optional": False,
+        "anchors": [],
+        "questions": [],
+    }
+    assert (complete["rubric"]["areas"], complete["rubric"]["exercises"], complete["rubric"]["signals"]) == ([], [], [])
+    assert blueprint_canonical(complete) == document
+
+
+def test_every_problem_carries_the_path_of_its_field_for_an_editor():
+    document = _document()
+    _dimension(document)["anchors"][1]["level"] = 9
+    document["rubric"]["exercises"][0]["dimensions"] = ["nowhere"]
+    document["role"]["title"] = ""
+    assert {p.path for p in blueprint_problems(document, file=FILE)} == {
+        "role.title",
+        "rubric.dimensions[0].anchors[1].level",
+        "rubric.exercises[0].dimensions",
+    }
 
 
 def test_a_problem_reads_as_file_object_field_and_message():
@@ -166,8 +215,8 @@ def test_role_title_must_be_non_blank_text(value, message):
 
 def test_a_missing_role_field_is_named():
     document = _document()
-    del document["role"]["purpose"]
-    assert _problems(document) == {("role", "purpose", "is required")}
+    del document["role"]["title"]
+    assert _problems(document) == {("role", "title", "is required")}
 
 
 @pytest.mark.parametrize("slug", ["Data-Scientist", "data scientist", "data-", "-data", "data--scientist", ""])
@@ -192,18 +241,18 @@ def test_rubric_version_must_be_a_whole_number_from_1(version):
 
 def test_missing_and_unknown_rubric_fields_are_named():
     document = _document()
-    del document["rubric"]["signals"]
+    del document["rubric"]["scale"]
     document["rubric"]["owner"] = "me"
-    assert {("rubric", "signals"), ("rubric", "owner")} == _fields(document)
+    assert {("rubric", "scale"), ("rubric", "owner")} == _fields(document)
 
 
-@pytest.mark.parametrize("key", ["areas", "exercises", "dimensions", "signals"])
-def test_rubric_lists_must_not_be_empty(key):
+def test_a_rubric_without_dimensions_is_refused_but_areas_exercises_and_signals_may_be_empty():
     document = _document()
-    document["rubric"][key] = []
-    if key == "dimensions":  # the exercise now names a dimension that is gone
-        document["rubric"]["exercises"][0]["dimensions"] = []
-    assert ("rubric", key, "must not be empty") in _problems(document)
+    for key in ("areas", "exercises", "signals"):
+        document["rubric"][key] = []
+    assert _problems(document) == set()
+    document["rubric"]["dimensions"] = []
+    assert _problems(document) == {("rubric", "dimensions", "must not be empty: a rubric needs one dimension at least")}
 
 
 # --- the scale ----------------------------------------------------------------------------------
@@ -245,8 +294,8 @@ def test_a_scale_label_that_is_not_text_names_its_level():
     ("low", "high", "problem"),
     [
         (-1, 3, ("scale", "min", "must not be negative, not -1")),
-        (3, 3, ("scale", "max", "must be above min (3), not 3")),
-        (3, 1, ("scale", "max", "must be above min (3), not 1")),
+        (3, 3, ("scale", "max", "must be above min (3), not 3: a scale needs two levels")),
+        (3, 1, ("scale", "max", "must be above min (3), not 1: a scale needs two levels")),
         (0, 11, ("scale", "max", "gives 12 levels; at most 11 are allowed")),
     ],
 )
@@ -290,33 +339,45 @@ def test_two_anchors_at_the_same_level_are_refused():
     assert _problems(document) == {(DIMENSION, "anchors[3].level", "level 2 has two anchors")}
 
 
+@pytest.mark.parametrize("anchors", [[3, 1], [2], []])
+def test_a_dimension_may_anchor_some_levels_or_none(anchors):
+    document = _document()
+    _dimension(document)["anchors"] = [
+        {"level": level, "text": f"At {level}", "source": "verbatim"} for level in anchors
+    ]
+    assert _problems(document) == set()
+
+
+def test_a_band_anchors_several_levels_with_one_text():
+    document = _document()
+    _dimension(document)["anchors"] = [
+        {"level": 2, "level_max": 3, "text": "Solid to strong", "source": "verbatim"},
+        {"level": 1, "text": "Weak", "source": "verbatim"},
+    ]
+    assert _problems(document) == set()
+
+
 @pytest.mark.parametrize(
-    ("anchors", "missing"),
+    ("anchors", "problem"),
     [
-        ([3, 1], "2"),
-        ([3, 2], "1"),
-        ([2, 1], "3"),
-        ([2], "1, 3"),
+        (
+            [{"level": 2, "level_max": 4}],
+            ("anchors[0].level", "2–4 is outside the scale 1–3"),
+        ),
+        (
+            [{"level": 2, "level_max": 2}],
+            ("anchors[0].level_max", "must be above level (2) for a band, not 2"),
+        ),
+        (
+            [{"level": 1, "level_max": 2}, {"level": 2}],
+            ("anchors[1].level", "level 2 has two anchors"),
+        ),
     ],
 )
-def test_a_dimension_needs_anchors_at_its_lowest_middle_and_highest_level(anchors, missing):
+def test_a_band_off_the_scale_empty_or_overlapping_another_anchor_is_refused(anchors, problem):
     document = _document()
-    _dimension(document)["anchors"] = [
-        {"level": level, "text": f"At {level}", "source": "derived"} for level in anchors
-    ]
-    assert _problems(document) == {
-        (DIMENSION, "anchors", f"needs an anchor at level {missing} (lowest, middle and highest)")
-    }
-
-
-def test_the_middle_of_an_even_scale_is_rounded_down():
-    document = _document()
-    scale = document["rubric"]["scale"]
-    scale.update(max=4, labels={"1": "a", "2": "b", "3": "c", "4": "d"})
-    _dimension(document)["anchors"] = [
-        {"level": level, "text": f"At {level}", "source": "derived"} for level in (1, 3, 4)
-    ]
-    assert _problems(document) == {(DIMENSION, "anchors", "needs an anchor at level 2 (lowest, middle and highest)")}
+    _dimension(document)["anchors"] = [anchor | {"text": "Text", "source": "verbatim"} for anchor in anchors]
+    assert _problems(document) == {(DIMENSION, *problem)}
 
 
 @pytest.mark.parametrize(
@@ -350,17 +411,15 @@ def test_a_dimension_weight_is_not_part_of_the_format(weight):
 
 def test_a_dimension_with_a_bad_field_is_still_known_to_the_exercises_naming_it():
     document = _document()
-    _dimension(document)["description"] = ""
-    assert _problems(document) == {(DIMENSION, "description", "is required and must not be blank")}
+    _dimension(document)["description"] = 7
+    assert _problems(document) == {(DIMENSION, "description", "must be text, not a number")}
 
 
 def test_a_second_dimension_with_the_same_name_ignoring_case_and_spaces_is_refused():
     document = _document()
     twin = {**_dimension(document), "slug": "statistics-again", "name": " statistics "}
     document["rubric"]["dimensions"].append(twin)
-    assert _problems(document) == {
-        ('dimension " statistics " (2)', "name", "duplicates an earlier dimension of this rubric")
-    }
+    assert _problems(document) == {('dimension " statistics " (2)', "name", "duplicates dimension 1 of this rubric")}
 
 
 def test_a_second_dimension_with_the_same_slug_is_refused():
@@ -425,6 +484,7 @@ def test_a_dimension_slug_written_wrongly_is_reported_once_not_again_in_the_exer
 def test_dimensions_that_are_not_a_list_give_one_problem_not_one_per_exercise():
     document = _document()
     document["rubric"]["dimensions"] = {"statistics": {}}
+    document["rubric"]["exercises"][0]["dimensions"] = []
     assert _problems(document) == {("rubric", "dimensions", "must be a list")}
 
 
@@ -433,7 +493,7 @@ def test_a_dimension_no_exercise_assesses_is_a_warning_not_a_problem(tmp_path):
     path = tmp_path / "role.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     blueprint = blueprint_open(path)
-    assert blueprint.document == document
+    assert blueprint.document == blueprint_complete(document)
     assert [(w.obj, w.message) for w in blueprint.warnings] == [
         ('dimension "Experiment design" (2)', "no exercise assesses this dimension")
     ]
@@ -462,7 +522,8 @@ def test_a_review_list_in_the_wrong_shape_is_refused(review, field):
         ({"optional": "no"}, "optional", "must be true or false, not 'no'"),
         ({"ask_for": "a plan"}, "ask_for", "must be a list of texts"),
         ({"ask_for": ["a plan", " "]}, "ask_for", "item 1 is required and must not be blank"),
-        ({"brief": ""}, "brief", "is required and must not be blank"),
+        ({"brief": None}, "brief", "must be text, not null"),
+        ({"questions": ["Why?", ""]}, "questions", "item 1 is required and must not be blank"),
     ],
 )
 def test_exercise_fields_are_checked_and_named(change, field, message):
@@ -494,13 +555,22 @@ def test_an_unknown_signal_kind_is_refused():
     assert _problems(document) == {("signal 1", "kind", "'amazing' is not one of strong, weak, red_flag")}
 
 
-def test_the_same_signal_twice_is_refused_but_the_same_text_under_another_kind_is_not():
+def test_the_same_signal_twice_is_refused_but_the_same_text_under_another_kind_or_dimension_is_not():
     document = _document()
     signals = document["rubric"]["signals"]
     signals.append({"kind": "red_flag", "text": "Reports effect sizes with intervals."})
+    signals.append({"kind": "strong", "text": "Reports effect sizes with intervals.", "dimension": "statistics"})
     assert _problems(document) == set()
     signals.append({"kind": "strong", "text": "  reports effect sizes WITH intervals. "})
-    assert _problems(document) == {("signal 3", "text", "duplicates an earlier strong signal")}
+    assert _problems(document) == {("signal 4", "text", "duplicates an earlier strong signal")}
+
+
+def test_a_signal_listed_under_a_dimension_must_name_one_of_the_rubric():
+    document = _document()
+    document["rubric"]["signals"][0]["dimension"] = "statistic"
+    [(obj, field, message)] = _problems(document)
+    assert (obj, field) == ("signal 1", "dimension")
+    assert message.startswith('names "statistic", which is not a dimension of this rubric; did you mean "statistics"?')
 
 
 def test_all_problems_are_reported_together():
@@ -551,6 +621,15 @@ def test_rubric_hash_ignores_the_version_and_key_order_but_not_the_content():
 
     assert rubric_hash(document) == rubric_hash(renumbered) == rubric_hash(reordered)
     assert rubric_hash(document) != rubric_hash(reworded)
+
+
+def test_rubric_hash_is_the_same_however_the_optional_fields_are_written():
+    document = _document()
+    spelled_out = blueprint_complete(_document())
+    assert spelled_out != document
+    assert rubric_hash(spelled_out) == rubric_hash(document)
+    _dimension(spelled_out)["questions"] = ["Which test would you choose?"]
+    assert rubric_hash(spelled_out) != rubric_hash(document)
 
 
 def test_rubric_hash_ignores_the_role_text():

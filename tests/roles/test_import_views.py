@@ -147,7 +147,18 @@ def test_publishing_under_another_roles_title_asks_for_a_retitle_first(staff, lo
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("notes.md", b"# Data Scientist\n\nWe hire data scientists.\n", "notes.md: has no hiring-evaluation section"),
+        ("notes.md", b"# Data Scientist\n\nWe hire data scientists.\n", "notes.md: has no rubric in it"),
+        ("brackets.md", b"[" * 999_000, "brackets.md: has no rubric in it"),
+        (
+            "deep.json",
+            b'{"content": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "deep.json: nests its JSON more than 200 levels deep",
+        ),
+        (
+            "twice.md",
+            b"# Coach\n\n## Coaching\n\n- How do you coach?\n- Why?\n\n## Coaching\n\n- Who?\n- When?\n",
+            "twice.md: has two dimensions named &quot;Coaching&quot; (lines 3 and 8)",
+        ),
         ("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "logo.png: is a binary file"),
         ("latin.txt", "Développeur".encode("latin-1"), "latin.txt: is not UTF-8 text"),
         (
@@ -175,7 +186,7 @@ def test_an_oversize_upload_is_refused(staff, login):
     response = _upload(client, "huge.md", b"x" * 1_000_001)
 
     assert response.status_code == 400
-    assert "huge.md: is 1.0 MB; a blueprint document may be at most 1 MB" in response.content.decode()
+    assert "huge.md: is 1.0 MB; a rubric document may be at most 1 MB" in response.content.decode()
     assert SESSION_KEY not in client.session
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -12,12 +14,21 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from roles.blueprints import rubric_hash
 from roles.models import Anchor, Dimension, Role, RubricVersion
-from roles.services import rubric_lock
+from roles.services import roles_load, rubric_lock
 from tests.factories import RubricVersionFactory
 from tests.processes import manage
-from tests.roles.helpers import dimension_named, real_document, real_path, roles_snapshot, write_document
+from tests.roles.helpers import (
+    REAL_SLUGS,
+    dimension_named,
+    real_document,
+    real_path,
+    roles_snapshot,
+    write_document,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +73,8 @@ def _unknown_signal_kind(document: dict) -> None:
     document["rubric"]["signals"][2]["kind"] = "amazing"
 
 
-def _blank_dimension_description(document: dict) -> None:
-    dimension_named(document, "Modeling depth")["description"] = "  "
+def _dimension_description_not_text(document: dict) -> None:
+    dimension_named(document, "Modeling depth")["description"] = ["Depth."]
 
 
 def _missing_role_title(document: dict) -> None:
@@ -82,9 +93,9 @@ def _scale_label_missing(document: dict) -> None:
     del document["rubric"]["scale"]["labels"]["3"]
 
 
-def _middle_anchor_missing(document: dict) -> None:
+def _anchors_overlap(document: dict) -> None:
     dimension = dimension_named(document, "Modeling depth")
-    dimension["anchors"] = [a for a in dimension["anchors"] if a["level"] != 3]
+    dimension["anchors"][0] |= {"level": 2, "level_max": 5}
 
 
 def _exercise_names_unknown_dimension(document: dict) -> None:
@@ -112,7 +123,7 @@ BAD_FIXTURES: list[tuple[str, Callable[[dict], None], str]] = [
     (
         "duplicate-dimension-name",
         _duplicate_dimension_name,
-        'dimension "Problem framing" (2): name: duplicates an earlier dimension of this rubric',
+        'dimension "Problem framing" (2): name: duplicates dimension 1 of this rubric',
     ),
     (
         "duplicate-dimension-slug",
@@ -121,18 +132,18 @@ BAD_FIXTURES: list[tuple[str, Callable[[dict], None], str]] = [
     ),
     ("unknown-signal-kind", _unknown_signal_kind, "signal 3: kind: 'amazing' is not one of strong, weak, red_flag"),
     (
-        "blank-dimension-description",
-        _blank_dimension_description,
-        f"{MODELING}: description: is required and must not be blank",
+        "dimension-description-not-text",
+        _dimension_description_not_text,
+        f"{MODELING}: description: must be text, not a list",
     ),
     ("missing-role-title", _missing_role_title, "role: title: is required"),
     ("unknown-dimension-field", _unknown_dimension_field, f"{MODELING}: colour: is not a known field"),
     ("unknown-anchor-field", _unknown_anchor_field, f"{MODELING}: anchors[1].note: is not a known field"),
     ("scale-label-missing", _scale_label_missing, "scale: labels: has no label for level 3"),
     (
-        "middle-anchor-missing",
-        _middle_anchor_missing,
-        f"{MODELING}: anchors: needs an anchor at level 3 (lowest, middle and highest)",
+        "anchors-overlap",
+        _anchors_overlap,
+        f"{MODELING}: anchors[1].level: level 3 has two anchors",
     ),
     (
         "exercise-names-unknown-dimension",
@@ -204,7 +215,7 @@ def test_a_changed_rubric_under_a_locked_version_is_refused_and_changes_nothing(
 
 def test_a_bad_file_given_with_good_ones_loads_none_of_them(tmp_path):
     document = real_document("senior-ml-scientist")
-    _middle_anchor_missing(document)
+    _anchors_overlap(document)
     bad = write_document(tmp_path, document, "bad.json")
     with pytest.raises(CommandError):
         call_command("load_roles", str(real_path(SLUG)), str(bad), str(real_path("lead-ml-scientist")))
@@ -369,3 +380,24 @@ def test_a_sound_fixture_loads_without_warnings(tmp_path):
     output = _load(real_path(SLUG))
 
     assert "warning:" not in output
+
+
+@pytest.mark.parametrize("slug", REAL_SLUGS)
+def test_a_library_loaded_before_optional_fields_existed_sees_the_shipped_fixtures_unchanged(slug):
+    """Such a library stored each version under the fingerprint of the rubric as the file wrote it."""
+    written = real_document(slug)
+    content = {key: value for key, value in written["rubric"].items() if key != "version"}
+    old = hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+    roles_load(paths=[real_path(slug)])
+    RubricVersion.objects.filter(role__slug=slug).update(content_hash=old, locked_at=timezone.now())
+    before = roles_snapshot()
+
+    [outcome] = roles_load(paths=[real_path(slug)])
+
+    assert outcome.action == "unchanged"
+    assert RubricVersion.objects.get(role__slug=slug).content_hash == rubric_hash(written)
+    after = roles_snapshot()
+    before["roles_rubricversion"][0]["content_hash"] = rubric_hash(written)
+    assert after == before

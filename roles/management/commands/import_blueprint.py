@@ -24,9 +24,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--check", action="store_true", help="validate and print the review list; write nothing")
         parser.add_argument("--slug", default=None, help="role slug (one document only; default: from its title)")
+        parser.add_argument(
+            "--derive-anchors",
+            action="store_true",
+            help="write the lowest, middle and highest anchor a dimension lacks from the rubric's own signals and "
+            "areas, marked derived (by default a level without a written anchor shows its label only)",
+        )
 
     def handle(
-        self, *args: Any, files: list[Path], out: Path | None, check: bool, slug: str | None, **options: Any
+        self,
+        *args: Any,
+        files: list[Path],
+        out: Path | None,
+        check: bool,
+        slug: str | None,
+        derive_anchors: bool,
+        **options: Any,
     ) -> None:
         directory = out or Path(settings.ROLE_FIXTURES_DIR)
         if slug is not None and len(files) > 1:
@@ -36,7 +49,8 @@ class Command(BaseCommand):
         with terminal_progress(self.stderr)("Reading", total=len(files), unit="files") as advance:
             for path in files:
                 try:
-                    plans.append(import_plan(document_file_read(path), directory=directory, slug=slug))
+                    document = document_file_read(path)
+                    plans.append(import_plan(document, directory=directory, slug=slug, derive_anchors=derive_anchors))
                 except ImportRefused as error:
                     problems.append(str(error))
                 advance(1)
@@ -53,4 +67,5 @@ class Command(BaseCommand):
             self.stdout.write(("(check) " if check else "") + str(plan))
             self.stdout.write(f"  Review ({len(plan.review)} items):")
             for item in plan.review:
-                self.stdout.write(f"  - [{item['topic']}] {item['message']}")
+                line = f" (line {item['line']})" if item.get("line") else ""
+                self.stdout.write(f"  - [{item['topic']}] {item['message']}{line}")
