@@ -174,7 +174,10 @@ class PlanRowWrite(StrictSerializer):
         required=False, allow_null=True, default=None, help_text="An existing interview of the loop, to change it."
     )
     exercise = serializers.IntegerField(help_text="Id of one of the rubric's exercises.")
-    interviewer = serializers.CharField(max_length=150, help_text="Username of someone in the Interviewers group.")
+    # A username is matched as sent: padded with spaces it names nobody (422), it is not blank (400).
+    interviewer = serializers.CharField(
+        max_length=150, trim_whitespace=False, help_text="Username of someone in the Interviewers group."
+    )
     scheduled_at = serializers.DateTimeField()
     focus = serializers.ListField(child=serializers.IntegerField(), min_length=1, help_text="Dimension ids.")
 
@@ -187,7 +190,7 @@ class LoopCreateWrite(StrictSerializer):
     candidate = CandidateWrite()
     role = serializers.SlugField(max_length=80, help_text="The role's slug; the loop pins its newest rubric version.")
     hiring_manager = serializers.CharField(
-        max_length=150, help_text="Username of someone in the Hiring managers group."
+        max_length=150, trim_whitespace=False, help_text="Username of someone in the Hiring managers group."
     )
     interviews = PlanRowWrite(many=True, required=False, default=list)
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from roles import selectors
 from roles.blueprints import blueprint_text
@@ -49,6 +49,7 @@ def role_kit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "roles/role_kit.html", context)
 
 
+@require_GET
 @login_required
 def role_fixture(request: HttpRequest, slug: str) -> HttpResponse:
     """A version's fixture file, as `export_role` writes it, to download."""

@@ -65,4 +65,5 @@ def test_the_api_keeps_to_its_schema(case, api_world):
     raw, ids = api_world
     if case.path_parameters and case.meta is not None and case.meta.generation.mode.is_positive:
         case.path_parameters = {name: ids.get(name, value) for name, value in case.path_parameters.items()}
-    case.call_and_validate(headers={"Authorization": f"Bearer {raw}"})
+    # schemathesis's WSGI transport asks for gzip like an HTTP client but does not inflate the body as one would.
+    case.call_and_validate(headers={"Authorization": f"Bearer {raw}", "Accept-Encoding": "identity"})

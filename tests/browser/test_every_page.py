@@ -53,6 +53,7 @@ NOT_PAGES = {
     "oidc_authentication_init": "a redirect to the identity provider (tests/browser/test_oidc.py)",
     "oidc_authentication_callback": "the identity provider's redirect back (tests/browser/test_oidc.py)",
     "roles:import_publish": "a POST that redirects",
+    "roles:fixture": "a version's fixture file, a JSON download",
 }
 NOT_PAGE_PREFIXES = ("admin:", "api:")  # Django's admin; the JSON API and its generated reference (drf-spectacular)
 

@@ -116,6 +116,8 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "interview_invite": {"GET": row(LOGIN, 404, 404, 200, 404, 200, 200, 404, 200)},
     "roles:list": {"GET": signed_in_only(200)},
     "roles:kit": {"GET": signed_in_only(200)},
+    # A version's fixture file (export_role's output) is for staff, as importing is.
+    "roles:fixture": {"GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 200), "POST": same(405)},
     # Importing a role is for staff; the preview without an upload sends staff back to the upload page.
     "roles:import": {
         "GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 200),

@@ -207,8 +207,12 @@ ACTIONS = {label for _, label in AuditEvent.Action.choices}
 
 @pytest.fixture
 def audited(remembered):
-    """One event of each kind: submit and amend (interviewer), decide (hiring manager), export (staff), forget."""
+    """One event of each kind: submit and amend (interviewer), decide (hiring manager), export (staff), forget,
+    and a reminder sent by the hiring manager of another loop (through the Remind button)."""
     candidate, loop, _card, _scores = remembered
+    overdue = InterviewFactory(scheduled_at=timezone.now() - dt.timedelta(days=2))
+    reminded = signed_in(overdue.loop.hiring_manager).post(reverse("scorecard_remind", args=[overdue.scorecard.pk]))
+    assert reminded.status_code == 302
     staff = UserFactory(username="auditor", is_staff=True, is_superuser=True)
     client = signed_in(staff)
     body(client.get(reverse("loop_export"), {"kind": "summary", "format": "csv"}))
@@ -226,7 +230,7 @@ def test_audit_log_lists_every_kind_of_event(audited) -> None:
     client, _loop = audited
     rows = _rows(client)
     assert {row[2] for row in rows} == ACTIONS
-    assert len(rows) == 5
+    assert len(rows) == 6
 
 
 @pytest.mark.parametrize("action", [value for value, _ in AuditEvent.Action.choices])
@@ -246,7 +250,7 @@ def test_audit_log_filters_by_user(audited) -> None:
 def test_audit_log_filters_by_date(audited) -> None:
     client, _loop = audited
     today = timezone.localdate()
-    assert len(_rows(client, {"since": today.isoformat(), "until": today.isoformat()})) == 5
+    assert len(_rows(client, {"since": today.isoformat(), "until": today.isoformat()})) == 6
     assert _rows(client, {"since": (today + dt.timedelta(days=1)).isoformat()}) == []
     assert _rows(client, {"until": (today - dt.timedelta(days=1)).isoformat()}) == []
 
