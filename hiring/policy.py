@@ -12,7 +12,8 @@
   this rule is written).
 - A draft is private to its author, whoever asks, unless ``SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS``
   lets the loop's recruiter, hiring manager and staff read drafts as they are being written.
-- Only the interviewer edits, submits or amends their own scorecard.
+- Only the interviewer edits, submits or amends their own scorecard; a draft is written (saved or
+  submitted) only while it is still a draft and its loop undecided (``can_write_draft``).
 - The app itself, acting from a management command (``SYSTEM``), sees every loop as staff does;
   it is nobody, so it never edits a scorecard and is recorded in the audit log without an actor.
 """
@@ -174,6 +175,16 @@ def scorecards_visible_to(user: AnyUser) -> QuerySet[Scorecard]:
 def can_edit_scorecard(user: AnyUser, scorecard: Scorecard) -> bool:
     """Only the interviewer writes their scorecard (drafts, submit, amendments)."""
     return user.is_authenticated and scorecard.interview.interviewer_id == user.pk
+
+
+def can_write_draft(user: AnyUser, scorecard: Scorecard) -> bool:
+    """Whether the user may save or submit this scorecard as a draft now: its interviewer, while it is still a
+    draft and its loop is not decided (after that, a submitted scorecard is amended instead)."""
+    return (
+        can_edit_scorecard(user, scorecard)
+        and not scorecard.is_submitted
+        and scorecard.interview.loop.status != Loop.Status.DECIDED
+    )
 
 
 def is_on_panel(user: AnyUser, loop: Loop) -> bool:

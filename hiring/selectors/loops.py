@@ -114,8 +114,13 @@ def usual_interviewers(*, loop: Loop, panel: Sequence[User]) -> dict[str, int]:
     return usual
 
 
-def uncovered_dimensions(*, loop: Loop) -> list[Dimension]:
-    """Rubric dimensions that no interview of the loop has as a focus."""
+def uncovered_dimensions(*, loop: Loop, plan: Iterable[PlanRowState] | None = None) -> list[Dimension]:
+    """Rubric dimensions that no interview of the loop has as a focus, in rubric order: as the plan is saved
+    or, given ``plan``, as its form currently stands (its included rows' ticked focus; the loop's rubric
+    dimensions read as fetched, prefetched by ``loop_for_planning``)."""
+    if plan is not None:
+        covered = {value for row in plan if row.included for value in row.focus_values}
+        return [d for d in loop.rubric.dimensions.all() if str(d.pk) not in covered]
     return list(
         Dimension.objects.filter(rubric=loop.rubric_id)
         .exclude(pk__in=Interview.focus_dimensions.through.objects.filter(interview__loop=loop).values("dimension_id"))
@@ -129,15 +134,6 @@ def plan_default_start(*, now: dt.datetime) -> dt.datetime:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
-
-
-def dimensions_uncovered(*, rubric: RubricVersion, rows: Iterable[PlanRowState]) -> list[Dimension]:
-    """Dimensions that none of the plan's included rows focuses on, as the form currently stands."""
-    covered: set[str] = set()
-    for row in rows:
-        if row.included:
-            covered.update(row.focus_values)
-    return [d for d in rubric.dimensions.all() if str(d.pk) not in covered]
 
 
 def interview_for_invite(*, user: AnyUser, interview_id: int) -> Interview:

@@ -17,7 +17,6 @@ from hiring import policy
 from hiring.forms import LoopCreateForm, PlanRowForm
 from hiring.models import Interview, Loop
 from hiring.selectors.loops import (
-    dimensions_uncovered,
     hiring_managers,
     interviewers,
     loop_for_planning,
@@ -124,7 +123,7 @@ def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Plan saved. Every rubric dimension is covered by an interview.")
             return redirect("loop_detail", loop.pk)
-    uncovered = dimensions_uncovered(rubric=loop.rubric, rows=rows)
+    uncovered = uncovered_dimensions(loop=loop, plan=rows)
     return render(
         request,
         "hiring/loop_plan.html",
