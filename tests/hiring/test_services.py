@@ -712,6 +712,54 @@ def test_staff_may_create_a_loop():
     assert Loop.objects.filter(pk=loop.pk).exists()
 
 
+def test_a_loop_created_with_its_plan_has_its_interviews_and_draft_scorecards():
+    rubric = RubricVersionFactory(dimensions=3)
+    exercise = ExerciseFactory(rubric=rubric, dimensions=list(rubric.dimensions.all()[:2]))
+    interviewer = InterviewerFactory()
+    when = timezone.now() + dt.timedelta(days=2)
+    plan = [
+        PlanRow(exercise=exercise, interviewer=interviewer, scheduled_at=when, focus=list(exercise.dimensions.all()))
+    ]
+
+    loop = loop_create(
+        candidate_name="Ada Lovelace",
+        candidate_email="ada@example.com",
+        candidate_notes="",
+        rubric=rubric,
+        hiring_manager=HiringManagerFactory(),
+        by=RecruiterFactory(),
+        plan=plan,
+    )
+
+    [interview] = Interview.objects.filter(loop=loop)
+    assert (interview.exercise, interview.interviewer, interview.scheduled_at) == (exercise, interviewer, when)
+    assert interview.scorecard.status == "draft"
+
+
+def test_a_loop_whose_first_plan_is_refused_is_not_created():
+    rubric = RubricVersionFactory(dimensions=3)
+    exercise = ExerciseFactory(rubric=rubric, dimensions=list(rubric.dimensions.all()[:2]))
+    not_an_interviewer = UserFactory()
+    when = timezone.now() + dt.timedelta(days=2)
+    plan = [PlanRow(exercise=exercise, interviewer=not_an_interviewer, scheduled_at=when, focus=[])]
+
+    with pytest.raises(ValidationError):
+        loop_create(
+            candidate_name="Ada Lovelace",
+            candidate_email="ada@example.com",
+            candidate_notes="",
+            rubric=rubric,
+            hiring_manager=HiringManagerFactory(),
+            by=RecruiterFactory(),
+            plan=plan,
+        )
+
+    assert not Candidate.objects.exists()
+    assert not Loop.objects.exists()
+    assert not Interview.objects.exists()
+    assert RubricVersion.objects.get(pk=rubric.pk).locked_at is None
+
+
 def test_a_blank_candidate_name_is_refused():
     with pytest.raises(ValidationError):
         _create(by=RecruiterFactory(), hiring_manager=HiringManagerFactory(), name="   ")
