@@ -222,6 +222,12 @@ def can_plan(user: AnyUser, loop: Loop) -> bool:
     return user.is_authenticated and (user.is_staff or (is_recruiter(user) and user.pk == loop.recruiter_id))
 
 
+def can_change_plan(user: AnyUser, loop: Loop) -> bool:
+    """Whether the user may change the loop's plan now: they plan it (``can_plan``) and it is not decided (a
+    decided loop's plan is kept as it was)."""
+    return can_plan(user, loop) and loop.status != Loop.Status.DECIDED
+
+
 def can_remind(user: AnyUser, loop: Loop) -> bool:
     """Whoever runs a loop (its recruiter or hiring manager, or staff) may remind its interviewers of their
     scorecards: the loops a recruiter's home lists overdue scorecards from (``loops_managed_by``)."""

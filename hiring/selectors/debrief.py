@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import OuterRef, Subquery, Value
@@ -55,6 +56,16 @@ from hiring.selectors.decisions import DecisionState, decision_state
 from hiring.selectors.scorecards import seen_by
 from roles.models import SIGNAL_GROUP_TITLES, SIGNAL_KINDS_RED_FLAGS_FIRST, Dimension, RubricVersion, Signal, SignalKind
 from roles.selectors import rubric_content
+
+
+class _Seen(TypedDict):
+    seen: bool  # by the viewer loop_debrief was asked for, before this request
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    type PanelInterview = WithAnnotations[Interview, _Seen]  # an interview of the panel, as ``_panel`` reads it
 
 STRONG_AT = 0.75
 WEAK_BELOW = 0.5
@@ -323,7 +334,7 @@ def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
     summaries = _dimension_summaries(loop=loop, rubric=rubric, dimensions=dimensions, ratings=ratings.values())
     observations = _observations(submitted)
     tally_counts = Counter(i.scorecard.recommendation for i in submitted)
-    pending = [i for i in interviews if i.scorecard.status != Scorecard.Status.SUBMITTED]
+    pending: list[Interview] = [i for i in interviews if i.scorecard.status != Scorecard.Status.SUBMITTED]
     return Debrief(
         loop=loop,
         rubric=rubric,
@@ -346,7 +357,7 @@ def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
     )
 
 
-def _panel(*, loop: Loop, viewer: User | None) -> list[Interview]:
+def _panel(*, loop: Loop, viewer: User | None) -> list[PanelInterview]:
     """The loop's interviews in time order with their scorecards, each marked ``seen`` by the viewer (one query)."""
     return list(
         Interview.objects.filter(loop=loop)
@@ -356,7 +367,7 @@ def _panel(*, loop: Loop, viewer: User | None) -> list[Interview]:
     )
 
 
-def _ratings(submitted: list[Interview]) -> dict[tuple[int, int], Rating]:
+def _ratings(submitted: Sequence[Interview]) -> dict[tuple[int, int], Rating]:
     """Every rating of the submitted scorecards (not-assessed ones too), by (scorecard, dimension): one query."""
     ids = [i.scorecard.pk for i in submitted]
     return {(r.scorecard_id, r.dimension_id): r for r in Rating.objects.filter(scorecard_id__in=ids)}
@@ -382,7 +393,7 @@ def _dimension_summaries(
 
 
 def _panel_rows(
-    submitted: list[Interview],
+    submitted: list[PanelInterview],
     *,
     rubric: RubricVersion,
     dimensions: list[Dimension],
@@ -416,7 +427,7 @@ def _cell(dimension: Dimension, rating: Rating | None, *, rubric: RubricVersion)
     return Cell(dimension, rating, normalised)
 
 
-def _observations(submitted: list[Interview]) -> dict[str, list[Observation]]:
+def _observations(submitted: Sequence[Interview]) -> dict[str, list[Observation]]:
     """The signals observed on the submitted scorecards, by kind, red flags first (one query)."""
     by_scorecard = {i.scorecard.pk: i for i in submitted}
     observations: dict[str, list[Observation]] = {kind: [] for kind in SIGNAL_KINDS_RED_FLAGS_FIRST}

@@ -88,7 +88,7 @@ def loop_plan_save(
     """
     if not policy.can_plan(by, loop):
         raise PermissionDenied("Only the loop's recruiter can plan its interviews.")
-    if loop.status == Loop.Status.DECIDED:
+    if not policy.can_change_plan(by, loop):  # they plan it (checked above), so: it is decided
         raise ValidationError("This loop is decided; its plan can no longer change.")
     for interview in removed:
         scorecard = Scorecard.objects.get(interview=interview)
