@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from hiring.models import (
     Rating,
     Scorecard,
 )
-from hiring.selectors.loops import uncovered_dimensions
+from hiring.selectors.loops import plan_default_start, plan_proposal, uncovered_dimensions
 from hiring.services.decisions import loop_decide
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from hiring.services.refusals import InputRefused, Problem
@@ -821,11 +822,68 @@ def test_uncovered_dimensions_lists_what_no_interview_focuses_on(planned_loop):
     assert uncovered_dimensions(loop=planned_loop) == dims[3:]
 
 
+@dataclass(frozen=True)
+class _FormRow:
+    """A plan row as the form stands: included or not, with its ticked focus (posted values are strings)."""
+
+    included: bool
+    focus_values: set[str]
+
+
+def test_uncovered_dimensions_of_a_plan_as_the_form_stands_count_only_the_included_rows(planned_loop):
+    loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)  # saved: covers 3 of 4
+    dims = list(planned_loop.rubric.dimensions.order_by("position"))
+    form = [_FormRow(True, {str(dims[0].pk)}), _FormRow(False, {str(dims[1].pk), str(dims[3].pk)})]
+
+    assert uncovered_dimensions(loop=planned_loop, plan=form) == dims[1:]
+    assert uncovered_dimensions(loop=planned_loop, plan=[_FormRow(True, {str(d.pk) for d in dims})]) == []
+
+
 def test_uncovered_dimensions_ignores_other_loops_on_the_same_rubric(planned_loop):
     other = LoopFactory(rubric=planned_loop.rubric)
     InterviewFactory(loop=other)  # focuses on every dimension, but of another loop
 
     assert len(uncovered_dimensions(loop=planned_loop)) == 4
+
+
+def test_a_new_plan_proposes_each_exercise_with_who_ran_it_last_else_the_interviewers_in_turn(planned_loop):
+    first, second = planned_loop.rubric.exercises.order_by("position")
+    usual, other = InterviewerFactory(username="usual"), InterviewerFactory(username="zed")
+    earlier = LoopFactory(rubric=planned_loop.rubric)
+    InterviewFactory(loop=earlier, exercise=first, interviewer=usual)
+    now = timezone.now()
+    start = plan_default_start(now=now)
+
+    proposal = plan_proposal(loop=planned_loop, now=now)
+
+    assert [row.key for row in proposal.rows] == [f"exercise-{first.pk}", f"exercise-{second.pk}"]
+    assert [row.interview for row in proposal.rows] == [None, None]
+    assert [row.interviewer_id for row in proposal.rows] == [usual.pk, other.pk]  # the second: people[1], in turn
+    assert [row.scheduled_at for row in proposal.rows] == [start, start + dt.timedelta(hours=1)]
+    assert [set(row.focus) for row in proposal.rows] == [
+        {d.pk for d in first.dimensions.all()},
+        {d.pk for d in second.dimensions.all()},
+    ]
+    assert [row.include for row in proposal.rows] == [True, True]
+    assert planned_loop.hiring_manager in proposal.interviewers  # may be chosen, is never proposed
+
+
+def test_a_planned_interview_opens_as_it_was_saved_and_an_exercise_left_out_is_not_included(planned_loop):
+    first, second = planned_loop.rubric.exercises.order_by("position")
+    [row] = [r for r in _rows(planned_loop) if r.exercise == first]
+    [interview] = loop_plan_save(loop=planned_loop, rows=[row], by=planned_loop.recruiter)
+
+    proposal = plan_proposal(loop=planned_loop, now=timezone.now())
+
+    planned, unplanned = proposal.rows
+    assert (planned.key, planned.interview, planned.interviewer_id, planned.include) == (
+        f"exercise-{first.pk}",
+        interview,
+        row.interviewer.pk,
+        True,
+    )
+    assert planned.scheduled_at == row.scheduled_at
+    assert (unplanned.key, unplanned.interview, unplanned.include) == (f"exercise-{second.pk}", None, False)
 
 
 def test_a_plan_row_with_an_exercise_of_another_rubric_is_refused(planned_loop):
