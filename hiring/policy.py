@@ -14,6 +14,7 @@
   lets the loop's recruiter, hiring manager and staff read drafts as they are being written.
 - Only the interviewer edits, submits or amends their own scorecard; a draft is written (saved or
   submitted) only while it is still a draft and its loop undecided (``can_write_draft``).
+- A loop's recruiter (or staff) plans it until it is decided (``can_plan``, ``can_change_plan``).
 - The app itself, acting from a management command (``SYSTEM``), sees every loop as staff does;
   it is nobody, so it never edits a scorecard and is recorded in the audit log without an actor.
 """
