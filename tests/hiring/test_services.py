@@ -650,7 +650,14 @@ def test_amending_someone_elses_scorecard_is_refused(submitted):
 # Creating loops ---------------------------------------------------------------------------------------------------
 
 
-def _create(*, by, hiring_manager, rubric: RubricVersion | None = None, name: str = "Ada Lovelace") -> Loop:
+def _create(
+    *,
+    by,
+    hiring_manager,
+    rubric: RubricVersion | None = None,
+    name: str = "Ada Lovelace",
+    plan: list[PlanRow] | None = None,
+) -> Loop:
     return loop_create(
         candidate_name=name,
         candidate_email="ada@example.com",
@@ -658,6 +665,7 @@ def _create(*, by, hiring_manager, rubric: RubricVersion | None = None, name: st
         rubric=rubric or RubricVersionFactory(dimensions=3),
         hiring_manager=hiring_manager,
         by=by,
+        plan=plan or [],
     )
 
 
@@ -713,47 +721,35 @@ def test_staff_may_create_a_loop():
     assert Loop.objects.filter(pk=loop.pk).exists()
 
 
-def test_a_loop_created_with_its_plan_has_its_interviews_and_draft_scorecards():
-    rubric = RubricVersionFactory(dimensions=3)
+def _first_plan(rubric: RubricVersion, interviewer) -> list[PlanRow]:
     exercise = ExerciseFactory(rubric=rubric, dimensions=list(rubric.dimensions.all()[:2]))
-    interviewer = InterviewerFactory()
     when = timezone.now() + dt.timedelta(days=2)
-    plan = [
+    return [
         PlanRow(exercise=exercise, interviewer=interviewer, scheduled_at=when, focus=list(exercise.dimensions.all()))
     ]
 
-    loop = loop_create(
-        candidate_name="Ada Lovelace",
-        candidate_email="ada@example.com",
-        candidate_notes="",
-        rubric=rubric,
-        hiring_manager=HiringManagerFactory(),
-        by=RecruiterFactory(),
-        plan=plan,
-    )
+
+def test_a_loop_created_with_its_plan_has_its_interviews_and_draft_scorecards():
+    rubric, interviewer = RubricVersionFactory(dimensions=3), InterviewerFactory()
+    [row] = _first_plan(rubric, interviewer)
+
+    loop = _create(by=RecruiterFactory(), hiring_manager=HiringManagerFactory(), rubric=rubric, plan=[row])
 
     [interview] = Interview.objects.filter(loop=loop)
-    assert (interview.exercise, interview.interviewer, interview.scheduled_at) == (exercise, interviewer, when)
+    assert (interview.exercise, interview.interviewer, interview.scheduled_at) == (
+        row.exercise,
+        interviewer,
+        row.scheduled_at,
+    )
     assert interview.scorecard.status == "draft"
 
 
 def test_a_loop_whose_first_plan_is_refused_is_not_created():
     rubric = RubricVersionFactory(dimensions=3)
-    exercise = ExerciseFactory(rubric=rubric, dimensions=list(rubric.dimensions.all()[:2]))
-    not_an_interviewer = UserFactory()
-    when = timezone.now() + dt.timedelta(days=2)
-    plan = [PlanRow(exercise=exercise, interviewer=not_an_interviewer, scheduled_at=when, focus=[])]
+    plan = _first_plan(rubric, UserFactory())  # not in the Interviewers group: cannot be planned
 
-    with pytest.raises(ValidationError):
-        loop_create(
-            candidate_name="Ada Lovelace",
-            candidate_email="ada@example.com",
-            candidate_notes="",
-            rubric=rubric,
-            hiring_manager=HiringManagerFactory(),
-            by=RecruiterFactory(),
-            plan=plan,
-        )
+    with pytest.raises(ValidationError, match="cannot interview"):
+        _create(by=RecruiterFactory(), hiring_manager=HiringManagerFactory(), rubric=rubric, plan=plan)
 
     assert not Candidate.objects.exists()
     assert not Loop.objects.exists()
