@@ -22,11 +22,13 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, StringAgg, Value
+from django.db.models.expressions import Combinable
 
 from hiring.models import Interview, Loop, Scorecard
 
@@ -129,27 +131,31 @@ def _sees_colleagues_on(user: User, loop_ref: str) -> Q:
     return submitted_own | (_manages(user, loop_ref) & ~on_panel)
 
 
-def loops_visible_to(user: Viewer) -> QuerySet[Loop]:
+def _loops_of(user: Viewer, theirs: Callable[[User], Q | Combinable]) -> QuerySet[Loop]:
+    """Every loop for the app itself and for staff, none for someone signed out, else the person's (``theirs``)."""
     if isinstance(user, SystemActor):
         return Loop.objects.all()
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         return Loop.objects.none()
     if user.is_staff:
         return Loop.objects.all()
-    on_panel = Exists(Interview.objects.filter(loop=OuterRef("pk"), interviewer=user))
-    return Loop.objects.filter(Q(recruiter=user) | Q(hiring_manager=user) | on_panel)
+    return Loop.objects.filter(theirs(user))
+
+
+def loops_visible_to(user: Viewer) -> QuerySet[Loop]:
+    """Loops the user takes part in: as recruiter, hiring manager or on the panel (staff and the app: all)."""
+    return _loops_of(
+        user,
+        lambda person: (
+            _manages(person, "pk") | Exists(Interview.objects.filter(loop=OuterRef("pk"), interviewer=person))
+        ),
+    )
 
 
 def loops_managed_by(user: Viewer) -> QuerySet[Loop]:
     """Loops whose whole panel the user may see: staff (and the app itself) all; otherwise as recruiter or
     hiring manager."""
-    if isinstance(user, SystemActor):
-        return Loop.objects.all()
-    if not user.is_authenticated:
-        return Loop.objects.none()
-    if user.is_staff:
-        return Loop.objects.all()
-    return Loop.objects.filter(Q(recruiter=user) | Q(hiring_manager=user))
+    return _loops_of(user, lambda person: _manages(person, "pk"))
 
 
 def interviews_visible_to(user: AnyUser) -> QuerySet[Interview]:
