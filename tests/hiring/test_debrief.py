@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import factory
@@ -394,6 +395,9 @@ def test_the_debrief_and_summary_colour_each_score_by_its_place_on_the_scale():
             1,
             1,
         ], page
+        chips = re.findall(r'class="([^"]*\bscore-chip\b[^"]*)"', html)  # the evidence's scores, however laid out
+        assert all(re.search(r"\blevel-(\d|none)\b", chip) for chip in chips), (page, chips)
+        assert len(chips) >= (2 if page == "loop_debrief" else 0), page  # the debrief lists both scores' evidence
 
 
 def test_loop_debrief_uses_the_loops_own_scale():
