@@ -184,14 +184,24 @@ def can_edit_scorecard(user: AnyUser, scorecard: Scorecard) -> bool:
     return user.is_authenticated and scorecard.interview.interviewer_id == user.pk
 
 
+OPEN_LOOP_STATUSES = (Loop.Status.PLANNED, Loop.Status.IN_PROGRESS, Loop.Status.COMPLETE)
+"""Every status but decided: the loops whose drafts may still be written (``can_write_draft``, ``drafts_open``)."""
+
+
 def can_write_draft(user: AnyUser, scorecard: Scorecard) -> bool:
     """Whether the user may save or submit this scorecard as a draft now: its interviewer, while it is still a
     draft and its loop is not decided (after that, a submitted scorecard is amended instead)."""
     return (
         can_edit_scorecard(user, scorecard)
-        and not scorecard.is_submitted
-        and scorecard.interview.loop.status != Loop.Status.DECIDED
+        and scorecard.status == Scorecard.Status.DRAFT
+        and scorecard.interview.loop.status in OPEN_LOOP_STATUSES
     )
+
+
+def drafts_open(*, card: str = "scorecard__status", stage: str = "loop__status") -> Q:
+    """``can_write_draft`` as a query's condition, but for whose (the query at hand picks the interviewer): a
+    draft on a loop not decided. ``card`` and ``stage`` name the scorecard's and the loop's status there."""
+    return Q(**{card: Scorecard.Status.DRAFT, f"{stage}__in": OPEN_LOOP_STATUSES})
 
 
 def is_on_panel(user: AnyUser, loop: Loop) -> bool:
