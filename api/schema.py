@@ -40,6 +40,7 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
     for name, schema in schemas.items():
         if name.endswith("Request") and schema.get("type") == "object":
             schema["additionalProperties"] = False
+        _defaults_that_fit(schema)
     for url, path in result.get("paths", {}).items():
         for method, operation in path.items():
             codes = READ_ERRORS if method == "get" else tuple(ERRORS)
@@ -54,6 +55,26 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
                     },
                 )
     return result
+
+
+def _defaults_that_fit(node: Any) -> None:
+    """A blank-allowed field with a format (an email that may be "") is generated as oneOf [format, blank],
+    with the default "" inside the format branch, where it does not fit. Put the default on the field, and
+    make it anyOf: without format checking "" matches both branches, which oneOf forbids."""
+    if isinstance(node, list):
+        for item in node:
+            _defaults_that_fit(item)
+        return
+    if not isinstance(node, dict):
+        return
+    branches = node.get("oneOf")
+    if isinstance(branches, list) and any(branch.get("maxLength") == 0 for branch in branches):
+        for branch in branches:
+            if "default" in branch:
+                node.setdefault("default", branch.pop("default"))
+        node["anyOf"] = node.pop("oneOf")
+    for value in node.values():
+        _defaults_that_fit(value)
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -7,10 +7,15 @@ examples so the whole run stays well under two minutes.
 
 from __future__ import annotations
 
+from typing import Any
+
+import jsonschema
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import Client
+from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
 
 from api.services import token_create
@@ -67,3 +72,47 @@ def test_the_api_keeps_to_its_schema(case, api_world):
         case.path_parameters = {name: ids.get(name, value) for name, value in case.path_parameters.items()}
     # schemathesis's WSGI transport asks for gzip like an HTTP client but does not inflate the body as one would.
     case.call_and_validate(headers={"Authorization": f"Bearer {raw}", "Accept-Encoding": "identity"})
+
+
+def _document() -> dict[str, Any]:
+    response = Client().get("/api/v1/schema/")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def _defaults_and_examples(node: Any, where: str = "#"):
+    """Every (where, schema, value) of a default or example in the document, with the schema it must fit."""
+    if isinstance(node, dict):
+        schema = {key: value for key, value in node.items() if key not in ("default", "example")}
+        for key in ("default", "example"):
+            if key in node and ("type" in node or "oneOf" in node or "anyOf" in node):
+                yield f"{where}/{key}", schema, node[key]
+        for key, value in node.items():
+            yield from _defaults_and_examples(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _defaults_and_examples(value, f"{where}/{index}")
+
+
+def test_the_schema_is_a_valid_openapi_document():
+    """The OpenAPI 3.0 JSON Schema (as bundled by drf-spectacular) accepts the document."""
+    validate_schema(_document())
+
+
+def test_every_default_in_the_schema_fits_its_own_schema():
+    """A default that its own schema refuses ("" with format email) makes openapi-spec-validator stop."""
+    document = _document()
+    resolver = jsonschema.validators.RefResolver.from_schema(document)
+    misfits = []
+    for where, schema, value in _defaults_and_examples(document["components"]):
+        validator = jsonschema.Draft4Validator(
+            schema, resolver=resolver, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+        )
+        misfits += [f"{where}: {error.message}" for error in validator.iter_errors(value)]
+    assert misfits == []
+
+
+def test_openapi_spec_validator_accepts_the_schema():
+    validator = pytest.importorskip("openapi_spec_validator")
+    validator.validate(_document())
