@@ -140,8 +140,9 @@ def greenhouse_scorecard(scorecard: Scorecard) -> dict[str, Any]:
     ]
     return {
         "id": scorecard.pk,
-        # Harvest's scorecards are submitted ones: one comes to exist there when it is first submitted.
-        "created_at": scorecard.submitted_at,
+        # Harvest's scorecards are submitted ones: one comes to exist there when it is submitted (a draft,
+        # read with ?format=greenhouse, at its last save).
+        "created_at": scorecard.submitted_at or scorecard.updated_at,
         "updated_at": scorecard.updated_at,
         "interview": interview.name,
         "interview_step": {"id": interview.exercise_id, "name": interview.name},

@@ -84,6 +84,13 @@ def test_the_api_keeps_to_its_schema(case, api_world):
 CASES = {"fuzzing": 0, "stateful": 0}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def cases_run():
+    """Reports the number of calls schemathesis made (run with -s to see it)."""
+    yield
+    print(f"\nschemathesis: {CASES['fuzzing']} fuzzing cases, {CASES['stateful']} stateful calls")
+
+
 def _headers(raw: str) -> dict[str, str]:
     # schemathesis's WSGI transport asks for gzip like an HTTP client but does not inflate the body as one would.
     return {"Authorization": f"Bearer {raw}", "Accept-Encoding": "identity"}
