@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -464,3 +465,19 @@ def test_the_documented_tables_of_the_usual_scales():
         "strong_yes",
     ]
     assert harvest_rating(None, scale_min=1, scale_max=5) == "no_decision"
+
+
+def test_the_table_in_the_docs_is_the_mapping():
+    """docs/API.md lists every scale length's levels under each rating: it must say what the code does."""
+    text = (settings.BASE_DIR / "docs" / "API.md").read_text()
+    rows = re.findall(r"^\| (\d+) \(1–\d+\) \| (.+) \|$", text, flags=re.MULTILINE)
+    documented = {
+        int(levels): {
+            int(level): point
+            for point, cell in zip(FIVE_POINTS, cells.split(" | "), strict=True)
+            for level in cell.split(", ")
+            if cell != "–"
+        }
+        for levels, cells in rows
+    }
+    assert documented == {levels: harvest_rating_table(scale_min=1, scale_max=levels) for levels in range(2, 12)}
