@@ -295,7 +295,9 @@ class ApplicationScorecards(HarvestView):
     """The submitted scorecards of one application (loop) the user may see, as one unpaged array (as Harvest)."""
 
     def get(self, request: Request, application_id: int) -> Response:
-        harvest_query(request, dates=())
+        if request.query_params:
+            names = sorted(request.query_params)
+            raise ValidationError({name: ["Not a parameter of this endpoint (it takes none)."] for name in names})
         if not policy.loops_visible_to(_user(request)).filter(pk=application_id).exists():
             raise Http404
         return Response(_scorecard_rows(_scorecards(_user(request)).filter(interview__loop_id=application_id)))

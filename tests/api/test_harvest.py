@@ -22,7 +22,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.greenhouse import FIVE_POINTS, harvest_rating, harvest_rating_table
@@ -481,3 +483,22 @@ def test_the_table_in_the_docs_is_the_mapping():
         for levels, cells in rows
     }
     assert documented == {levels: harvest_rating_table(scale_min=1, scale_max=levels) for levels in range(2, 12)}
+
+
+def test_an_applications_scorecards_take_no_paging_or_filters(world):
+    response = HarvestClient(key_of(world["staff"])).get(f"applications/{world['loop'].pk}/scorecards", {"page": 2})
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"page": ["Not a parameter of this endpoint (it takes none)."]}
+
+
+@pytest.mark.parametrize("endpoint", ["scorecards", "applications", "candidates"])
+def test_a_list_costs_the_same_queries_for_one_row_as_for_many(world, endpoint, django_assert_max_num_queries):
+    client = HarvestClient(key_of(world["staff"]))
+    client.get(endpoint, {"per_page": 1})  # the token's first use writes its last-used time
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(endpoint, {"per_page": 1}).json()) == 1
+    for _ in range(4):
+        submit(InterviewFactory(loop=LoopFactory(rubric=world["loop"].rubric)).scorecard, "More")
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(client.get(endpoint, {"per_page": 6}).json()) == 6
