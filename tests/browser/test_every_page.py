@@ -55,7 +55,8 @@ NOT_PAGES = {
     "roles:import_publish": "a POST that redirects",
     "roles:fixture": "a version's fixture file, a JSON download",
 }
-NOT_PAGE_PREFIXES = ("admin:", "api:")  # Django's admin; the JSON API and its generated reference (drf-spectacular)
+# Django's admin; the JSON API and its generated reference (drf-spectacular); the Harvest-compatible JSON reads.
+NOT_PAGE_PREFIXES = ("admin:", "api:", "harvest:")
 
 
 PAGE_STATE = """() => ({
