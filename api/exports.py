@@ -59,6 +59,7 @@ def row_serializer(
             child = _field(group.open_type, nullable=group.nullable, description="")
             fields[group.key] = serializers.DictField(child=child, help_text=group.description)
         else:
-            nested = type(f"{name}{group.key.title().replace('_', '')}", (serializers.Serializer,), members[group.key])
+            title = name.removesuffix("Serializer") + group.key.title().replace("_", "") + "Serializer"
+            nested = type(title, (serializers.Serializer,), members[group.key])
             fields[group.key] = nested(help_text=group.description)
     return type(name, (serializers.Serializer,), fields)

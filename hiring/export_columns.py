@@ -60,6 +60,7 @@ class Group:
     description: str
     open_type: str = ""
     nullable: bool = False
+    after: str = ""  # the column it follows in a JSON object when it has no column of its own
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ SUMMARY_GROUPS = (
         "The role's dimensions' normalised means (0–1) by dimension slug; only with ?role=.",
         open_type="number",
         nullable=True,
+        after="normalised_mean",
     ),
     Group("signals", "Signals observed on submitted scorecards, by kind."),
     Group("recommendations", "Submitted scorecards by recommendation."),
@@ -203,11 +205,13 @@ def summary_columns(dimensions: Sequence[DimensionColumn]) -> list[Column]:
             for n, column in enumerate(dimensions)
         ],
         *[
-            _count(SIGNAL_HEADERS[kind], figure(f"signals_{kind}"), f"{kind} signals.", key=kind, group="signals")
+            _count(
+                SIGNAL_HEADERS[kind], figure(f"signals_{kind}"), f"Observed {kind} signals.", key=kind, group="signals"
+            )
             for kind in SIGNAL_KINDS
         ],
         *[
-            _count(f"rec_{value}", figure(f"rec_{value}"), f"{value}.", key=value, group="recommendations")
+            _count(f"rec_{value}", figure(f"rec_{value}"), f"Recommending {value}.", key=value, group="recommendations")
             for value in RECOMMENDATIONS
         ],
         Column("decision", (decided,), "string", _blank, _blank, "The current decision's outcome; blank: undecided."),
@@ -312,18 +316,29 @@ def _many(write: Callable[..., object], positions: list[int]) -> Callable[[Seque
 def json_object_maker(
     columns: Sequence[Column], groups: Sequence[Group] = ()
 ) -> Callable[[list[object]], dict[str, object]]:
-    """A function from a row's JSON cells (in `columns` order) to its JSON object, each group an object of
-    its own (present, maybe empty, even with no column: a summary without dimensions)."""
-    top = [(n, column.json_key) for n, column in enumerate(columns) if not column.group]
-    grouped = [(n, column.group, column.json_key) for n, column in enumerate(columns) if column.group]
-    names = list(dict.fromkeys([*(group.key for group in groups), *(name for _, name, _ in grouped)]))
+    """A function from a row's JSON cells (in `columns` order) to its JSON object, keys in column order, each
+    group an object of its own where its first column is, or after the column its `after` names (an open
+    group is there, maybe empty, even with no column: a summary without dimensions)."""
+    slots: list[tuple[str, int | list[tuple[int, str]]]] = []  # a key and its cell, or a group's (cell, key)s
+    members: dict[str, list[tuple[int, str]]] = {group.key: [] for group in groups}
+
+    def place(group: str) -> None:
+        if all(key != group for key, _ in slots):
+            slots.append((group, members.setdefault(group, [])))
+
+    for n, column in enumerate(columns):
+        if column.group:
+            place(column.group)
+            members[column.group].append((n, column.json_key))
+        else:
+            slots.append((column.json_key, n))
+        for group in groups:
+            if group.after == column.name:
+                place(group.key)
+    for group in groups:
+        place(group.key)
 
     def object_of(cells: list[object]) -> dict[str, object]:
-        document: dict[str, Any] = {key: cells[n] for n, key in top}
-        for name in names:
-            document[name] = {}
-        for n, name, key in grouped:
-            document[name][key] = cells[n]
-        return document
+        return {key: cells[at] if isinstance(at, int) else {inner: cells[n] for n, inner in at} for key, at in slots}
 
     return object_of
