@@ -36,7 +36,7 @@ def world():
     rubric = decided.rubric
     open_loop = factories.LoopFactory(recruiter=recruiter, rubric=rubric)
     card = submit(factories.InterviewFactory(loop=decided).scorecard, "Traced the outage to a stale key.")
-    submit(factories.InterviewFactory(loop=open_loop).scorecard, "=HYPERLINK(\"x\")")
+    submit(factories.InterviewFactory(loop=open_loop).scorecard, '=HYPERLINK("x")')
     factories.InterviewFactory(loop=open_loop)  # a draft: no ratings in any export
     loop_decide(loop=decided, by=decided.hiring_manager, outcome="hire", rationale="Clear signal.")
     card = Scorecard.objects.get(pk=card.pk)
@@ -103,7 +103,7 @@ def _schema(user) -> dict[str, Any]:
 
 @pytest.mark.parametrize("with_role", [True, False], ids=["a role's dimension columns", "no role"])
 def test_the_loop_summary_lists_the_same_columns_in_the_csv_the_json_file_the_api_and_its_schema(world, with_role):
-    recruiter, decided, open_loop = world
+    recruiter, decided, _ = world
     role = decided.rubric.role.slug
     params = {"role": role} if with_role else {}
     columns = summary_columns(dimension_columns(role) if with_role else [])
@@ -153,7 +153,7 @@ def test_the_json_surfaces_carry_the_same_values_as_the_csv(world):
 
 
 def test_the_ratings_list_the_same_columns_in_the_csv_the_api_its_schema_and_the_json_files_scorecards(world):
-    recruiter, decided, open_loop = world
+    recruiter, _, _ = world
 
     header = _csv_header(recruiter, kind="ratings")
     rows = ApiClient(recruiter).get("exports/ratings/").json()["results"]
@@ -163,7 +163,8 @@ def test_the_ratings_list_the_same_columns_in_the_csv_the_api_its_schema_and_the
         rating for document in documents for card in document["scorecards"] for rating in card["ratings"]
     ]  # fmt: skip
 
-    assert rows and len(nested) == len(rows)
+    assert rows
+    assert len(nested) == len(rows)
     for row in rows:
         assert _columns_of(row, RATING_COLUMNS) == header
     assert schema == set(header)
