@@ -13,7 +13,9 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hiring.export_columns import RATING_COLUMNS, Column, summary_columns
@@ -172,3 +174,24 @@ def test_the_ratings_list_the_same_columns_in_the_csv_the_api_its_schema_and_the
     assert {"dimension", "score", "normalised", "evidence"} <= set(own)
     for rating in nested:
         assert _columns_of(rating, RATING_COLUMNS) == own
+
+
+def test_every_export_reads_as_many_queries_for_six_loops_as_for_two(world):
+    recruiter, decided, _ = world
+    kinds = [("summary", "csv"), ("ratings", "csv"), ("summary", "json")]
+
+    def queries() -> dict[tuple[str, str], int]:
+        counts = {}
+        for kind, fmt in kinds:
+            with CaptureQueriesContext(connection) as captured:
+                _download(recruiter, kind=kind, format=fmt, role=decided.rubric.role.slug)
+            counts[kind, fmt] = len(captured)
+        return counts
+
+    two = queries()
+    for n in range(4):
+        more = factories.LoopFactory(recruiter=recruiter, rubric=decided.rubric)
+        submit(factories.InterviewFactory(loop=more).scorecard, f"Evidence {n}.")
+    six = queries()
+
+    assert six == two
