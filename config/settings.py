@@ -283,6 +283,14 @@ if not 1 <= SCORECARD_DUE_HOURS <= 24 * 366:
         f"SCORECARD_DUE_HOURS must be between 1 and {24 * 366} (a year), not {SCORECARD_DUE_HOURS}."
     )
 
+# The reliability a dimension's panel should reach (hiring.reliability, docs/DECISIONS.md): calibration shows
+# how many independent ratings each dimension needs for it, by Spearman–Brown on its measured agreement.
+PANEL_RELIABILITY_TARGET = env.float("PANEL_RELIABILITY_TARGET", default=0.80)
+if not 0 < PANEL_RELIABILITY_TARGET < 1:
+    raise ImproperlyConfigured(
+        f"PANEL_RELIABILITY_TARGET is a reliability strictly between 0 and 1, not {PANEL_RELIABILITY_TARGET}."
+    )
+
 # Hardening (issue 18): blind scoring and the signed-out post stash ------------------------------
 # A draft is private to its author; true lets a loop's recruiter, hiring manager and staff read
 # drafts while they are written (panel members stay blind until their own scorecard is in).

@@ -106,6 +106,15 @@ def test_production_refuses_to_start_with_both_an_email_url_and_an_email_host(tm
     assert "Set EMAIL_URL or EMAIL_HOST" in result.stderr
 
 
+@pytest.mark.parametrize("target", ["0", "1", "1.5", "-0.2"])
+def test_a_panel_reliability_target_outside_zero_to_one_stops_the_app_with_its_name(
+    tmp_path: Path, target: str
+) -> None:
+    result = _production(tmp_path, "check", PANEL_RELIABILITY_TARGET=target)
+    assert result.returncode != 0
+    assert "PANEL_RELIABILITY_TARGET is a reliability strictly between 0 and 1" in result.stderr
+
+
 # Mail variables --------------------------------------------------------------------------------------------
 
 

@@ -595,3 +595,31 @@ def test_adjusted_view_is_not_shown_to_interviewers(login):
     page = login(member).get(reverse("loop_debrief", args=[loop.pk]), {"adjusted": "1"}).content.decode()
     assert "Leniency-adjusted scores" not in page
     assert "?adjusted=1" not in page
+
+
+def test_the_page_says_how_many_interviews_each_dimension_needs_once_there_are_enough_loops(login, hiring_manager):
+    """Ten loops of two interviewers: alpha from krippendorff, the panel size by the closed form written here."""
+    rubric = _rubric(dimensions=1)
+    pairs = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (2, 3), (3, 4), (1, 2), (4, 4), (2, 4)]
+    for pair in pairs:
+        loop = LoopFactory(rubric=rubric)
+        for score in pair:
+            _card(loop, UserFactory(), [score])
+    expected_alpha = krippendorff.alpha(
+        reliability_data=np.array(list(zip(*pairs, strict=True)), dtype=float), level_of_measurement="ordinal"
+    )
+    [item] = _report().agreement
+    assert item.alpha == pytest.approx(expected_alpha)
+    assert 0 < expected_alpha < 0.8
+    needed = math.ceil(0.8 * (1 - expected_alpha) / (expected_alpha * (1 - 0.8)))
+    assert item.panel.needed == needed
+    page = login(hiring_manager).get(reverse("calibration")).content.decode()
+    assert "Interviews needed for 0.8" in page
+    assert f'<td class="text-nowrap">{needed}</td>' in page
+
+
+def test_a_dimension_with_few_loops_gets_no_panel_size(login, hiring_manager):
+    rubric = _rubric(dimensions=1)
+    _disagreeing_loops(rubric, 3)
+    page = login(hiring_manager).get(reverse("calibration")).content.decode()
+    assert "not enough loops yet" in page

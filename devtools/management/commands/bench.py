@@ -298,6 +298,8 @@ class Bench:
             "calibration, all roles": (manager, "/calibration/"),
             "calibration, one role": (manager, f"/calibration/?role={role}"),
             "loop summary": (manager, f"/loops/{decided.pk}/summary/"),
+            "hiring health, all loops": (self.staff, "/hiring-health/"),
+            "hiring health, one manager": (manager, "/hiring-health/"),
         }
         self.decided = decided
 
