@@ -60,6 +60,11 @@ def neutralised(cells: list[object]) -> list[object]:
     return ["'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell for cell in cells]
 
 
+# The loop's id and stored "changed since decided" flag: the figures' passes are joined on the one and
+# read the other, whether or not a column shows them.
+LOOP_ID, LOOP_CHANGED = loop("pk"), loop("decision_changed")
+
+
 def summary_header(columns: list[DimensionColumn]) -> list[str]:
     return [column.name for column in summary_columns(columns)]
 
@@ -100,11 +105,6 @@ def summary_select(
     cells = ", ".join(f"v.c{n}" for n in range(len(fields)))
     sql = f"SELECT {cells}, {figures} FROM ({visible_sql}) v {joins} ORDER BY v.position"
     return sql, [*visible_params, *params]
-
-
-# The loop's id and stored "changed since decided" flag: the figures' passes are joined on the one and
-# read the other, whether or not a column shows them.
-LOOP_ID, LOOP_CHANGED = loop("pk"), loop("decision_changed")
 
 
 def summary_layout(columns: list[DimensionColumn]) -> tuple[list[Read], dict[Read, int]]:
