@@ -176,9 +176,9 @@ def test_the_pipeline_and_the_exports_mark_a_changed_decision(decided):
     changed = {int(r["loop_id"]): r["decision_changed_since_decided"] for r in rows}
     assert changed == {decided.loop.pk: "yes", other.pk: "no"}
     document = client.get(reverse("loop_export"), {"kind": "summary", "format": "json"})
-    loops = {d["id"]: d for d in json.loads(b"".join(document.streaming_content))["loops"]}
-    assert loops[decided.loop.pk]["decision"]["changed_since_decided"] is True
-    assert loops[other.pk]["decision"]["changed_since_decided"] is False
+    loops = {d["loop"]: d for d in json.loads(b"".join(document.streaming_content))["loops"]}
+    assert loops[decided.loop.pk]["decision_changed_since_decided"] is True
+    assert loops[other.pk]["decision_changed_since_decided"] is False
 
 
 def test_the_summary_shows_the_change_and_the_key_takeaways(decided):

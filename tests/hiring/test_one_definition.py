@@ -74,7 +74,9 @@ def test_the_loop_normalised_mean_is_the_same_hand_computed_figure_on_every_surf
         int(row["loop_id"]): row
         for row in csv.DictReader(io.StringIO(_text(client.get(reverse("loop_export"), {"format": "csv"}))))
     }
-    documents = {d["id"]: d for d in json.loads(_text(client.get(reverse("loop_export"), {"format": "json"})))["loops"]}
+    documents = {
+        d["loop"]: d for d in json.loads(_text(client.get(reverse("loop_export"), {"format": "json"})))["loops"]
+    }
     for scale, loop in by_scale.items():
         _, dimension_means, expected = CASES[scale]
         shown = f"{expected:.2f}"

@@ -37,6 +37,7 @@ from django.utils import timezone
 from devtools.generator import LoopShape, analyze, seed_loops, seed_users
 from devtools.urls import FLOOR_PATH
 from hiring import exports, policy
+from hiring.export_columns import as_moment
 from hiring.models import ExportRecord, Interview, Loop, Scorecard
 from hiring.selectors.pipeline import RECOMMENDATIONS, PipelineFilter, pipeline_loops
 
@@ -172,10 +173,10 @@ def _reference_cells(row: tuple[Any, ...]) -> list[str]:
     """A reference row as the CSV writes it (dates in the current time zone, means to 3 places)."""
     cells = list(row)
     created, mean, outcome, at, changed = cells[5], cells[MEAN_CELL], cells[-4], cells[-3], cells[-1]
-    cells[5] = timezone.localtime(exports._moment(created)).date().isoformat()
+    cells[5] = timezone.localtime(as_moment(created)).date().isoformat()
     cells[MEAN_CELL] = "" if mean is None else f"{mean:.3f}"
     cells[-4] = outcome or ""
-    cells[-3] = timezone.localtime(exports._moment(at)).isoformat(timespec="seconds") if outcome else ""
+    cells[-3] = timezone.localtime(as_moment(at)).isoformat(timespec="seconds") if outcome else ""
     cells[-2] = cells[-2] if outcome else ""
     cells[-1] = ("yes" if changed else "no") if outcome else ""
     return [str(cell) for cell in cells]
