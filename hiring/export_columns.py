@@ -199,7 +199,10 @@ def summary_columns(dimensions: Sequence[DimensionColumn]) -> list[Column]:
         Column("loop_id", (loop("pk"),), "integer", same, same, "The loop's id.", key=LOOP_KEY),
         Column("candidate", (loop("candidate__name"),), "string", same, same, "The candidate's name."),
         Column("role", (loop("rubric__title"),), "string", same, same, "The title of the loop's rubric version."),
+        Column("role_slug", (loop("rubric__role__slug"),), "string", same, same, "The role's slug (its URL name)."),
         Column("rubric_version", (loop("rubric__number"),), "integer", same, same, "The rubric version's number."),
+        Column("scale_min", (loop("rubric__scale_min"),), "integer", same, same, "The rubric's lowest level."),
+        Column("scale_max", (loop("rubric__scale_max"),), "integer", same, same, "The rubric's highest level."),
         Column("status", (loop("status"),), "string", same, same, "The loop's status."),
         Column("created", (loop("created_at"),), "date", _local_date, _local_date, "Created (your time zone)."),
         Column("hiring_manager", (loop("hiring_manager__username"),), "string", same, same, "Their username."),
@@ -232,6 +235,10 @@ def summary_columns(dimensions: Sequence[DimensionColumn]) -> list[Column]:
         Column(
             "decided_at", (loop("decision__at"),), "date-time", _local_time_text, _local_time,
             "When the current decision was made.", nullable=True,
+        ),
+        Column(
+            "decided_by", (loop("decision__by__username"),), "string", _blank, _blank,
+            "Who made the current decision (username); blank: undecided.",
         ),
         Column("decision_rationale", (loop("decision__rationale"),), "string", _blank, _blank, "Its rationale."),
         Column(
