@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.db.models import Model
 from django.utils import timezone
 
 from hiring.models import Amendment, Candidate, Decision, Interview, Loop, ObservedSignal, Rating, Scorecard
 from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, RubricVersion, ScaleLevel, Signal
 
 PASSWORD = "correct-horse-battery"
+T = TypeVar("T", bound=Model)
+
+
+class ModelFactory(factory.django.DjangoModelFactory[T]):
+    """A factory whose call mypy types as the model it makes (factory-boy's metaclass makes the instance)."""
+
+    class Meta:
+        abstract = True
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> T:  # type: ignore[misc]
+        raise NotImplementedError  # never called: FactoryMetaClass.__call__ builds the model instead
 
 
 def scale_mid(rubric: RubricVersion) -> int:
@@ -19,7 +32,7 @@ def scale_mid(rubric: RubricVersion) -> int:
     return (rubric.scale_min + rubric.scale_max) // 2
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -57,7 +70,7 @@ class RecruiterFactory(UserFactory):
         _join(self, create, extracted or ("Recruiters",))
 
 
-class RoleFactory(factory.django.DjangoModelFactory):
+class RoleFactory(ModelFactory[Role]):
     class Meta:
         model = Role
         django_get_or_create = ("slug",)
@@ -65,7 +78,7 @@ class RoleFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"role-{n}")
 
 
-class RubricVersionFactory(factory.django.DjangoModelFactory):
+class RubricVersionFactory(ModelFactory[RubricVersion]):
     """A rubric with a labelled scale; `dimensions=N`, `signals=True` fill it in."""
 
     class Meta:
@@ -101,7 +114,7 @@ class RubricVersionFactory(factory.django.DjangoModelFactory):
                 SignalFactory(rubric=self, kind=kind)
 
 
-class AssessmentAreaFactory(factory.django.DjangoModelFactory):
+class AssessmentAreaFactory(ModelFactory[AssessmentArea]):
     class Meta:
         model = AssessmentArea
 
@@ -111,7 +124,7 @@ class AssessmentAreaFactory(factory.django.DjangoModelFactory):
     questions = "Can they do it?"
 
 
-class DimensionFactory(factory.django.DjangoModelFactory):
+class DimensionFactory(ModelFactory[Dimension]):
     """A dimension with anchors at the lowest, middle and highest level of its rubric's scale."""
 
     class Meta:
@@ -134,7 +147,7 @@ class DimensionFactory(factory.django.DjangoModelFactory):
                 )
 
 
-class ExerciseFactory(factory.django.DjangoModelFactory):
+class ExerciseFactory(ModelFactory[Exercise]):
     class Meta:
         model = Exercise
         skip_postgeneration_save = True
@@ -154,7 +167,7 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
             self.dimensions.set(extracted)
 
 
-class SignalFactory(factory.django.DjangoModelFactory):
+class SignalFactory(ModelFactory[Signal]):
     class Meta:
         model = Signal
 
@@ -164,7 +177,7 @@ class SignalFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Signal text {n}")
 
 
-class CandidateFactory(factory.django.DjangoModelFactory):
+class CandidateFactory(ModelFactory[Candidate]):
     class Meta:
         model = Candidate
 
@@ -172,7 +185,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     email = factory.Faker("email")
 
 
-class LoopFactory(factory.django.DjangoModelFactory):
+class LoopFactory(ModelFactory[Loop]):
     class Meta:
         model = Loop
 
@@ -184,7 +197,7 @@ class LoopFactory(factory.django.DjangoModelFactory):
     recruiter = factory.SubFactory(RecruiterFactory)
 
 
-class InterviewFactory(factory.django.DjangoModelFactory):
+class InterviewFactory(ModelFactory[Interview]):
     """An interview with its (draft) scorecard; its exercise and focus come from the loop's rubric."""
 
     class Meta:
@@ -203,7 +216,7 @@ class InterviewFactory(factory.django.DjangoModelFactory):
             Scorecard.objects.get_or_create(interview=self)
 
 
-class RatingFactory(factory.django.DjangoModelFactory):
+class RatingFactory(ModelFactory[Rating]):
     class Meta:
         model = Rating
 
@@ -213,7 +226,7 @@ class RatingFactory(factory.django.DjangoModelFactory):
     evidence = "Walked through a concrete example."
 
 
-class ObservedSignalFactory(factory.django.DjangoModelFactory):
+class ObservedSignalFactory(ModelFactory[ObservedSignal]):
     class Meta:
         model = ObservedSignal
 
@@ -222,7 +235,7 @@ class ObservedSignalFactory(factory.django.DjangoModelFactory):
     note = "Seen in the design discussion."
 
 
-class AmendmentFactory(factory.django.DjangoModelFactory):
+class AmendmentFactory(ModelFactory[Amendment]):
     class Meta:
         model = Amendment
 
@@ -233,7 +246,7 @@ class AmendmentFactory(factory.django.DjangoModelFactory):
     revision = factory.LazyAttribute(lambda a: a.scorecard.revision)
 
 
-class DecisionFactory(factory.django.DjangoModelFactory):
+class DecisionFactory(ModelFactory[Decision]):
     """A decision written directly (no basis), made the loop's current one; the services write real ones."""
 
     class Meta:
