@@ -41,10 +41,9 @@ def scale_mid(rubric: RubricVersion) -> int:
 
 # Post-generation hooks are module functions rather than methods: factory-boy calls them with the instance it
 # made, not the factory, and a method's `self` would be typed as the factory.
-PostGenerationHook = Callable[..., None]
 
 
-def _groups(*default: str) -> PostGenerationHook:
+def _groups(*default: str) -> Callable[..., None]:
     """A `groups` hook: the user joins the groups named (`groups=(...)`), or `default` when none are."""
 
     def join(user: User, create: bool, extracted: Iterable[str] | None, **kwargs: object) -> None:
