@@ -195,7 +195,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 # -------------------------------------------------------------------------------------------------
 
 # No inline script or style anywhere, so no 'unsafe-inline' is needed.
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],

@@ -337,6 +337,7 @@ def test_a_scorecard_reads_as_harvests_scorecard_object(world):
     assert body["updated_at"] == iso(card.updated_at)
     assert body["submitted_at"] == iso(card.submitted_at)
     assert body["interviewed_at"] == iso(interview.scheduled_at)
+    assert interview.exercise is not None
     assert body["interview"] == interview.exercise.title
     assert body["interview_step"] == {"id": interview.exercise_id, "name": interview.exercise.title}
     assert body["candidate_id"] == interview.loop.candidate_id

@@ -6,20 +6,20 @@ import datetime as dt
 import re
 from collections import Counter
 
-import factory
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from factory.declarations import Sequence
 
 from hiring.models import Amendment, DecisionBasis, Loop, ObservedSignal, Rating, Scorecard
+from hiring.scoring import normalise
 from hiring.selectors.debrief import (
     SUGGESTION_RULES,
     dimension_stats,
     loop_debrief,
-    normalise,
     suggest,
 )
 from hiring.templatetags.scores import level_class
@@ -38,7 +38,7 @@ NA = "not assessed"
 class InterviewFactory(factories.InterviewFactory):
     """An interview that already took place."""
 
-    scheduled_at = factory.Sequence(lambda n: timezone.now() - dt.timedelta(days=1) + dt.timedelta(minutes=n))
+    scheduled_at = Sequence(lambda n: timezone.now() - dt.timedelta(days=1) + dt.timedelta(minutes=n))
 
 
 def _loop(*, scale_min: int = 1, scale_max: int = 5, dimensions: int = 3, **kwargs) -> Loop:
@@ -53,7 +53,9 @@ def _dimensions(loop: Loop) -> list[Dimension]:
 
 
 def _signal(loop: Loop, kind: str) -> Signal:
-    return loop.rubric.signals.filter(kind=kind).order_by("position").first()
+    signal = loop.rubric.signals.filter(kind=kind).order_by("position").first()
+    assert signal is not None
+    return signal
 
 
 def _scorecard(loop: Loop, scores=(), *, signals=None, interviewer=None, evidence: str = "Saw it happen.") -> Scorecard:
@@ -201,7 +203,9 @@ def test_not_assessed_never_lowers_a_mean():
     assert (stats.count, stats.mean, stats.median, stats.low, stats.high) == (1, 5.0, 5, 5, 5)
     assert _summary(debrief, second).stats.count == 2
     row = next(r for r in debrief.rows if r.scorecard == marked)
-    assert row.cells[0].rating.not_assessed
+    rating = row.cells[0].rating
+    assert rating is not None
+    assert rating.not_assessed
     assert row.cells[0].normalised is None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -61,7 +62,8 @@ def _download(user, **params: str) -> str:
     client.force_login(user)
     response = client.get(reverse("loop_export"), params)
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode("utf-8-sig")
+    assert isinstance(response, StreamingHttpResponse)
+    return response.getvalue().decode("utf-8-sig")
 
 
 def _csv_header(user, **params: str) -> list[str]:

@@ -96,7 +96,8 @@ def _places(error: Exception) -> list[tuple[str, int | None]]:
     return [(problem.place, problem.item) for problem in error.problems]
 
 
-def _messages(error: ValidationError) -> str:
+def _messages(error: Exception) -> str:
+    assert isinstance(error, ValidationError)
     return " ".join(error.messages)
 
 
@@ -339,6 +340,7 @@ def test_submitting_locks_the_scorecard(scorecard):
     submitted.refresh_from_db()
     assert submitted.status == Scorecard.Status.SUBMITTED
     assert submitted.is_submitted
+    assert submitted.submitted_at is not None
     assert before <= submitted.submitted_at <= timezone.now()
     assert submitted.revision == 2
     assert submitted.ratings.count() == 3
@@ -434,6 +436,7 @@ def test_a_red_flag_without_a_note_blocks_submitting(scorecard):
     red_flag = _signal(scorecard, "red_flag")
 
     error = _refused(lambda: _submit(scorecard, _complete(scorecard, signals={red_flag.pk: "  "})), scorecard)
+    assert isinstance(error, InputRefused)
 
     assert error.problems == [Problem("signal_note", "Every red flag needs a note saying what you saw.", red_flag.pk)]
 
@@ -452,6 +455,7 @@ def test_a_red_flag_with_a_note_and_strong_or_weak_signals_without_notes_are_sub
 
 def test_a_missing_recommendation_blocks_submitting(scorecard):
     error = _refused(lambda: _submit(scorecard, _complete(scorecard, recommendation="")), scorecard)
+    assert isinstance(error, InputRefused)
 
     assert error.problems == [Problem("recommendation", "Give your overall recommendation.")]
 
@@ -1040,6 +1044,7 @@ def test_a_dimension_with_fewer_than_two_scores_stores_no_spread():
 def test_amending_a_score_after_the_decision_updates_the_stored_spread():
     loop = LoopFactory()
     first = loop.rubric.dimensions.order_by("position").first()
+    assert first is not None
     card, _ = _panel(loop, [3, 3, 3], [3, 3, 3])
     loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Consistent panel.")
     assert _spreads(loop)[first.slug] == 0.0
@@ -1052,6 +1057,7 @@ def test_amending_a_score_after_the_decision_updates_the_stored_spread():
 def test_a_loop_decided_with_a_scorecard_pending_stores_the_submitted_spreads():
     loop = LoopFactory()
     first = loop.rubric.dimensions.order_by("position").first()
+    assert first is not None
     InterviewFactory(loop=loop)
     _panel(loop, [2, 3, 3], [4, 3, 3])
     assert _spreads(loop) == {}
