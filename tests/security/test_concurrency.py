@@ -280,7 +280,7 @@ def test_an_amendment_racing_the_decision_is_either_in_its_basis_or_a_change_sin
     decision = Decision.objects.get(loop=loop)
     [basis] = DecisionBasis.objects.filter(decision=decision)
     current = Scorecard.objects.get(pk=scorecard.pk).revision
-    changes = decision_state(loop=loop).changes
+    changes = decision_state(loop=Loop.objects.get(pk=loop.pk)).changes  # as decided, not as the test began
     if basis.revision == current:  # the amendment committed first: the decision rests on it
         assert changes == []
     else:  # the decision came first: the amendment is exactly the change since
