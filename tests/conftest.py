@@ -1,9 +1,22 @@
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.test import Client
 
 from tests.factories import HiringManagerFactory, InterviewerFactory, RecruiterFactory, UserFactory
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a run in which two tests share an id: pytest-xdist schedules by id and would run only one of
+    them, reporting nothing about the others (schemathesis's operations did so until tests/api/conftest.py)."""
+    counts = Counter(item.nodeid for item in items)
+    twice = sorted(nodeid for nodeid, count in counts.items() if count > 1)
+    if twice:
+        raise pytest.UsageError(f"{len(twice)} test ids are shared by several tests, e.g. {twice[:3]}")
+
 
 # The memory guard, and the hypothesis profiles (loaded before any test module is imported).
 pytest_plugins = ["tests.memory_budget", "tests.fuzzing"]
