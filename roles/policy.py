@@ -6,8 +6,9 @@ from django.contrib.auth.models import AnonymousUser, User
 
 
 def can_import_roles(user: User | AnonymousUser) -> bool:
-    """Importing and publishing a role blueprint is for staff: it changes every future loop of the role."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """Importing and publishing a role blueprint is for those who may write roles (staff and role editors): it
+    changes every future loop of the role."""
+    return can_edit_roles(user)
 
 
 def can_see_provenance(user: User | AnonymousUser) -> bool:
@@ -19,3 +20,21 @@ def can_see_provenance(user: User | AnonymousUser) -> bool:
 def can_export_roles(user: User | AnonymousUser) -> bool:
     """A version's fixture file carries its provenance (source, scale rationale, derived anchors): staff only."""
     return can_see_provenance(user)
+
+
+ROLE_EDITORS = "Role editors"  # the group created by roles/migrations/0006_role_drafts.py
+_ROLE_EDITOR_ATTRIBUTE = "_roles_is_role_editor"
+
+
+def can_edit_roles(user: User | AnonymousUser) -> bool:
+    """Writing roles in the browser (new, copied, imported; drafts, preview, publish, discard) is for staff and
+    the "Role editors" group: a publish changes every future loop of the role."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff:
+        return True
+    known: bool | None = getattr(user, _ROLE_EDITOR_ATTRIBUTE, None)  # asked once per request's user
+    if known is None:
+        known = user.groups.filter(name=ROLE_EDITORS).exists()
+        setattr(user, _ROLE_EDITOR_ATTRIBUTE, known)
+    return known
