@@ -62,7 +62,7 @@ def skeleton_document() -> dict[str, Any]:
     """The smallest role that publishes: a title, a 1–5 scale with a label per level and one dimension."""
     return {
         "format": FORMAT,
-        "role": {"slug": "new-role", "title": "New role"},
+        "role": {"slug": "", "title": "New role"},  # blank: the address is taken from the title
         "rubric": {
             "version": 1,
             "scale": {"min": 1, "max": 5, "labels": dict(SKELETON_LABELS)},
@@ -101,7 +101,7 @@ def draft_copy(*, by: User, role_slug: str, number: int | None = None, as_new_ro
     document = selectors.rubric_export(role_slug=role_slug, number=number)
     if as_new_role:
         document["role"]["title"] = f"Copy of {document['role']['title']}"
-        document["role"]["slug"] = f"copy-of-{role_slug}"[:80]
+        document["role"]["slug"] = ""  # taken from the title on publish, unless the editor types one
         document["role"].pop("source", None)
         return _create(by=by, document=document, role=None, based_on=None)
     role = Role.objects.get(slug=role_slug)

@@ -123,7 +123,8 @@ def document_from_form(data: FormData, *, base: dict[str, Any], kept: Iterable[s
     assert isinstance(base_rubric, dict)
     role = {
         **base_role,
-        "slug": _text(data, "role.slug").strip() or base_role.get("slug", ""),
+        # a new role's address as typed (blank: taken from the title on publish); a role's own is kept
+        "slug": _text(data, "role.slug").strip() if "role.slug" in data else base_role.get("slug", ""),
         "title": _text(data, "role.title").strip(),
         "level": _text(data, "role.level").strip(),
         "purpose": _text(data, "role.purpose").strip(),
