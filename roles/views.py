@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -186,6 +186,8 @@ def _draft(request: HttpRequest, draft_id: int) -> RoleDraft:
 def role_new(request: HttpRequest) -> HttpResponse:
     """A new role's draft, from the skeleton (a title, a 1–5 scale, one dimension)."""
     _editors_only(request)
+    if request.POST.get("start") != "skeleton":
+        return HttpResponseBadRequest("Use the New role button on the roles page to start a role.")
     draft = drafts.draft_create(by=_user(request))
     return redirect("roles:draft", draft_id=draft.pk)
 
@@ -197,8 +199,7 @@ def role_draft_from_version(request: HttpRequest, slug: str) -> HttpResponse:
     _editors_only(request)
     how = request.POST.get("as")
     if how not in ("version", "copy"):
-        messages.error(request, "Choose to edit the role's next version or to copy it into a new role.")
-        return redirect("roles:kit", slug=slug)
+        return HttpResponseBadRequest("Choose to edit the role's next version or to copy it into a new role.")
     try:
         draft = drafts.draft_copy(by=_user(request), role_slug=slug, as_new_role=how == "copy")
     except RubricVersion.DoesNotExist as missing:

@@ -86,7 +86,7 @@ def _draft_url(draft: RoleDraft, name: str = "roles:draft") -> str:
 
 
 def test_a_role_editor_creates_a_role_from_scratch_and_publishes_it(client) -> None:
-    response = client.post(reverse("roles:new"))
+    response = client.post(reverse("roles:new"), {"start": "skeleton"})
     draft = RoleDraft.objects.get()
     assert response.url == _draft_url(draft)
     form = page_form(client.get(response.url))
@@ -282,7 +282,7 @@ def test_who_is_neither_staff_nor_a_role_editor_cannot_open_or_create_drafts(log
     client = login(UserFactory(groups=groups))
 
     assert client.get(_draft_url(draft)).status_code == 403
-    assert client.post(reverse("roles:new")).status_code == 403
+    assert client.post(reverse("roles:new"), {"start": "skeleton"}).status_code == 403
     assert client.post(_draft_url(draft, "roles:draft_discard"), {"revision": draft.revision}).status_code == 403
     assert "New role" not in client.get(reverse("roles:list")).content.decode()
     assert RoleDraft.objects.count() == 1
