@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 
 def can_import_roles(user: User | AnonymousUser) -> bool:
@@ -25,14 +25,13 @@ def can_export_roles(user: User | AnonymousUser) -> bool:
 
 ROLE_EDITORS = "Role editors"  # the group created by roles/migrations/0006_role_drafts.py
 LOADED_ROLE_EDITOR = "is_role_editor"
-"""The annotation ``with_role_editor`` adds: whether the user is in the Role editors group."""
+"""The annotation ``with_role_editor`` adds: 1 when the user is in the Role editors group, else 0."""
 
 
 def with_role_editor(users: QuerySet[User]) -> QuerySet[User]:
     """The users with their Role editors membership read in the same query (every request's user is loaded so,
     by accounts.backends): the policy then asks no query of its own for the request's user."""
-    membership = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=ROLE_EDITORS)
-    return users.annotate(**{LOADED_ROLE_EDITOR: Exists(membership)})
+    return users.annotate(**{LOADED_ROLE_EDITOR: Count("groups", filter=Q(groups__name=ROLE_EDITORS))})
 
 
 def can_edit_roles(user: User | AnonymousUser) -> bool:
@@ -42,7 +41,7 @@ def can_edit_roles(user: User | AnonymousUser) -> bool:
         return False
     if user.is_staff:
         return True
-    known: bool | None = getattr(user, LOADED_ROLE_EDITOR, None)
+    known: bool | int | None = getattr(user, LOADED_ROLE_EDITOR, None)
     if known is None:  # a user not loaded by ``with_role_editor``: read once for this object
         known = user.groups.filter(name=ROLE_EDITORS).exists()
         setattr(user, LOADED_ROLE_EDITOR, known)
