@@ -12,6 +12,8 @@
   let saving = false;
   let queued = false;
   let blocked = !conflict.classList.contains("d-none");
+  let pending = false; // the form was sent while a save was on its way: sent again once that save is back
+  let submitter = null; // the button that sent it
 
   const fields = () => {
     const pairs = [];
@@ -56,6 +58,12 @@
       status.textContent = "Not saved: no connection. Your changes are still on this page.";
     } finally {
       saving = false;
+      if (pending && !blocked) {
+        pending = false;
+        if (submitter) form.requestSubmit(submitter); // with the revision that save returned
+        else form.requestSubmit();
+        return;
+      }
       if (queued && !blocked) {
         queued = false;
         save();
@@ -73,8 +81,14 @@
     clearTimeout(timer);
     timer = setTimeout(save, 200);
   });
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", (event) => {
     clearTimeout(timer);
+    if (saving) {
+      event.preventDefault();
+      pending = true;
+      submitter = event.submitter || null;
+      return;
+    }
     blocked = true; // the post saves it all; no autosave may race it
   });
 })();
