@@ -386,7 +386,7 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
     dimension_rows = []
     for i, dimension in enumerate(dimensions):
         path = f"rubric.dimensions[{i}]"
-        name = _get(dimension, "name") or f"dimension {i + 1}"
+        name = f"Dimension {i + 1}"  # by number: the labels stay right while a name is being typed
         anchors = []
         for j, anchor in enumerate(_get(dimension, "anchors", [])):
             at = f"{path}.anchors[{j}]"
@@ -451,7 +451,7 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
     exercise_rows = []
     for j, exercise in enumerate(_get(rubric, "exercises", [])):
         path = f"rubric.exercises[{j}]"
-        name = _get(exercise, "title") or f"exercise {j + 1}"
+        name = f"Exercise {j + 1}"
         focus = [str(slug) for slug in _get(exercise, "dimensions", [])]
         known = {choice for choice, _ in dimension_choices}
         choices = dimension_choices + [

@@ -259,7 +259,7 @@ def _editor(
 @login_required
 def role_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
     """The editor. A post saves what was typed (as the next revision) and, per its button, adds or removes a row,
-    or publishes; a post from an older revision is refused, naming who saved since."""
+    shows the preview or publishes; a post from an older revision is refused, naming who saved since."""
     draft = _draft(request, draft_id)
     if request.method != "POST":
         return _editor(request, draft)
@@ -285,6 +285,8 @@ def role_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
         return _editor(request, draft, document=document, conflict=conflict.message, status=409)
     except drafts.DraftRefused as refused:
         return _editor(request, refused.draft or draft, problems=refused.problems, status=400)
+    if action == "preview":
+        return redirect("roles:draft_preview", draft_id=saved.pk)
     messages.success(request, "Draft saved.")
     return redirect(reverse("roles:draft", args=[saved.pk]) + _fragment(action))
 

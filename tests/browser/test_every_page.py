@@ -227,7 +227,7 @@ def staff(page: Page, sweep: Sweep, world: World) -> None:
     page.get_by_role("button", name="New role").click()
     expect(page.get_by_role("heading", name="New role: New role")).to_be_visible()
     sweep.check(page, "role editor")
-    page.get_by_role("link", name="Preview as interviewers will see it").click()
+    page.get_by_role("button", name="Preview as interviewers will see it").click()
     expect(page.locator("#draft-preview")).to_be_visible()
     sweep.check(page, "role draft preview")
 

@@ -40,12 +40,11 @@ def test_a_role_editor_writes_a_role_publishes_v1_copies_it_and_publishes_v2(pag
     page.get_by_label("Dimension 1: name", exact=True).fill("Troubleshooting")
     _saved(page)
     assert RoleDraft.objects.get().document["rubric"]["dimensions"][0]["name"] == "Troubleshooting"
-    page.get_by_role("button", name="Add an anchor to Troubleshooting").click()
-    page.get_by_label("Troubleshooting: level of anchor 1", exact=True).fill("4")
-    page.get_by_label("Troubleshooting: up to level (a band; blank for one level)", exact=True).fill("5")
-    page.get_by_label("Troubleshooting: what anchor 1 looks like", exact=True).fill(
-        "Finds the root cause and prevents a repeat"
-    )
+    page.get_by_role("button", name="Add an anchor to dimension 1").click()
+    page.get_by_label("Dimension 1: level of anchor 1", exact=True).fill("4")
+    page.get_by_label("Dimension 1: up to level (a band; blank for one level)", exact=True).fill("5")
+    anchor = "Finds the root cause and prevents a repeat"
+    page.get_by_label("Dimension 1: what anchor 1 looks like", exact=True).fill(anchor)
     page.get_by_role("button", name="Add a dimension").click()
     page.get_by_label("Dimension 2: name", exact=True).fill(
         "troubleshooting"
@@ -55,10 +54,10 @@ def test_a_role_editor_writes_a_role_publishes_v1_copies_it_and_publishes_v2(pag
     _no_axe_violations(page, "editor (a refused publish)", found)
     assert not RubricVersion.objects.exists()
     page.get_by_label("Dimension 2: name", exact=True).fill("Written communication")
-    page.get_by_role("link", name="Preview as interviewers will see it").click()
+    page.get_by_role("button", name="Preview as interviewers will see it").click()
     expect(page.locator("#draft-preview")).to_be_visible()
     expect(page.get_by_role("heading", name="Written communication")).to_be_visible()
-    expect(page.get_by_text("Finds the root cause and prevents a repeat")).to_be_visible()
+    expect(page.get_by_text(anchor)).to_be_visible()
     _no_axe_violations(page, "draft preview", found)
     page.get_by_role("link", name="Back to the editor").click()
     page.get_by_role("button", name="Publish as a new role").click()
