@@ -121,7 +121,7 @@ def draft_from_import(*, by: User, fixture: dict[str, Any], target: str) -> Role
 
 def _locked(draft: RoleDraft, *, revision: int) -> RoleDraft:
     """The draft row locked for this transaction; DraftConflict if it moved on since `revision`."""
-    current = RoleDraft.objects.select_for_update().select_related("updated_by").get(pk=draft.pk)
+    current = RoleDraft.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=draft.pk)
     if current.revision != revision:
         raise DraftConflict(current)
     return current

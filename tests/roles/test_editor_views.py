@@ -267,6 +267,17 @@ def test_the_preview_shows_the_kit_as_interviewers_will_see_it(client, editor) -
     assert not RubricVersion.objects.exists()
 
 
+def test_the_preview_button_saves_what_was_typed_then_shows_it(client, editor) -> None:
+    draft = draft_create(by=editor)
+    form = page_form(client.get(_draft_url(draft)))
+    form["rubric.dimensions[0].name"] = ["Typed just now"]
+
+    response = client.post(_draft_url(draft), {**form, "action": "preview"})
+
+    assert response.url == _draft_url(draft, "roles:draft_preview")
+    assert "Typed just now" in client.get(response.url).content.decode()
+
+
 def test_discard_deletes_the_draft(client, editor) -> None:
     draft = draft_create(by=editor)
 
