@@ -25,8 +25,7 @@ from roles import selectors
 from roles.blueprints import FORMAT, BlueprintError, Problem, blueprint_check
 from roles.importing.building import slugify
 from roles.models import Role, RoleDraft, RolePublication, RubricVersion
-from roles.services import roles_load
-from roles.signals import rubric_published
+from roles.services import publication_record, roles_load
 
 DRAFT_FILE = "draft"  # how problems name the document: the editor shows them next to their fields
 SKELETON_LABELS = {
@@ -285,14 +284,3 @@ def draft_publish(
         refused.draft = current
         raise refused
     return rubric
-
-
-def publication_record(*, rubric: RubricVersion, by: User, how: str) -> RolePublication:
-    """The audit record of a publish from the web, and the signal other apps receive."""
-    record = RolePublication(
-        actor=by, rubric=rubric, summary=f"Published {rubric.title} ({rubric.role.slug}) version {rubric.number} {how}"
-    )
-    record.full_clean()
-    record.save()
-    rubric_published.send(sender=RubricVersion, rubric=rubric, actor=by)
-    return record

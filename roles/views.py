@@ -154,7 +154,7 @@ def role_import_publish(request: HttpRequest) -> HttpResponse:
         )
     retitle = form.cleaned_data["retitle"]
     publication = publishing.publication_plan(upload, target=form.cleaned_data["target"])
-    if not publishing.publication_publish(publication, retitle=retitle):
+    if not publishing.publication_publish(publication, retitle=retitle, by=_user(request)):
         shown = publishing.publication_plan(upload, target=publication.target)
         publishing.publication_preview(shown, retitle=retitle)
         shown.problems = shown.problems or publication.problems

@@ -255,6 +255,17 @@ def test_the_import_preview_opens_the_document_in_the_editor_with_its_review(cli
     assert draft.document["rubric"]["scale"]["max"] == 4
 
 
+def test_a_publish_from_the_import_preview_is_recorded_too(client, editor) -> None:
+    name = "data-engineer-1-to-4.md"
+    client.post(reverse("roles:import"), {"document": SimpleUploadedFile(name, (BLUEPRINTS / name).read_bytes())})
+
+    client.post(reverse("roles:import_publish"), {"token": client.session["role_import"]["token"], "target": ""})
+
+    record = RolePublication.objects.get()
+    assert (record.actor, record.rubric.number) == (editor, 1)
+    assert "from an imported document" in record.summary
+
+
 def test_the_preview_shows_the_kit_as_interviewers_will_see_it(client, editor) -> None:
     draft = draft_create(by=editor)
 
