@@ -224,7 +224,7 @@ def staff(page: Page, sweep: Sweep, world: World) -> None:
     expect(page.get_by_role("button", name="Publish")).to_be_visible()
     sweep.check(page, "role import preview")
     visit(page, sweep, "roles (staff)", "/roles/")
-    page.get_by_role("button", name="New role").click()
+    page.get_by_role("button", name="New role", exact=True).click()
     expect(page.get_by_role("heading", name="New role: New role")).to_be_visible()
     sweep.check(page, "role editor")
     page.get_by_role("button", name="Preview as interviewers will see it").click()

@@ -1,5 +1,6 @@
-"""The role editor, as a role editor uses it at 1280 px: a role from scratch (v1), a copy of it, then its v2; a second
-tab's stale autosave is told who changed the draft. Every editor page has no axe violations."""
+"""The role editor, as a role editor uses it at 1280 px: a role from scratch (v1), a copy of it, then its v2, and one
+from an imported document; a second tab's stale autosave is told who changed the draft. Every editor page has no
+axe violations."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from roles.models import RoleDraft, RolePublication, RubricVersion
+from tests.browser.conftest import REPOSITORY
 from tests.browser.test_accessibility import describe
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
+
+IMPORTED = "data-engineer-1-to-4.md"
 
 
 def _no_axe_violations(page: Page, where: str, found: dict[str, str]) -> None:
@@ -26,14 +30,16 @@ def _saved(page: Page) -> None:
     expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Saved at \d\d:\d\d\.$"))
 
 
-def test_a_role_editor_writes_a_role_publishes_v1_copies_it_and_publishes_v2(page: Page, log_in, transactional_db):
+def test_a_role_editor_writes_a_role_publishes_v1_copies_it_publishes_v2_and_imports_one(
+    page: Page, log_in, transactional_db
+):
     editor = UserFactory(username="rowan", first_name="Rowan", last_name="Reyes", groups=["Role editors"])
     found: dict[str, str] = {}
     log_in(page, editor)
 
     # From scratch: the skeleton, typed into (the script saves as one types), then published as v1.
     page.goto("/roles/")
-    page.get_by_role("button", name="New role").click()
+    page.get_by_role("button", name="New role", exact=True).click()
     expect(page.get_by_role("heading", name="New role: New role")).to_be_visible()
     _no_axe_violations(page, "editor (new role)", found)
     page.get_by_label("Title", exact=True).fill("Support Engineer")
@@ -105,5 +111,19 @@ def test_a_role_editor_writes_a_role_publishes_v1_copies_it_and_publishes_v2(pag
     assert [d.name for d in RubricVersion.objects.get(pk=v1.pk).dimensions.all()][1] == "Written communication"
     assert RolePublication.objects.filter(actor=editor).count() == 3
     assert not RoleDraft.objects.exists()
+
+    # From an import: the document opens in the editor with its review list, and publishes as it is corrected.
+    page.goto("/roles/import/")
+    page.locator("input[type=file]").set_input_files(str(REPOSITORY / "tests" / "roles" / "blueprints" / IMPORTED))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.get_by_role("button", name="Open in the editor").click()
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    _no_axe_violations(page, "editor (an import, with its review list)", found)
+    page.get_by_label("Title", exact=True).fill("Data Engineer (imported)")
+    _saved(page)
+    page.get_by_role("button", name="Publish as a new role").click()
+    expect(page.get_by_role("heading", name="Data Engineer (imported)", level=1)).to_be_visible()
+    imported = RubricVersion.objects.get(title="Data Engineer (imported)")
+    assert (imported.scale_min, imported.scale_max) == (1, 4)
 
     assert not found, "\n\n".join(f"{where}:\n{report}" for where, report in found.items())
