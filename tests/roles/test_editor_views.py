@@ -101,7 +101,9 @@ def test_a_role_editor_creates_a_role_from_scratch_and_publishes_it(client) -> N
     kit = client.get(published.url).content.decode()
     assert "Platform Engineer" in kit
     assert "Operating systems" in kit
-    assert RolePublication.objects.get().actor.username == "ada"
+    actor = RolePublication.objects.get().actor
+    assert actor is not None
+    assert actor.username == "ada"
 
 
 def test_the_add_buttons_add_rows_without_javascript(client, editor) -> None:

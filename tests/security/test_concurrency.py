@@ -248,7 +248,9 @@ def test_a_submit_racing_the_decision_leaves_the_loop_decided(monkeypatch) -> No
     assert Decision.objects.filter(loop=loop).count() == 1
     assert Loop.objects.get(pk=loop.pk).status == Loop.Status.DECIDED, "the decided loop was reopened"
     if results[0][0] == "ok":
-        assert Scorecard.objects.get(pk=second.scorecard.pk).submitted_at <= Decision.objects.get(loop=loop).at
+        submitted_at = Scorecard.objects.get(pk=second.scorecard.pk).submitted_at
+        assert submitted_at is not None
+        assert submitted_at <= Decision.objects.get(loop=loop).at
     else:
         assert isinstance(results[0][1], ValidationError), repr(results[0][1])
 
