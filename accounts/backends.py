@@ -15,6 +15,7 @@ from accounts import provider
 from accounts.services import SignInRefused, identity_sign_in
 from accounts.timezones import with_profile_zone
 from hiring import policy
+from roles.policy import with_role_editor
 
 
 def local_login_allowed(username: str | None) -> bool:
@@ -23,13 +24,15 @@ def local_login_allowed(username: str | None) -> bool:
 
 
 def session_user(user_id: Any) -> User | None:
-    """A session's user, if still active, with their profile's time zone and role groups in the same query.
+    """A session's user, if still active, with their time zone, role groups and Role editors membership in one query.
 
     Every signed-in request loads its user so (``get_user`` of both backends): the time zone and the
     groups cost no query of their own, a change of either counts from the next request, and a
     deactivated account's sessions end at once, whichever way it signed in.
     """
-    users = with_profile_zone(policy.with_role_groups(User.objects.filter(pk=user_id, is_active=True)))
+    users = with_role_editor(
+        with_profile_zone(policy.with_role_groups(User.objects.filter(pk=user_id, is_active=True)))
+    )
     return users.first()
 
 

@@ -6,7 +6,18 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from roles.models import Anchor, AssessmentArea, Dimension, Exercise, Role, RubricVersion, ScaleLevel, Signal
+from roles.models import (
+    Anchor,
+    AssessmentArea,
+    Dimension,
+    Exercise,
+    Role,
+    RoleDraft,
+    RolePublication,
+    RubricVersion,
+    ScaleLevel,
+    Signal,
+)
 
 
 class LockedRubricMixin(admin.ModelAdmin[Any]):
@@ -105,3 +116,31 @@ class ExerciseAdmin(LockedRubricMixin):
 class SignalAdmin(LockedRubricMixin):
     list_display = ("text", "kind", "rubric")
     list_filter = ("kind", "rubric__role")
+
+
+@admin.register(RoleDraft)
+class RoleDraftAdmin(admin.ModelAdmin[RoleDraft]):
+    """Drafts are written in the role editor; the admin lists them and may delete an abandoned one."""
+
+    list_display = ("__str__", "role", "based_on", "revision", "updated_by", "updated_at")
+    readonly_fields = ("role", "based_on", "document", "kept_slugs", "revision", "created_by", "updated_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(RolePublication)
+class RolePublicationAdmin(admin.ModelAdmin[RolePublication]):
+    """The record of every publish from the web: read only."""
+
+    list_display = ("at", "summary", "actor")
+    list_filter = ("rubric__role",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

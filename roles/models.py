@@ -332,3 +332,49 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class RoleDraft(models.Model):
+    """A role being written in the browser: a blueprint document (`roles.blueprints`) not yet published.
+
+    It publishes as the next version of `role`, or as a new role when `role` is empty. `revision` counts its
+    saves, so an editor whose page is older than the last save is refused rather than overwriting it."""
+
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts")
+    based_on = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version of `role` it was copied from; a newer one is a racing publish."
+    )
+    document = models.JSONField(help_text="A role-blueprint/1 document, as typed: checked only on publish.")
+    kept_slugs = models.JSONField(
+        default=list, blank=True, help_text="Dimension and exercise slugs of the version copied: never renamed."
+    )
+    revision = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        title = self.document.get("role", {}).get("title", "") if isinstance(self.document, dict) else ""
+        return f"Draft {self.pk}: {title or 'untitled'}"
+
+
+class RolePublication(models.Model):
+    """The audit record of a role version published from the web (editor or import): who, when, what.
+
+    Kept in roles because roles knows nothing of hiring; `roles.signals.rubric_published` is sent too, for
+    any app (hiring's audit log) that wants to record it as well."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="publications")
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"

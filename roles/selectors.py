@@ -17,6 +17,7 @@ from roles.models import (
     Dimension,
     Exercise,
     Question,
+    RoleDraft,
     RubricVersion,
     Signal,
 )
@@ -303,3 +304,13 @@ def rubric_export(*, role_slug: str, number: int | None = None) -> dict[str, Any
         },
     }
     return blueprint_canonical(document)
+
+
+def draft_get(*, draft_id: int) -> RoleDraft | None:
+    """A draft with who saved it last (the editor names them), or None."""
+    return RoleDraft.objects.select_related("role", "updated_by").filter(pk=draft_id).first()
+
+
+def drafts_open() -> list[RoleDraft]:
+    """Every draft, the most recently saved first, for the roles list (a small number: one per role in work)."""
+    return list(RoleDraft.objects.select_related("role", "updated_by").order_by("-updated_at", "-pk")[:50])

@@ -1,4 +1,4 @@
-"""Writes to the rubric library: loading fixtures and locking versions in use."""
+"""Writes to the rubric library: loading fixtures, locking versions in use, recording publishes from the web."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -28,10 +29,12 @@ from roles.models import (
     Exercise,
     Question,
     Role,
+    RolePublication,
     RubricVersion,
     ScaleLevel,
     Signal,
 )
+from roles.signals import rubric_published
 
 VERSION_WORDS = ("title", "level", "purpose", "source")
 
@@ -299,3 +302,15 @@ def rubric_lock(*, rubric: RubricVersion) -> None:
     if rubric.locked_at is None:
         RubricVersion.objects.filter(pk=rubric.pk, locked_at__isnull=True).update(locked_at=timezone.now())
         rubric.refresh_from_db(fields=["locked_at"])
+
+
+def publication_record(*, rubric: RubricVersion, by: User | None, how: str) -> RolePublication:
+    """The audit record of a publish from the web, and the signal other apps receive."""
+    summary = f"Published {rubric.title} ({rubric.role.slug}) version {rubric.number} {how}"
+    record = RolePublication(
+        actor=by, rubric=rubric, summary=summary[: RolePublication._meta.get_field("summary").max_length]
+    )
+    record.full_clean()
+    record.save()
+    rubric_published.send(sender=RubricVersion, rubric=rubric, actor=by)
+    return record

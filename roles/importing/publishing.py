@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 
@@ -22,7 +23,7 @@ from roles.blueprints import BlueprintError, Problem, rubric_hash
 from roles.importing.building import fixture_import
 from roles.importing.reading import MAX_DOCUMENT_BYTES, ImportRefused, document_parse
 from roles.models import Role, RubricVersion
-from roles.services import roles_load
+from roles.services import publication_record, roles_load
 
 SESSION_KEY = "role_import"
 NEW_ROLE = ""
@@ -154,13 +155,16 @@ def _is_retitle(problem: Problem) -> bool:
     return problem.obj == "role" and problem.field == "title" and "--retitle" in problem.message
 
 
-def publication_publish(publication: Publication, *, retitle: bool) -> bool:
-    """Publish in one transaction; False (with problems set) when the loader refuses."""
+def publication_publish(publication: Publication, *, retitle: bool, by: User | None = None) -> bool:
+    """Publish in one transaction, recorded as `by`'s; False (with problems set) when the loader refuses."""
     if publication.problems or publication.unchanged:
         return False
     try:
         with transaction.atomic():
             _load(publication, retitle=retitle)
+            slug, number = publication.fixture["role"]["slug"], publication.fixture["rubric"]["version"]
+            rubric = RubricVersion.objects.select_related("role").get(role__slug=slug, number=number)
+            publication_record(rubric=rubric, by=by, how="from an imported document")
     except BlueprintError as error:
         publication.problems = _messages(error.problems, publication.upload)
         return False

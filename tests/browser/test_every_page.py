@@ -55,6 +55,11 @@ NOT_PAGES = {
     "oidc_authentication_callback": "the identity provider's redirect back (tests/browser/test_oidc.py)",
     "roles:import_publish": "a POST that redirects",
     "roles:fixture": "a version's fixture file, a JSON download",
+    "roles:new": "a POST that redirects to the new draft (the staff sweep presses it)",
+    "roles:draft_from_version": "a POST that redirects to the new draft",
+    "roles:import_edit": "a POST that redirects to the new draft",
+    "roles:draft_autosave": "the role editor's JSON endpoint",
+    "roles:draft_discard": "a POST that redirects",
 }
 # Django's admin; the JSON API and its generated reference (drf-spectacular); the Harvest-compatible JSON reads.
 NOT_PAGE_PREFIXES = ("admin:", "api:", "harvest:")
@@ -220,6 +225,13 @@ def staff(page: Page, sweep: Sweep, world: World) -> None:
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_role("button", name="Publish")).to_be_visible()
     sweep.check(page, "role import preview")
+    visit(page, sweep, "roles (staff)", "/roles/")
+    page.get_by_role("button", name="New role", exact=True).click()
+    expect(page.get_by_role("heading", name="New role: New role")).to_be_visible()
+    sweep.check(page, "role editor")
+    page.get_by_role("button", name="Preview as interviewers will see it").click()
+    expect(page.locator("#draft-preview")).to_be_visible()
+    sweep.check(page, "role draft preview")
 
 
 PERSONAS: list[tuple[str | None, Callable[[Page, Sweep, World], None]]] = [

@@ -128,6 +128,18 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": same(405),
         "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 400),
     },
+    # The role editor is for staff and role editors (roles.policy.can_edit_roles). Its buttons refuse an empty
+    # post (400); a draft's pages point at a draft that does not exist (404 once the policy lets one in).
+    "roles:new": {"GET": same(405), "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 400)},
+    "roles:draft_from_version": {"GET": same(405), "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 400)},
+    "roles:import_edit": {"GET": same(405), "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 400)},
+    "roles:draft": {
+        "GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 404),
+        "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 404),
+    },
+    "roles:draft_autosave": {"GET": same(405), "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 404)},
+    "roles:draft_preview": {"GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 404), "POST": same(405)},
+    "roles:draft_discard": {"GET": same(405), "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 404)},
     # API tokens (settings page) and the JSON API, here with a browser session; tests/api/test_access.py
     # checks the API with tokens of every scope. The API answers 401 (not a login redirect) and takes JSON only
     # (a form post is a 415 once access is granted).
@@ -230,6 +242,7 @@ def route_url(name: str, scenario: Scenario) -> str:
         "number": scenario.rubric.number,
         "interview_id": scenario.colleague_scorecard.interview_id,
         "token_id": 10**9,  # tests/api/test_tokens.py revokes real ones
+        "draft_id": 10**9,  # tests/roles/test_editor_views.py opens real ones
         "application_id": scenario.loop.pk,
         "candidate_id": scenario.loop.candidate_id,
     }

@@ -1,0 +1,312 @@
+"""The role editor in the browser without JavaScript (its forms) and with it (the autosave endpoint)."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from roles.drafts import draft_create, draft_save
+from roles.models import RoleDraft, RolePublication, RubricVersion
+from tests.factories import UserFactory
+from tests.roles.helpers import REAL_SLUGS
+
+pytestmark = pytest.mark.django_db
+
+BLUEPRINTS = Path(__file__).parent / "blueprints"
+
+
+class _Form(HTMLParser):
+    """The fields of the editor's form (#role-editor) as a browser would post them, untouched."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self.inside = a.get("id") == "role-editor"
+        if not self.inside or ("name" not in a and tag != "option"):
+            return
+        if tag == "input" and a.get("type") not in ("submit", "checkbox"):
+            self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
+            self.fields.append((a["name"], a.get("value", "on")))
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields.append((a["name"], ""))
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            name, value = self.fields[-1]
+            self.fields[-1] = (name, value + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def page_form(response) -> dict[str, list[str]]:
+    parser = _Form()
+    parser.feed(response.content.decode())
+    form: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        form.setdefault(name, []).append(value)
+    return form
+
+
+@pytest.fixture
+def editor():
+    return UserFactory(username="ada", first_name="Ada", last_name="Lovelace", groups=["Role editors"])
+
+
+@pytest.fixture
+def client(login, editor):
+    return login(editor)
+
+
+def _draft_url(draft: RoleDraft, name: str = "roles:draft") -> str:
+    return reverse(name, args=[draft.pk])
+
+
+def test_a_role_editor_creates_a_role_from_scratch_and_publishes_it(client) -> None:
+    response = client.post(reverse("roles:new"), {"start": "skeleton"})
+    draft = RoleDraft.objects.get()
+    assert response.url == _draft_url(draft)
+    form = page_form(client.get(response.url))
+    form["role.title"] = ["Platform Engineer"]
+    form["role.slug"] = [""]
+    form["rubric.dimensions[0].name"] = ["Operating systems"]
+    form["action"] = ["publish"]
+
+    published = client.post(_draft_url(draft), form)
+
+    assert published.url == reverse("roles:kit", args=["platform-engineer"])
+    kit = client.get(published.url).content.decode()
+    assert "Platform Engineer" in kit
+    assert "Operating systems" in kit
+    actor = RolePublication.objects.get().actor
+    assert actor is not None
+    assert actor.username == "ada"
+
+
+def test_the_add_buttons_add_rows_without_javascript(client, editor) -> None:
+    draft = draft_create(by=editor)
+    form = page_form(client.get(_draft_url(draft)))
+
+    client.post(_draft_url(draft), {**form, "action": "add-dimension"})
+    form = page_form(client.get(_draft_url(draft)))
+    client.post(_draft_url(draft), {**form, "action": "add-anchor-1"})
+    form = page_form(client.get(_draft_url(draft)))
+    form["rubric.dimensions[1].name"] = ["Debugging"]
+    form["rubric.dimensions[1].anchors[0].level"] = ["4"]
+    form["rubric.dimensions[1].anchors[0].level_max"] = ["5"]
+    form["rubric.dimensions[1].anchors[0].text"] = ["Finds the cause, not the symptom"]
+    client.post(_draft_url(draft), {**form, "action": "add-exercise"})
+    form = page_form(client.get(_draft_url(draft)))
+    form["rubric.exercises[0].title"] = ["Broken build"]
+    form["rubric.exercises[0].dimensions"] = ["debugging"]
+    form["action"] = ["publish"]
+    client.post(_draft_url(draft), form)
+
+    rubric = RubricVersion.objects.get(role__slug="new-role")  # the skeleton's title
+    debugging = rubric.dimensions.get(name="Debugging")
+    assert [(a.level, a.level_max, a.text) for a in debugging.anchors.all()] == [
+        (4, 5, "Finds the cause, not the symptom")
+    ]
+    assert [d.name for d in rubric.exercises.get().dimensions.all()] == ["Debugging"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("rubric.dimensions[0].name", "", "is required and must not be blank"),
+        ("rubric.exercises[0].dimensions", "gone", "which is not a dimension of this rubric"),
+    ],
+)
+def test_a_refused_publish_shows_the_problem_next_to_its_field(client, editor, field, value, shown) -> None:
+    draft = draft_create(by=editor)
+    document = draft.document
+    document["rubric"]["exercises"] = [{"slug": "chat", "title": "Chat", "format": "discussion", "dimensions": []}]
+    draft = draft_save(draft=draft, by=editor, revision=draft.revision, document=document)
+    form = page_form(client.get(_draft_url(draft)))
+    form[field] = [value]
+
+    response = client.post(_draft_url(draft), {**form, "action": "publish"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    error_id = "f-" + field.replace("[", "-").replace("].", "-").replace(".", "-") + "-errors"
+    assert f'id="{error_id}"' in page
+    assert shown in page
+    assert not RubricVersion.objects.exists()
+    assert RoleDraft.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.parametrize(("low", "high", "words"), [("1", "1", "a scale needs two levels"), ("0", "11", "12 levels")])
+def test_a_scale_of_one_level_or_more_than_eleven_is_refused_and_nothing_saved(client, editor, low, high, words):
+    draft = draft_create(by=editor)
+    form = page_form(client.get(_draft_url(draft)))
+    form["rubric.scale.min"], form["rubric.scale.max"] = [low], [high]
+
+    response = client.post(_draft_url(draft), {**form, "action": "save"})
+
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert 'id="f-rubric-scale-max-errors"' in response.content.decode()
+    stored = RoleDraft.objects.get(pk=draft.pk)
+    assert (stored.revision, stored.document) == (draft.revision, draft.document)
+
+
+def test_a_post_from_a_stale_page_is_refused_naming_who_saved(client, editor) -> None:
+    draft = draft_create(by=editor)
+    form = page_form(client.get(_draft_url(draft)))
+    other = UserFactory(username="grace", first_name="Grace", last_name="Hopper", is_staff=True)
+    draft_save(draft=draft, by=other, revision=draft.revision, document=draft.document)
+    form["role.title"] = ["Mine"]
+
+    response = client.post(_draft_url(draft), {**form, "action": "save"})
+
+    assert response.status_code == 409
+    assert "Grace Hopper changed this draft at" in response.content.decode()
+    assert RoleDraft.objects.get(pk=draft.pk).document["role"]["title"] == "New role"
+
+
+def _autosave(client, draft: RoleDraft, fields: dict[str, list[str]], revision: int):
+    pairs = [[name, value] for name, values in fields.items() for value in values]
+    return client.post(
+        _draft_url(draft, "roles:draft_autosave"),
+        json.dumps({"revision": revision, "fields": pairs}),
+        content_type="application/json",
+    )
+
+
+def test_the_autosave_saves_the_next_revision_and_refuses_a_stale_one_with_409(client, editor) -> None:
+    draft = draft_create(by=editor)
+    form = page_form(client.get(_draft_url(draft)))
+    form["role.title"] = ["Typed in one tab"]
+
+    first = _autosave(client, draft, form, draft.revision)
+    form["role.title"] = ["Typed in another tab"]
+    second = _autosave(client, draft, form, draft.revision)
+
+    assert first.status_code == 200
+    assert first.json()["revision"] == draft.revision + 1
+    assert second.status_code == 409
+    assert second.json()["editor"] == "Ada Lovelace"
+    assert "reload to see their changes" in second.json()["message"]
+    assert RoleDraft.objects.get(pk=draft.pk).document["role"]["title"] == "Typed in one tab"
+
+
+@pytest.mark.parametrize("body", ["not json", "[]", '{"revision": "x", "fields": []}', '{"revision": 1}'])
+def test_the_autosave_refuses_a_malformed_request_with_400_and_saves_nothing(client, editor, body) -> None:
+    draft = draft_create(by=editor)
+
+    response = client.post(_draft_url(draft, "roles:draft_autosave"), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert RoleDraft.objects.get(pk=draft.pk).revision == draft.revision
+
+
+def test_edit_and_copy_buttons_open_drafts_of_a_published_role(client, role_fixtures) -> None:
+    slug = REAL_SLUGS[0]
+    listing = client.get(reverse("roles:list")).content.decode()
+    assert "Edit (new version)" in listing
+    assert "New role" in listing
+
+    edit = client.post(reverse("roles:draft_from_version", args=[slug]), {"as": "version"})
+    copy = client.post(reverse("roles:draft_from_version", args=[slug]), {"as": "copy"})
+
+    drafts = RoleDraft.objects.order_by("pk")
+    assert [d.role.slug if d.role else None for d in drafts] == [slug, None]
+    assert edit.url == _draft_url(drafts[0])
+    assert copy.url == _draft_url(drafts[1])
+    assert "Publish as version 2" in client.get(edit.url).content.decode()
+
+
+def test_the_import_preview_opens_the_document_in_the_editor_with_its_review(client) -> None:
+    name = "data-engineer-1-to-4.md"
+    client.post(reverse("roles:import"), {"document": SimpleUploadedFile(name, (BLUEPRINTS / name).read_bytes())})
+    preview = client.get(reverse("roles:import_preview"))
+    assert "Open in the editor" in preview.content.decode()
+    token = client.session["role_import"]["token"]
+
+    response = client.post(reverse("roles:import_edit"), {"token": token, "target": ""})
+
+    draft = RoleDraft.objects.get()
+    assert response.url == _draft_url(draft)
+    page = client.get(response.url).content.decode()
+    assert 'id="review-heading"' in page
+    assert draft.document["review"]
+    assert draft.document["rubric"]["scale"]["max"] == 4
+
+
+def test_a_publish_from_the_import_preview_is_recorded_too(client, editor) -> None:
+    name = "data-engineer-1-to-4.md"
+    client.post(reverse("roles:import"), {"document": SimpleUploadedFile(name, (BLUEPRINTS / name).read_bytes())})
+
+    client.post(reverse("roles:import_publish"), {"token": client.session["role_import"]["token"], "target": ""})
+
+    record = RolePublication.objects.get()
+    assert (record.actor, record.rubric.number) == (editor, 1)
+    assert "from an imported document" in record.summary
+
+
+def test_the_preview_shows_the_kit_as_interviewers_will_see_it(client, editor) -> None:
+    draft = draft_create(by=editor)
+
+    response = client.get(_draft_url(draft, "roles:draft_preview"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Preview of a draft" in page
+    assert "Dimension 1" in page
+    assert not RubricVersion.objects.exists()
+
+
+def test_the_preview_button_saves_what_was_typed_then_shows_it(client, editor) -> None:
+    draft = draft_create(by=editor)
+    form = page_form(client.get(_draft_url(draft)))
+    form["rubric.dimensions[0].name"] = ["Typed just now"]
+
+    response = client.post(_draft_url(draft), {**form, "action": "preview"})
+
+    assert response.url == _draft_url(draft, "roles:draft_preview")
+    assert "Typed just now" in client.get(response.url).content.decode()
+
+
+def test_discard_deletes_the_draft(client, editor) -> None:
+    draft = draft_create(by=editor)
+
+    response = client.post(_draft_url(draft, "roles:draft_discard"), {"revision": draft.revision})
+
+    assert response.url == reverse("roles:list")
+    assert not RoleDraft.objects.exists()
+
+
+@pytest.mark.parametrize("groups", [["Interviewers"], ["Recruiters"], ["Hiring managers"]])
+def test_who_is_neither_staff_nor_a_role_editor_cannot_open_or_create_drafts(login, editor, groups) -> None:
+    draft = draft_create(by=editor)
+    client = login(UserFactory(groups=groups))
+
+    assert client.get(_draft_url(draft)).status_code == 403
+    assert client.post(reverse("roles:new"), {"start": "skeleton"}).status_code == 403
+    assert client.post(_draft_url(draft, "roles:draft_discard"), {"revision": draft.revision}).status_code == 403
+    assert "New role" not in client.get(reverse("roles:list")).content.decode()
+    assert RoleDraft.objects.count() == 1
