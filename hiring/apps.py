@@ -12,3 +12,6 @@ class HiringConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(sqlite_percentile_register, dispatch_uid="hiring.percentiles")
+        from hiring import receivers  # the models are ready only now
+
+        receivers.connect()

@@ -432,10 +432,12 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Export"
     FORGET = "forget", "Candidate forgotten"
     REMIND = "remind", "Interviewer reminded"
+    PUBLISH = "publish", "Role published"
 
 
 class AuditEvent(models.Model):
-    """What happened, who did it and when: submissions, amendments, decisions, exports, forgets."""
+    """What happened, who did it and when: submissions, amendments, decisions, exports, forgets, reminders, and
+    the rubric versions published from the web (hiring.receivers, on roles.signals.rubric_published)."""
 
     Action = AuditAction
 

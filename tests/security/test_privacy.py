@@ -15,6 +15,7 @@ from django.utils import timezone
 from hiring.models import Amendment, AuditEvent, Candidate, Decision, ObservedSignal, Rating, Scorecard
 from hiring.services.decisions import loop_decide
 from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_amend, scorecard_submit
+from roles.drafts import draft_create, draft_publish
 from tests.factories import CandidateFactory, InterviewFactory, LoopFactory, UserFactory
 from tests.security.scenario import body, signed_in, submit
 
@@ -208,11 +209,15 @@ ACTIONS = {label for _, label in AuditEvent.Action.choices}
 @pytest.fixture
 def audited(remembered):
     """One event of each kind: submit and amend (interviewer), decide (hiring manager), export (staff), forget,
-    and a reminder sent by the hiring manager of another loop (through the Remind button)."""
+    a reminder sent by the hiring manager of another loop (through the Remind button), and a role published from
+    the role editor by someone else on the staff."""
     candidate, loop, _card, _scores = remembered
     overdue = InterviewFactory(scheduled_at=timezone.now() - dt.timedelta(days=2))
     reminded = signed_in(overdue.loop.hiring_manager).post(reverse("scorecard_remind", args=[overdue.scorecard.pk]))
     assert reminded.status_code == 302
+    editor = UserFactory(username="role-editor", is_staff=True)
+    draft = draft_create(by=editor)
+    draft_publish(draft=draft, by=editor, revision=draft.revision)
     staff = UserFactory(username="auditor", is_staff=True, is_superuser=True)
     client = signed_in(staff)
     body(client.get(reverse("loop_export"), {"kind": "summary", "format": "csv"}))
@@ -230,7 +235,7 @@ def test_audit_log_lists_every_kind_of_event(audited) -> None:
     client, _loop = audited
     rows = _rows(client)
     assert {row[2] for row in rows} == ACTIONS
-    assert len(rows) == 6
+    assert len(rows) == 7
 
 
 @pytest.mark.parametrize("action", [value for value, _ in AuditEvent.Action.choices])
@@ -250,7 +255,7 @@ def test_audit_log_filters_by_user(audited) -> None:
 def test_audit_log_filters_by_date(audited) -> None:
     client, _loop = audited
     today = timezone.localdate()
-    assert len(_rows(client, {"since": today.isoformat(), "until": today.isoformat()})) == 6
+    assert len(_rows(client, {"since": today.isoformat(), "until": today.isoformat()})) == 7
     assert _rows(client, {"since": (today + dt.timedelta(days=1)).isoformat()}) == []
     assert _rows(client, {"until": (today - dt.timedelta(days=1)).isoformat()}) == []
 
