@@ -137,7 +137,9 @@ def test_the_decision_of_an_eight_interview_loop_is_in_reach_and_its_matrix_read
             expect(scores).to_have_count(8)
             for n in range(8):
                 box = scores.nth(n).bounding_box()
-                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+                assert box is not None
+                assert box["x"] >= 0
+                assert box["x"] + box["width"] <= viewport["width"]
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.locator("input[name=outcome][value=hire]").check()
         page.locator("#id_rationale").fill("The panel agrees on depth; the rollout gaps are coachable.")

@@ -234,7 +234,8 @@ def test_interviewer_scores_with_the_keyboard_and_sees_colleagues_after_submitti
     expect(page.locator("#error-summary")).to_contain_text("problems to fix; nothing was submitted, your text is kept")
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.locator("#error-summary").get_by_text("Give your overall recommendation.")).to_be_visible()
-    expect(page.locator("#error-summary").get_by_text("a score of 5 is at the end of the scale; write the")).to_be_visible()
+    summary = page.locator("#error-summary")
+    expect(summary.get_by_text("a score of 5 is at the end of the scale; write the")).to_be_visible()
     expect(page.locator(f"textarea[name=evidence_{rigor.pk}]")).to_have_value(rigor_evidence)
     assert Scorecard.objects.get(pk=mine.pk).status == Scorecard.Status.DRAFT
 

@@ -291,8 +291,10 @@ def test_an_empty_decision_names_each_missing_part_once_in_a_summary_that_links_
     html = response.content.decode()
     summary = _section(html, 'id="error-summary"', "</div>")
     assert "2 problems to fix; nothing was saved" in summary
-    assert 'href="#id_outcome"' in summary and "Choose the decision: hire, no hire or hold." in summary
-    assert 'href="#id_rationale"' in summary and "Write the rationale: why this decision." in summary
+    assert 'href="#id_outcome"' in summary
+    assert "Choose the decision: hire, no hire or hold." in summary
+    assert 'href="#id_rationale"' in summary
+    assert "Write the rationale: why this decision." in summary
     assert "This field is required." not in html
     assert not Decision.objects.exists()
 

@@ -84,7 +84,8 @@ def test_an_interviewer_has_no_search_box_and_no_pipeline_to_search(manager: Use
 def test_the_header_search_box_is_offered_to_hiring_managers_and_recruiters() -> None:
     for user in (_person("harper", policy.HIRING_MANAGERS), _person("riley", policy.RECRUITERS)):
         html = _client(user).get(reverse("home")).content.decode()
-        assert 'role="search"' in html and 'name="q"' in html
+        assert 'role="search"' in html
+        assert 'name="q"' in html
 
 
 def test_the_header_search_goes_straight_to_the_loop_when_one_candidate_matches(manager: User) -> None:
@@ -96,8 +97,10 @@ def test_the_header_search_goes_straight_to_the_loop_when_one_candidate_matches(
     one = client.get(reverse("loop_pipeline"), {"q": "soren", "jump": "1"})
     two = client.get(reverse("loop_pipeline"), {"q": "amara", "jump": "1"})
 
-    assert one.status_code == 302 and one["Location"] == reverse("loop_detail", args=[loop.pk])
-    assert two.status_code == 200 and len(two.context["rows"]) == 2
+    assert one.status_code == 302
+    assert one["Location"] == reverse("loop_detail", args=[loop.pk])
+    assert two.status_code == 200
+    assert len(two.context["rows"]) == 2
     # The pipeline's own search field never jumps away from the list.
     assert client.get(reverse("loop_pipeline"), {"q": "soren"}).status_code == 200
 
@@ -164,9 +167,11 @@ def test_the_quick_filter_of_the_forms_filters_is_the_current_one_and_the_others
 
 
 def test_a_quick_filter_stays_current_whatever_else_is_filtered(manager: User) -> None:
-    tabs = _client(manager).get(reverse("loop_pipeline"), {"status": "complete", "sort": "oldest"}).context[
-        "quick_filters"
-    ]
+    tabs = (
+        _client(manager)
+        .get(reverse("loop_pipeline"), {"status": "complete", "sort": "oldest"})
+        .context["quick_filters"]
+    )
 
     assert [tab.label for tab in tabs if tab.current] == ["Awaiting decision"]
 
