@@ -82,8 +82,11 @@ def test_hiring_manager_goes_from_the_login_form_to_a_recorded_decision_in_four_
     assert order[:4] == sorted(order[:4]), order
     assert order[4] < order[2], order
     split = panel.dimension("production-ml")
+    # Each dimension's evidence is one click away: closed, it keeps the page short.
+    page.locator("details.evidence-dimension summary").filter(has_text=split.name).click()
     cards = page.get_by_role("region", name=re.compile(split.name)).locator(".evidence")
     expect(cards).to_have_count(2)
+    expect(cards.first).to_be_visible()
     if width == "1280":
         first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
         assert first["y"] == second["y"], "the two interviewers' evidence on one dimension sit side by side"
