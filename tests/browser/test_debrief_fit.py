@@ -141,6 +141,15 @@ def test_the_decision_of_an_eight_interview_loop_is_in_reach_and_its_matrix_read
                 assert box["x"] >= 0
                 assert box["x"] + box["width"] <= viewport["width"]
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            # A score on a card leads to its evidence, opening the dimension's closed section.
+            first = scores.first.get_by_role("link")
+            anchor = first.get_attribute("href")
+            assert anchor is not None
+            first.click()
+            evidence = page.locator(anchor)
+            expect(evidence).to_be_visible()
+            expect(evidence).to_be_in_viewport()
+            page.evaluate("window.scrollTo(0, 0)")
         page.locator("input[name=outcome][value=hire]").check()
         page.locator("#id_rationale").fill("The panel agrees on depth; the rollout gaps are coachable.")
         page.get_by_role("button", name="Record decision").click()
