@@ -201,3 +201,23 @@ def test_an_exported_files_name_carries_its_filters(manager: User) -> None:
     assert plain["Content-Disposition"].startswith('attachment; filename="loops-summary-2')
     b"".join(filtered.streaming_content)
     b"".join(plain.streaming_content)
+
+
+def test_an_audit_log_filter_that_matches_nothing_says_so() -> None:
+    staff = _person("sam", staff=True)
+
+    response = _client(staff).get(reverse("audit_log"), {"since": "2099-01-01"})
+
+    assert response.status_code == 200
+    assert "No events match these filters." in response.content.decode()
+
+
+def test_a_refused_audit_filter_lists_its_problem_at_the_top() -> None:
+    staff = _person("sam", staff=True)
+
+    response = _client(staff).get(reverse("audit_log"), {"since": "not a date"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "1 problem to fix; the filters were not applied" in html
+    assert 'href="#id_since"' in html
