@@ -53,7 +53,7 @@ from hiring.models import (
     Scorecard,
 )
 from hiring.scoring import normalise
-from hiring.search import search_key
+from hiring.search import candidate_search_text
 from hiring.services.loop_status import dimension_spreads_rebuild
 from hiring.services.statistics import statistics_rebuild
 from roles.models import Dimension, Exercise, RubricVersion, Signal
@@ -509,7 +509,7 @@ def _loop(
     candidate = Candidate(
         name=name,
         email=email,
-        search_text=search_key(name, email),  # bulk_create skips Candidate.save, which sets it
+        search_text=candidate_search_text(name, email),  # bulk_create skips Candidate.save, which sets it
         notes=f"Referred for {plan.rubric.title}.",
         created_at=created,
         created_by_id=recruiter.pk,

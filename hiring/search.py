@@ -18,6 +18,10 @@ _PLAIN = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d",
 MAX_QUERY = 200
 """The longest search query looked for (a candidate's name is at most 200 characters)."""
 
+SEARCH_TEXT_MAX = 2_000
+"""The stored search column's limit: a name and an email (455 characters) even where NFKD spells a character out
+in many (a ligature, say); past it a name is found by its beginning."""
+
 
 def search_key(*texts: str) -> str:
     """The texts in lower case without accents, joined by a space: "Søren Ødegård" and "soren odegard" agree."""
@@ -25,3 +29,8 @@ def search_key(*texts: str) -> str:
     decomposed = unicodedata.normalize("NFKD", joined.casefold())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.translate(_PLAIN).split())
+
+
+def candidate_search_text(name: str, email: str) -> str:
+    """What `Candidate.search_text` holds for this name and email."""
+    return search_key(name, email)[:SEARCH_TEXT_MAX]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import django.core.validators
+import django.db.models.functions.text
+import django.db.models.lookups
 from django.db import DatabaseError, migrations, models, transaction
 
-from hiring.search import search_key
+from hiring.search import SEARCH_TEXT_MAX, candidate_search_text
 
 BATCH = 2_000
 INDEX = "candidate_search_trgm"
@@ -19,7 +22,7 @@ def fill(apps: Any, schema_editor: Any) -> None:
     rows = Candidate.objects.using(schema_editor.connection.alias).only("pk", "name", "email").order_by("pk")
     batch = []
     for candidate in rows.iterator(chunk_size=BATCH):
-        candidate.search_text = search_key(candidate.name, candidate.email)
+        candidate.search_text = candidate_search_text(candidate.name, candidate.email)
         batch.append(candidate)
         if len(batch) == BATCH:
             Candidate.objects.using(schema_editor.connection.alias).bulk_update(batch, ["search_text"])
@@ -64,8 +67,19 @@ class Migration(migrations.Migration):
                 default="",
                 editable=False,
                 help_text="Name and email as hiring.search finds them; set on save.",
+                max_length=SEARCH_TEXT_MAX,
+                validators=[django.core.validators.MaxLengthValidator(SEARCH_TEXT_MAX)],
             ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
+        migrations.AddConstraint(
+            model_name="candidate",
+            constraint=models.CheckConstraint(
+                condition=django.db.models.lookups.LessThanOrEqual(
+                    django.db.models.functions.text.Length("search_text"), SEARCH_TEXT_MAX
+                ),
+                name="candidate_search_text_length",
+            ),
+        ),
         migrations.RunPython(trigram_index, drop_trigram_index),
     ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from hiring import policy
 from hiring.models import Candidate, Loop
-from hiring.search import search_key
+from hiring.search import SEARCH_TEXT_MAX, search_key
 from hiring.services.privacy import candidate_forget
 from tests.factories import CandidateFactory, LoopFactory, UserFactory
 
@@ -221,3 +221,14 @@ def test_a_refused_audit_filter_lists_its_problem_at_the_top() -> None:
     html = response.content.decode()
     assert "1 problem to fix; the filters were not applied" in html
     assert 'href="#id_since"' in html
+
+
+def test_a_name_that_spells_out_to_more_than_the_column_holds_is_stored_cut_and_found_by_its_beginning(
+    manager: User,
+) -> None:
+    # U+FDFA is one character that NFKD spells out in eighteen: 200 of them are 3,600 characters.
+    loop = _loop("\ufdfa" * 200, "long@example.com", manager)
+
+    stored = Candidate.objects.get(pk=loop.candidate_id).search_text
+    assert len(stored) == SEARCH_TEXT_MAX
+    assert _found(manager, "\ufdfa") == ["\ufdfa" * 200]
