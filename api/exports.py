@@ -1,63 +1,65 @@
-"""The loop-summary and ratings exports as JSON objects, from the same rows as the CSV files.
+"""The loop-summary and ratings exports as JSON objects, and their serializers for the schema.
 
-`hiring.exports` defines each row once; here a row's text cells get their JSON types back.
+Both come from the columns of `hiring.export_columns`: the rows are `hiring.exports`' own JSON
+objects (the JSON file's loops are the same objects), and each column's type and description
+becomes a serializer field, so the schema lists exactly the keys the rows hold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from rest_framework import serializers
 
-from hiring.exports import RATINGS_HEADER, ratings_rows, summary_header, summary_rows
+from hiring import exports
+from hiring.export_columns import Column, Group
 from hiring.models import Loop
-from hiring.selectors.pipeline import RECOMMENDATIONS, DimensionColumn
+from hiring.selectors.pipeline import DimensionColumn
 
-
-def _number(text: Any) -> float | None:
-    return None if text in ("", None) else float(text)
-
-
-def _optional(text: Any) -> Any:
-    return None if text == "" else text
+FIELDS: dict[str, type[serializers.Field[Any, Any, Any, Any]]] = {
+    "integer": serializers.IntegerField,
+    "number": serializers.FloatField,
+    "string": serializers.CharField,
+    "boolean": serializers.BooleanField,
+    "date": serializers.DateField,
+    "date-time": serializers.DateTimeField,
+}
 
 
 def summary_objects(loops: QuerySet[Loop], columns: list[DimensionColumn]) -> Iterator[dict[str, Any]]:
-    header = summary_header(columns)
-    for row in summary_rows(loops, columns):
-        cells = dict(zip(header, row, strict=True))
-        yield {
-            "loop": cells["loop_id"],
-            **{key: cells[key] for key in ("candidate", "role", "rubric_version", "status", "created")},
-            **{key: cells[key] for key in ("hiring_manager", "recruiter", "scorecards_submitted")},
-            "scorecards_expected": cells["scorecards_expected"],
-            "overdue": cells["overdue"],
-            "normalised_mean": _number(cells["normalised_mean"]),
-            "normalised_dimensions": {c.slug: _number(cells[f"normalised_{c.slug}"]) for c in columns},
-            "signals": {
-                "strong": cells["strong_signals"],
-                "weak": cells["weak_signals"],
-                "red_flag": cells["red_flags"],
-            },
-            "recommendations": {value: cells[f"rec_{value}"] for value in RECOMMENDATIONS},
-            "decision": cells["decision"],
-            "decided_at": _optional(cells["decided_at"]),
-            "decision_rationale": cells["decision_rationale"],
-        }
+    return exports.summary_objects(loops, columns)
 
 
 def rating_objects(loops: QuerySet[Loop]) -> Iterator[dict[str, Any]]:
-    for row in ratings_rows(loops):
-        cells = dict(zip(RATINGS_HEADER, row, strict=True))
-        loop, scorecard = cells.pop("loop_id"), cells.pop("scorecard_id")
-        yield {
-            **cells,
-            "loop": loop,
-            "scorecard": scorecard,
-            "score": _optional(cells["score"]),
-            "not_assessed": cells["not_assessed"] == "yes",
-            "normalised": _number(cells["normalised"]),
-            "submitted_at": _optional(cells["submitted_at"]),
-            "amended": cells["amended"] == "yes",
-        }
+    return exports.rating_objects(loops)
+
+
+def _field(type_: str, *, nullable: bool, description: str) -> serializers.Field[Any, Any, Any, Any]:
+    options: dict[str, Any] = {"help_text": description or None}
+    if nullable:
+        options["allow_null"] = True
+    if type_ == "string":
+        options["allow_blank"] = True
+    return FIELDS[type_](**options)
+
+
+def row_serializer(
+    name: str, columns: Sequence[Column], groups: Sequence[Group] = ()
+) -> type[serializers.Serializer[Any]]:
+    """A serializer class (for the schema) with a field per column, each group a nested object."""
+    fields: dict[str, Any] = {}
+    members: dict[str, dict[str, Any]] = {group.key: {} for group in groups}
+    for column in columns:
+        field = _field(column.type, nullable=column.nullable, description=column.description)
+        (members.setdefault(column.group, {}) if column.group else fields)[column.json_key] = field
+    for group in groups:
+        if group.open_type:
+            child = _field(group.open_type, nullable=group.nullable, description="")
+            fields[group.key] = serializers.DictField(child=child, help_text=group.description)
+        else:
+            title = name.removesuffix("Serializer") + group.key.title().replace("_", "") + "Serializer"
+            nested = type(title, (serializers.Serializer,), members[group.key])
+            fields[group.key] = nested(help_text=group.description)
+    return type(name, (serializers.Serializer,), fields)

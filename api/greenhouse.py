@@ -1,28 +1,48 @@
-"""Scorecards in the shape of Greenhouse's Harvest scorecard object (`?format=greenhouse`), docs/API.md.
+"""Scorecards in the shape of Greenhouse's Harvest scorecard object (`?format=greenhouse` and /harvest/v1/).
 
 Greenhouse rates each attribute on five points; a rating here is put on the same five points by its
-place on the role's own scale (hiring.scoring.normalise): bottom → definitely_not, top → strong_yes.
+place on the role's own scale: the one mapping of scale levels to Harvest ratings (`harvest_rating`,
+table in docs/API.md).
 """
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Any
 
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from hiring.models import Scorecard
-from hiring.scoring import normalise
 
 FIVE_POINTS = ("definitely_not", "no", "mixed", "yes", "strong_yes")
 RECOMMENDATIONS = {"strong_no": "definitely_not", "no": "no", "yes": "yes", "strong_yes": "strong_yes"}
 NO_DECISION = "no_decision"
 
 
-def attribute_rating(score: int | None, *, scale_min: int, scale_max: int) -> str:
+def harvest_rating(score: int | None, *, scale_min: int, scale_max: int) -> str:
+    """A level of a scale of 2 to 11 levels as one of Harvest's five ratings; None (not assessed) → no_decision.
+
+    The level's place on the scale, 0 at the bottom to 4 at the top, computed exactly (no float), goes to the
+    nearest of the five points; a place exactly halfway between two points (only on a 9-level scale: 2, 4, 6
+    and 8 of 1–9) goes to the point nearer the middle, so the mapping is symmetric and never rounds half to
+    even. So bottom → definitely_not, top → strong_yes, the middle level of an odd scale → mixed. On 1–4 the
+    inner levels sit at 1⅓ and 2⅔, nearer no and yes than mixed: a 4-level scale is a forced choice and
+    never yields mixed (nor does 2 levels); longer even scales do, for the levels nearest the middle.
+    """
     if score is None:
         return NO_DECISION
-    return FIVE_POINTS[round(normalise(score, scale_min=scale_min, scale_max=scale_max) * 4)]
+    place = Fraction(4 * (score - scale_min), scale_max - scale_min)
+    half = Fraction(1, 2)
+    point = math.floor(place + half) if place < 2 else math.ceil(place - half)
+    return FIVE_POINTS[point]
+
+
+def harvest_rating_table(*, scale_min: int, scale_max: int) -> dict[int, str]:
+    """Every level of a scale with its Harvest rating (for the docs and their test)."""
+    levels = range(scale_min, scale_max + 1)
+    return {level: harvest_rating(level, scale_min=scale_min, scale_max=scale_max) for level in levels}
 
 
 class GreenhouseUserSerializer(serializers.Serializer[Any]):
@@ -37,6 +57,11 @@ class GreenhouseUserSerializer(serializers.Serializer[Any]):
 
     def get_employee_id(self, user: User) -> str | None:
         return None
+
+
+def harvest_user(user: User) -> dict[str, Any]:
+    """A user as Harvest's user reference (id, first_name, last_name, name, employee_id)."""
+    return dict(GreenhouseUserSerializer(user).data)
 
 
 class GreenhouseStepSerializer(serializers.Serializer[Any]):
@@ -98,7 +123,7 @@ def greenhouse_scorecard(scorecard: Scorecard) -> dict[str, Any]:
             "name": rating.dimension.name,
             "type": "Dimension",
             "note": rating.evidence or None,
-            "rating": attribute_rating(
+            "rating": harvest_rating(
                 None if rating.not_assessed else rating.score, scale_min=rubric.scale_min, scale_max=rubric.scale_max
             ),
         }
@@ -115,7 +140,9 @@ def greenhouse_scorecard(scorecard: Scorecard) -> dict[str, Any]:
     ]
     return {
         "id": scorecard.pk,
-        "created_at": scorecard.updated_at,
+        # Harvest's scorecards are submitted ones: one comes to exist there when it is submitted (a draft,
+        # read with ?format=greenhouse, at its last save).
+        "created_at": scorecard.submitted_at or scorecard.updated_at,
         "updated_at": scorecard.updated_at,
         "interview": interview.name,
         "interview_step": {"id": interview.exercise_id, "name": interview.name},

@@ -9,15 +9,27 @@ from django.core.exceptions import ValidationError
 from hiring.models import Interview, Loop
 from hiring.selectors.loops import interviewers as active_interviewers
 from hiring.services.loops import PlanRow
-from roles.models import Dimension, Exercise
+from roles.models import Dimension, Exercise, RubricVersion
 
 
 def plan_rows(*, loop: Loop, rows: list[dict[str, Any]]) -> list[PlanRow]:
-    exercises = {e.pk: e for e in Exercise.objects.filter(rubric=loop.rubric_id)}
-    dimensions = {d.pk: d for d in Dimension.objects.filter(rubric=loop.rubric_id)}
+    """The rows of a new plan for an existing loop (they may name its interviews)."""
+    interviews = {i.pk: i for i in Interview.objects.filter(loop=loop).select_related("scorecard")}
+    return _resolved(rubric_id=loop.rubric_id, interviews=interviews, rows=rows)
+
+
+def first_plan_rows(*, rubric: RubricVersion, rows: list[dict[str, Any]]) -> list[PlanRow]:
+    """The rows of the first plan of a loop about to be created on ``rubric`` (no interview of it exists yet)."""
+    if not rows:
+        return []
+    return _resolved(rubric_id=rubric.pk, interviews={}, rows=rows)
+
+
+def _resolved(*, rubric_id: int, interviews: dict[int, Interview], rows: list[dict[str, Any]]) -> list[PlanRow]:
+    exercises = {e.pk: e for e in Exercise.objects.filter(rubric=rubric_id)}
+    dimensions = {d.pk: d for d in Dimension.objects.filter(rubric=rubric_id)}
     usernames = {row["interviewer"] for row in rows}
     interviewers = {u.username: u for u in active_interviewers().filter(username__in=usernames)}
-    interviews = {i.pk: i for i in Interview.objects.filter(loop=loop).select_related("scorecard")}
     errors: dict[str, list[str]] = {}
     plan = []
     for index, row in enumerate(rows):

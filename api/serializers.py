@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.exports import row_serializer
+from hiring.export_columns import RATING_COLUMNS, SUMMARY_GROUPS, summary_columns
 from hiring.models import Amendment, Decision, Interview, Loop, Scorecard
 from roles.models import Anchor, AssessmentArea, Dimension, Exercise, RubricVersion, ScaleLevel, Signal
 
@@ -429,44 +431,6 @@ class ExportQuery(serializers.Serializer[Any]):
     )
 
 
-class LoopSummaryRowSerializer(serializers.Serializer[Any]):
-    loop = serializers.IntegerField()
-    candidate = serializers.CharField()
-    role = serializers.CharField()
-    rubric_version = serializers.IntegerField()
-    status = serializers.CharField()
-    created = serializers.DateField()
-    hiring_manager = serializers.CharField()
-    recruiter = serializers.CharField()
-    scorecards_submitted = serializers.IntegerField()
-    scorecards_expected = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    normalised_mean = serializers.FloatField(allow_null=True)
-    normalised_dimensions = serializers.DictField(
-        child=serializers.FloatField(allow_null=True), help_text="By dimension slug; only with ?role=."
-    )
-    signals = serializers.DictField(child=serializers.IntegerField(), help_text="strong, weak, red_flag")
-    recommendations = serializers.DictField(child=serializers.IntegerField())
-    decision = serializers.CharField(allow_blank=True)
-    decided_at = serializers.DateTimeField(allow_null=True)
-    decision_rationale = serializers.CharField(allow_blank=True)
-
-
-class RatingRowSerializer(serializers.Serializer[Any]):
-    loop = serializers.IntegerField()
-    candidate = serializers.CharField()
-    role = serializers.CharField()
-    rubric_version = serializers.IntegerField()
-    scale_min = serializers.IntegerField()
-    scale_max = serializers.IntegerField()
-    scorecard = serializers.IntegerField()
-    interviewer = serializers.CharField()
-    exercise = serializers.CharField()
-    dimension = serializers.CharField()
-    dimension_slug = serializers.CharField()
-    score = serializers.IntegerField(allow_null=True)
-    not_assessed = serializers.BooleanField()
-    normalised = serializers.FloatField(allow_null=True)
-    evidence = serializers.CharField(allow_blank=True)
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    amended = serializers.BooleanField()
+# The export rows' serializers are built from the export columns (hiring.export_columns).
+LoopSummaryRowSerializer = row_serializer("LoopSummaryRowSerializer", summary_columns([]), SUMMARY_GROUPS)
+RatingRowSerializer = row_serializer("RatingRowSerializer", RATING_COLUMNS)

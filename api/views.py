@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -24,7 +23,7 @@ from rest_framework.views import APIView
 from api import exports as api_exports
 from api import serializers as s
 from api.greenhouse import GreenhouseScorecardSerializer
-from api.plans import interviews_removed, plan_rows
+from api.plans import first_plan_rows, interviews_removed, plan_rows
 from hiring import exports, policy
 from hiring.forms import PipelineFilterForm
 from hiring.models import Interview, Loop, Scorecard
@@ -137,17 +136,15 @@ class LoopList(generics.ListAPIView[Any]):
                     ]
                 }
             )
-        with transaction.atomic():
-            loop = loops.loop_create(
-                candidate_name=data["candidate"]["name"],
-                candidate_email=data["candidate"]["email"],
-                candidate_notes=data["candidate"]["notes"],
-                rubric=rubric,
-                hiring_manager=manager,
-                by=_user(request),
-            )
-            if data["interviews"]:
-                loops.loop_plan_save(loop=loop, rows=plan_rows(loop=loop, rows=data["interviews"]), by=_user(request))
+        loop = loops.loop_create(
+            candidate_name=data["candidate"]["name"],
+            candidate_email=data["candidate"]["email"],
+            candidate_notes=data["candidate"]["notes"],
+            rubric=rubric,
+            hiring_manager=manager,
+            by=_user(request),
+            plan=first_plan_rows(rubric=rubric, rows=data["interviews"]),
+        )
         return Response(s.LoopSerializer(_loops_with_interviews(Loop.objects.filter(pk=loop.pk)).get()).data, 201)
 
 

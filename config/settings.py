@@ -195,7 +195,7 @@ SESSION_SAVE_EVERY_REQUEST = False
 # -------------------------------------------------------------------------------------------------
 
 # No inline script or style anywhere, so no 'unsafe-inline' is needed.
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -281,6 +281,14 @@ SCORECARD_DUE_HOURS = env.int("SCORECARD_DUE_HOURS", default=24)
 if not 1 <= SCORECARD_DUE_HOURS <= 24 * 366:
     raise ImproperlyConfigured(
         f"SCORECARD_DUE_HOURS must be between 1 and {24 * 366} (a year), not {SCORECARD_DUE_HOURS}."
+    )
+
+# The reliability a dimension's panel should reach (hiring.reliability, docs/DECISIONS.md): calibration shows
+# how many independent ratings each dimension needs for it, by Spearman–Brown on its measured agreement.
+PANEL_RELIABILITY_TARGET = env.float("PANEL_RELIABILITY_TARGET", default=0.80)
+if not 0 < PANEL_RELIABILITY_TARGET < 1:
+    raise ImproperlyConfigured(
+        f"PANEL_RELIABILITY_TARGET is a reliability strictly between 0 and 1, not {PANEL_RELIABILITY_TARGET}."
     )
 
 # Hardening (issue 18): blind scoring and the signed-out post stash ------------------------------

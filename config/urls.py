@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("api.urls")),
+    path("harvest/v1/", include("api.harvest_urls")),  # Greenhouse Harvest-compatible reads (api.harvest)
     path("settings/tokens/", include("api.web_urls")),
     path("roles/", include("roles.urls")),
     path("", include("hiring.urls")),

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.http import QueryDict
 
 from hiring.models import (
     INTERVIEW_TIME_MAX,
@@ -25,8 +26,10 @@ from hiring.models import (
 )
 from hiring.search import MAX_QUERY
 from hiring.selectors import health
+from hiring.selectors.loops import PlanProposal
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
+from hiring.services.loops import PlanRow
 from hiring.services.refusals import InputRefused, Problem
 from hiring.services.scorecards import RatingInput, ScorecardConflict, ScorecardInput
 from roles.models import Dimension, Exercise, RubricVersion, Signal
@@ -199,6 +202,54 @@ class PlanRowForm(forms.Form):
             if not data.get("focus"):
                 self.add_error("focus", "Choose at least one focus dimension.")
         return data
+
+
+class PlanForm:
+    """The plan page: a ``PlanRowForm`` per proposed row (``plan_proposal``), bound to what was posted; once
+    valid, the service's input: the ``PlanRow``s of the rows included (a started scorecard's always is) and the
+    planned interviews left out."""
+
+    def __init__(self, data: QueryDict | None, *, proposal: PlanProposal) -> None:
+        self.rows = [
+            PlanRowForm(
+                data,
+                prefix=row.key,
+                initial={
+                    "include": row.include,
+                    "title": row.title,
+                    "interviewer": row.interviewer_id,
+                    "scheduled_at": row.scheduled_at,
+                    "focus": row.focus,
+                },
+                exercise=row.exercise,
+                interview=row.interview,
+                interviewers=proposal.interviewers,
+                dimensions=proposal.dimensions,
+            )
+            for row in proposal.rows
+        ]
+
+    def is_valid(self) -> bool:
+        return all(row.is_valid() for row in self.rows)
+
+    def plan(self) -> list[PlanRow]:
+        return [
+            PlanRow(
+                exercise=row.exercise,
+                interviewer=row.cleaned_data["interviewer"],
+                scheduled_at=row.cleaned_data["scheduled_at"],
+                focus=list(row.cleaned_data["focus"]),
+                interview=row.interview,
+                title=row.cleaned_data.get("title", ""),
+            )
+            for row in self.rows
+            if row.cleaned_data.get("include") or row.locked
+        ]
+
+    def removed(self) -> list[Interview]:
+        return [
+            row.interview for row in self.rows if row.interview and not row.locked and not row.cleaned_data["include"]
+        ]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@
   this rule is written).
 - A draft is private to its author, whoever asks, unless ``SCORECARD_DRAFTS_VISIBLE_TO_MANAGERS``
   lets the loop's recruiter, hiring manager and staff read drafts as they are being written.
-- Only the interviewer edits, submits or amends their own scorecard.
+- Only the interviewer edits, submits or amends their own scorecard; a draft is written (saved or
+  submitted) only while it is still a draft and its loop undecided (``can_write_draft``).
+- A loop's recruiter (or staff) plans it until it is decided (``can_plan``, ``can_change_plan``).
 - The app itself, acting from a management command (``SYSTEM``), sees every loop as staff does;
   it is nobody, so it never edits a scorecard and is recorded in the audit log without an actor.
 """
@@ -20,11 +22,13 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, StringAgg, Value
+from django.db.models.expressions import Combinable
 
 from hiring.models import Interview, Loop, Scorecard
 
@@ -127,27 +131,31 @@ def _sees_colleagues_on(user: User, loop_ref: str) -> Q:
     return submitted_own | (_manages(user, loop_ref) & ~on_panel)
 
 
-def loops_visible_to(user: Viewer) -> QuerySet[Loop]:
+def _loops_of(user: Viewer, theirs: Callable[[User], Q | Combinable]) -> QuerySet[Loop]:
+    """Every loop for the app itself and for staff, none for someone signed out, else the person's (``theirs``)."""
     if isinstance(user, SystemActor):
         return Loop.objects.all()
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         return Loop.objects.none()
     if user.is_staff:
         return Loop.objects.all()
-    on_panel = Exists(Interview.objects.filter(loop=OuterRef("pk"), interviewer=user))
-    return Loop.objects.filter(Q(recruiter=user) | Q(hiring_manager=user) | on_panel)
+    return Loop.objects.filter(theirs(user))
+
+
+def loops_visible_to(user: Viewer) -> QuerySet[Loop]:
+    """Loops the user takes part in: as recruiter, hiring manager or on the panel (staff and the app: all)."""
+    return _loops_of(
+        user,
+        lambda person: (
+            _manages(person, "pk") | Exists(Interview.objects.filter(loop=OuterRef("pk"), interviewer=person))
+        ),
+    )
 
 
 def loops_managed_by(user: Viewer) -> QuerySet[Loop]:
     """Loops whose whole panel the user may see: staff (and the app itself) all; otherwise as recruiter or
     hiring manager."""
-    if isinstance(user, SystemActor):
-        return Loop.objects.all()
-    if not user.is_authenticated:
-        return Loop.objects.none()
-    if user.is_staff:
-        return Loop.objects.all()
-    return Loop.objects.filter(Q(recruiter=user) | Q(hiring_manager=user))
+    return _loops_of(user, lambda person: _manages(person, "pk"))
 
 
 def interviews_visible_to(user: AnyUser) -> QuerySet[Interview]:
@@ -174,6 +182,26 @@ def scorecards_visible_to(user: AnyUser) -> QuerySet[Scorecard]:
 def can_edit_scorecard(user: AnyUser, scorecard: Scorecard) -> bool:
     """Only the interviewer writes their scorecard (drafts, submit, amendments)."""
     return user.is_authenticated and scorecard.interview.interviewer_id == user.pk
+
+
+OPEN_LOOP_STATUSES = (Loop.Status.PLANNED, Loop.Status.IN_PROGRESS, Loop.Status.COMPLETE)
+"""Every status but decided: the loops whose drafts may still be written (``can_write_draft``, ``drafts_open``)."""
+
+
+def can_write_draft(user: AnyUser, scorecard: Scorecard) -> bool:
+    """Whether the user may save or submit this scorecard as a draft now: its interviewer, while it is still a
+    draft and its loop is not decided (after that, a submitted scorecard is amended instead)."""
+    return (
+        can_edit_scorecard(user, scorecard)
+        and scorecard.status == Scorecard.Status.DRAFT
+        and scorecard.interview.loop.status in OPEN_LOOP_STATUSES
+    )
+
+
+def drafts_open(*, card: str = "scorecard__status", stage: str = "loop__status") -> Q:
+    """``can_write_draft`` as a query's condition, but for whose (the query at hand picks the interviewer): a
+    draft on a loop not decided. ``card`` and ``stage`` name the scorecard's and the loop's status there."""
+    return Q(**{card: Scorecard.Status.DRAFT, f"{stage}__in": OPEN_LOOP_STATUSES})
 
 
 def is_on_panel(user: AnyUser, loop: Loop) -> bool:
@@ -209,6 +237,12 @@ def can_decide(user: AnyUser, loop: Loop) -> bool:
 
 def can_plan(user: AnyUser, loop: Loop) -> bool:
     return user.is_authenticated and (user.is_staff or (is_recruiter(user) and user.pk == loop.recruiter_id))
+
+
+def can_change_plan(user: AnyUser, loop: Loop) -> bool:
+    """Whether the user may change the loop's plan now: they plan it (``can_plan``) and it is not decided (a
+    decided loop's plan is kept as it was)."""
+    return can_plan(user, loop) and loop.status != Loop.Status.DECIDED
 
 
 def can_remind(user: AnyUser, loop: Loop) -> bool:

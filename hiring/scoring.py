@@ -2,7 +2,9 @@
 
 (score - min) / (max - min): 0 is the bottom of the role's own scale and 1 the top. This is the
 only place the formula is written, in Python (`normalise`) and in SQL (`normalised_score_sql` for
-the ORM, `dimension_means_sql` for the pipeline's grouped pass).
+the ORM, `dimension_means_sql` for the pipeline's grouped pass). Which ratings count (scored, not
+"not assessed", on submitted scorecards) is written here too: `scored_ratings` for a query,
+`counted_score` for a rating already read, and `dimension_means_sql` in its SQL.
 
 A loop's normalised mean is the mean of its scored dimensions' normalised means: for each
 dimension that at least one submitted scorecard scored, the mean of those normalised scores;
@@ -47,6 +49,14 @@ def normalised_score_sql(rubric: str = "scorecard__interview__loop__rubric") -> 
 def scored_ratings() -> QuerySet[Rating]:
     """The ratings that count: scored (not "not assessed") on submitted scorecards."""
     return Rating.objects.filter(scorecard__status=Scorecard.Status.SUBMITTED, score__isnull=False, not_assessed=False)
+
+
+def counted_score(rating: Rating | None) -> int | None:
+    """A rating's score if it counts, as `scored_ratings` selects them, for a rating already read from a
+    submitted scorecard: None when there is no rating, no score or it is "not assessed"."""
+    if rating is None or rating.not_assessed:
+        return None
+    return rating.score
 
 
 def dimension_means_sql(*, loops_sql: str | None) -> str:

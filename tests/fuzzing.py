@@ -22,4 +22,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 def examples(n: int) -> int:
     """n examples under the "ci" profile, scaled by the profile in force (read when a test module is imported)."""
-    return max(1, n * settings.default.max_examples // CI_EXAMPLES)
+    profile = settings.default
+    assert profile is not None  # loaded above
+    return max(1, n * profile.max_examples // CI_EXAMPLES)

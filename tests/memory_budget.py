@@ -19,6 +19,7 @@ import resource
 import sys
 from collections.abc import Generator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -96,7 +97,8 @@ class MemoryBudget:
         return (yield from self._measured(item, "teardown"))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        peaks = [value for name, value in report.user_properties if name == PEAK]
+        # user_properties holds objects; the PEAK entries are the whole megabytes `_measured` appended.
+        peaks = [cast(int, value) for name, value in report.user_properties if name == PEAK]
         if peaks:
             self.highest[report.nodeid] = max(self.highest.get(report.nodeid, 0), *peaks)
 

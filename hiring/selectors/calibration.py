@@ -29,6 +29,9 @@ The rules are defined here and nowhere else:
   little about the rubric's wording; ten loops of two or more interviewers give at least
   twenty pairable scores, the least at which a low alpha is worth a look.
 
+- How many independent ratings a dimension needs for the panel's reliability target: Spearman–Brown on
+  its alpha, with the range from alpha's interval, none below MIN_PANEL_LOOPS loops (hiring.reliability).
+
 The figures are kept in step as scorecards are written (hiring.services.statistics, in the
 transaction of the write); every selector here reads them in a fixed number of queries, and
 without a date filter in O(interviewers + dimensions) whatever the history. The bootstrap
@@ -43,6 +46,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 
@@ -57,6 +61,7 @@ from hiring.models import (
     LoopDimensionFigures,
     LoopInterviewerFigures,
 )
+from hiring.reliability import PanelSize, panel_size
 
 LOW_AGREEMENT = 0.667  # Krippendorff's threshold for tentative conclusions
 MIN_ALPHA_LOOPS = 2
@@ -146,6 +151,13 @@ class DimensionAgreement:
     @property
     def too_few_loops_to_flag(self) -> bool:
         return self.alpha is not None and self.alpha < LOW_AGREEMENT and self.loops < MIN_FLAG_LOOPS
+
+    @property
+    def panel(self) -> PanelSize:
+        """The independent ratings this dimension needs for settings.PANEL_RELIABILITY_TARGET (hiring.reliability)."""
+        return panel_size(
+            alpha=self.alpha, interval=self.interval, loops=self.loops, target=settings.PANEL_RELIABILITY_TARGET
+        )
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import OuterRef, Subquery, Value
@@ -48,12 +50,22 @@ from hiring.models import (
     Scorecard,
     SpreadTotal,
 )
-from hiring.scoring import loop_normalised_mean, normalise
+from hiring.scoring import counted_score, loop_normalised_mean, normalise
 from hiring.selectors.calibration import leniency_elsewhere
 from hiring.selectors.decisions import DecisionState, decision_state
 from hiring.selectors.scorecards import seen_by
 from roles.models import SIGNAL_GROUP_TITLES, SIGNAL_KINDS_RED_FLAGS_FIRST, Dimension, RubricVersion, Signal, SignalKind
 from roles.selectors import rubric_content
+
+
+class _Seen(TypedDict):
+    seen: bool  # by the viewer loop_debrief was asked for, before this request
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    type PanelInterview = WithAnnotations[Interview, _Seen]  # an interview of the panel, as ``_panel`` reads it
 
 STRONG_AT = 0.75
 WEAK_BELOW = 0.5
@@ -113,16 +125,11 @@ def dimension_stats(scores: list[int], *, scale_min: int, scale_max: int) -> Dim
     return DimensionStats(len(scores), mean, statistics.median(scores), low, high, normalised, classification)
 
 
-def level_class(score: int, *, scale_min: int, scale_max: int) -> str:
-    """A colour class level-0 (lowest) … level-4 (highest) for a score on the role's own scale."""
-    return f"level-{round(normalise(score, scale_min=scale_min, scale_max=scale_max) * 4)}"
-
-
-@dataclass
+@dataclass(frozen=True)
 class Cell:
     dimension: Dimension
     rating: Rating | None
-    css: str = "level-none"  # the score's colour class (level_class), for the matrix
+    normalised: float | None = None  # the rating's score on the normalised scale; None when it has none
 
     @property
     def anchor_id(self) -> str:
@@ -280,7 +287,7 @@ def _shifted(rating: Rating | None, shift: float) -> float | None:
 
 
 def _score(rating: Rating | None) -> int | None:
-    return rating.score if rating is not None and not rating.not_assessed else None
+    return counted_score(rating)
 
 
 def usual_spreads(*, loop: Loop, role_id: int, slugs: list[str]) -> dict[str, tuple[float | None, int]]:
@@ -320,77 +327,24 @@ def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
     (when given) opened its scorecard before."""
     rubric = rubric_content(loop.rubric)
     dimensions = list(rubric.dimensions.all())
-    interviews = list(
-        Interview.objects.filter(loop=loop)
-        .select_related("interviewer", "exercise", "scorecard")
-        .annotate(seen=Value(True) if viewer is None else seen_by(viewer, scorecard="scorecard"))
-        .order_by("scheduled_at", "pk")
-    )
+    interviews = _panel(loop=loop, viewer=viewer)
     submitted = [i for i in interviews if i.scorecard.status == Scorecard.Status.SUBMITTED]
-    submitted_ids = [i.scorecard.pk for i in submitted]
-    submitted_set = set(submitted_ids)
-    ratings: dict[tuple[int, int], Rating] = {
-        (r.scorecard_id, r.dimension_id): r for r in Rating.objects.filter(scorecard_id__in=submitted_ids)
-    }
+    ratings = _ratings(submitted)
     decisions = decision_state(loop=loop)
-    amendments = [a for a in decisions.amendments if a.scorecard_id in submitted_set]
-
-    scores: dict[int, list[int]] = {d.pk: [] for d in dimensions}
-    for rating in ratings.values():
-        if rating.score is not None and not rating.not_assessed and rating.dimension_id in scores:
-            scores[rating.dimension_id].append(rating.score)
-    summaries = [
-        DimensionSummary(d, dimension_stats(scores[d.pk], scale_min=rubric.scale_min, scale_max=rubric.scale_max))
-        for d in dimensions
-    ]
-    usual = usual_spreads(loop=loop, role_id=rubric.role_id, slugs=[d.slug for d in dimensions])
-    for summary in summaries:
-        mark_unusual(summary, usual=usual[summary.dimension.slug], span=rubric.scale_max - rubric.scale_min)
-    amended = {a.scorecard_id for a in amendments}
-    amended_late = {a.scorecard_id for a in amendments if a.after_decision}
-    changed = {a.scorecard_id for a in decisions.changes}
-    amended_after_viewing = {a.scorecard_id for a in amendments if a.after_viewing}
-    rows = [
-        PanelRow(
-            interview=i,
-            scorecard=i.scorecard,
-            cells=[Cell(d, ratings.get((i.scorecard.pk, d.pk))) for d in dimensions],
-            amended=i.scorecard.pk in amended,
-            amended_after_decision=i.scorecard.pk in amended_late,
-            changed_since_decision=i.scorecard.pk in changed,
-            amended_after_viewing=i.scorecard.pk in amended_after_viewing,
-            seen=i.seen,
-        )
-        for i in submitted
-    ]
-    for row in rows:
-        for cell in row.cells:
-            if cell.rating and cell.rating.score is not None:
-                cell.css = level_class(cell.rating.score, scale_min=rubric.scale_min, scale_max=rubric.scale_max)
-            else:
-                cell.css = "level-none"
-
-    by_interview = {i.scorecard.pk: i for i in submitted}
-    observations: dict[str, list[Observation]] = {kind: [] for kind in SIGNAL_KINDS_RED_FLAGS_FIRST}
-    for observed in (
-        ObservedSignal.objects.filter(scorecard_id__in=submitted_ids)
-        .select_related("signal")
-        .order_by("signal__position", "pk")
-    ):
-        observations[observed.signal.kind].append(
-            Observation(observed.signal, by_interview[observed.scorecard_id], observed.note)
-        )
+    summaries = _dimension_summaries(loop=loop, rubric=rubric, dimensions=dimensions, ratings=ratings.values())
+    observations = _observations(submitted)
     tally_counts = Counter(i.scorecard.recommendation for i in submitted)
-    tally = [(value, label, tally_counts.get(value, 0)) for value, label in Scorecard.Recommendation.choices]
     pending: list[Interview] = [i for i in interviews if i.scorecard.status != Scorecard.Status.SUBMITTED]
     return Debrief(
         loop=loop,
         rubric=rubric,
         dimensions=summaries,
-        rows=rows,
+        rows=_panel_rows(submitted, rubric=rubric, dimensions=dimensions, ratings=ratings, decisions=decisions),
         pending=pending,
         observations=observations,
-        recommendation_tally=tally,
+        recommendation_tally=[
+            (value, label, tally_counts.get(value, 0)) for value, label in Scorecard.Recommendation.choices
+        ],
         suggestion=suggest(
             submitted=len(submitted),
             pending=len(pending),
@@ -401,6 +355,91 @@ def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
         decisions=decisions,
         normalised_mean=loop_normalised_mean(s.stats.normalised for s in summaries),
     )
+
+
+def _panel(*, loop: Loop, viewer: User | None) -> list[PanelInterview]:
+    """The loop's interviews in time order with their scorecards, each marked ``seen`` by the viewer (one query)."""
+    return list(
+        Interview.objects.filter(loop=loop)
+        .select_related("interviewer", "exercise", "scorecard")
+        .annotate(seen=Value(True) if viewer is None else seen_by(viewer, scorecard="scorecard"))
+        .order_by("scheduled_at", "pk")
+    )
+
+
+def _ratings(submitted: Sequence[Interview]) -> dict[tuple[int, int], Rating]:
+    """Every rating of the submitted scorecards (not-assessed ones too), by (scorecard, dimension): one query."""
+    ids = [i.scorecard.pk for i in submitted]
+    return {(r.scorecard_id, r.dimension_id): r for r in Rating.objects.filter(scorecard_id__in=ids)}
+
+
+def _dimension_summaries(
+    *, loop: Loop, rubric: RubricVersion, dimensions: list[Dimension], ratings: Iterable[Rating]
+) -> list[DimensionSummary]:
+    """Each dimension's statistics over the scores that count, marked where its spread is unusual (one query)."""
+    scores: dict[int, list[int]] = {d.pk: [] for d in dimensions}
+    for rating in ratings:
+        score = counted_score(rating)
+        if score is not None and rating.dimension_id in scores:
+            scores[rating.dimension_id].append(score)
+    summaries = [
+        DimensionSummary(d, dimension_stats(scores[d.pk], scale_min=rubric.scale_min, scale_max=rubric.scale_max))
+        for d in dimensions
+    ]
+    usual = usual_spreads(loop=loop, role_id=rubric.role_id, slugs=[d.slug for d in dimensions])
+    for summary in summaries:
+        mark_unusual(summary, usual=usual[summary.dimension.slug], span=rubric.scale_max - rubric.scale_min)
+    return summaries
+
+
+def _panel_rows(
+    submitted: list[PanelInterview],
+    *,
+    rubric: RubricVersion,
+    dimensions: list[Dimension],
+    ratings: dict[tuple[int, int], Rating],
+    decisions: DecisionState,
+) -> list[PanelRow]:
+    """A row per submitted scorecard: a cell per dimension, and what its amendments say about it."""
+    amendments = [a for a in decisions.amendments if a.scorecard_id in {i.scorecard.pk for i in submitted}]
+    amended = {a.scorecard_id for a in amendments}
+    amended_late = {a.scorecard_id for a in amendments if a.after_decision}
+    changed = {a.scorecard_id for a in decisions.changes}
+    amended_after_viewing = {a.scorecard_id for a in amendments if a.after_viewing}
+    return [
+        PanelRow(
+            interview=i,
+            scorecard=i.scorecard,
+            cells=[_cell(d, ratings.get((i.scorecard.pk, d.pk)), rubric=rubric) for d in dimensions],
+            amended=i.scorecard.pk in amended,
+            amended_after_decision=i.scorecard.pk in amended_late,
+            changed_since_decision=i.scorecard.pk in changed,
+            amended_after_viewing=i.scorecard.pk in amended_after_viewing,
+            seen=i.seen,
+        )
+        for i in submitted
+    ]
+
+
+def _cell(dimension: Dimension, rating: Rating | None, *, rubric: RubricVersion) -> Cell:
+    score = None if rating is None else rating.score
+    normalised = None if score is None else normalise(score, scale_min=rubric.scale_min, scale_max=rubric.scale_max)
+    return Cell(dimension, rating, normalised)
+
+
+def _observations(submitted: Sequence[Interview]) -> dict[str, list[Observation]]:
+    """The signals observed on the submitted scorecards, by kind, red flags first (one query)."""
+    by_scorecard = {i.scorecard.pk: i for i in submitted}
+    observations: dict[str, list[Observation]] = {kind: [] for kind in SIGNAL_KINDS_RED_FLAGS_FIRST}
+    for observed in (
+        ObservedSignal.objects.filter(scorecard_id__in=list(by_scorecard))
+        .select_related("signal")
+        .order_by("signal__position", "pk")
+    ):
+        observations[observed.signal.kind].append(
+            Observation(observed.signal, by_scorecard[observed.scorecard_id], observed.note)
+        )
+    return observations
 
 
 def suggest(

@@ -30,7 +30,6 @@ from hiring.selectors.scorecards import reminder_allowed, scorecard_due_at
 HOME_LIST = 10  # rows shown per list on the home page; the rest are a link away
 HOME_SUBMITTED = HOME_LIST
 HOME_CHANGED = 20  # decisions changed since decided shown to their hiring manager; the pipeline filter lists all
-OPEN_LOOP_STATUSES = (Loop.Status.PLANNED, Loop.Status.IN_PROGRESS, Loop.Status.COMPLETE)
 
 
 @dataclass(frozen=True)
@@ -114,14 +113,6 @@ def _interviews_of(user: User) -> QuerySet[Interview]:
     )
 
 
-def _open(*, card: str = "scorecard__status", stage: str = "loop__status") -> Q:
-    """An interview whose scorecard can still be written: a draft on a loop not decided.
-
-    `card` and `stage` name the scorecard's and the loop's status in the query at hand.
-    """
-    return Q(**{card: Scorecard.Status.DRAFT, f"{stage}__in": OPEN_LOOP_STATUSES})
-
-
 def _due_before(now: dt.datetime) -> dt.datetime:
     """Interviews scheduled before this have an overdue scorecard (see ``scorecard_due_at``)."""
     return now - dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
@@ -142,7 +133,7 @@ def _interview_counts(*, user: User, due_before: dt.datetime, now: dt.datetime) 
         card=Subquery(Scorecard.objects.filter(interview=OuterRef("pk")).order_by().values("status")),
         stage=Subquery(Loop.objects.filter(pk=OuterRef("loop_id")).order_by().values("status")),
     )
-    writable = _open(card="card", stage="stage")
+    writable = policy.drafts_open(card="card", stage="stage")
     return states.aggregate(
         overdue=Count("pk", filter=writable & Q(scheduled_at__lt=due_before)),
         to_write=Count("pk", filter=writable & Q(scheduled_at__gte=due_before, scheduled_at__lte=now)),
@@ -156,9 +147,9 @@ def interviewer_sections(*, user: User, now: dt.datetime) -> InterviewerSections
     six queries, the counts and the latency each in one pass over the user's own interviews (the interviewer
     index), the lists of ``HOME_LIST`` each."""
     due_before = _due_before(now)
-    overdue = _open() & Q(scheduled_at__lt=due_before)
-    to_write = _open() & Q(scheduled_at__gte=due_before, scheduled_at__lte=now)
-    upcoming = _open() & Q(scheduled_at__gt=now)
+    overdue = policy.drafts_open() & Q(scheduled_at__lt=due_before)
+    to_write = policy.drafts_open() & Q(scheduled_at__gte=due_before, scheduled_at__lte=now)
+    upcoming = policy.drafts_open() & Q(scheduled_at__gt=now)
     counts = _interview_counts(user=user, due_before=due_before, now=now)
     mine = _interviews_of(user)
 
@@ -240,7 +231,7 @@ def recruiter_sections(*, user: User, now: dt.datetime) -> RecruiterSections:
     overdue first) and the latest decisions: five queries, each bounded."""
     loops = policy.loops_managed_by(user)
     unplanned = loops.filter(status=Loop.Status.PLANNED).filter(~Exists(Interview.objects.filter(loop=OuterRef("pk"))))
-    overdue = Interview.objects.filter(_open(), scheduled_at__lt=_due_before(now), loop__in=loops)
+    overdue = Interview.objects.filter(policy.drafts_open(), scheduled_at__lt=_due_before(now), loop__in=loops)
     overdue_total = overdue.count()
     return RecruiterSections(
         to_plan=Listing(
@@ -296,7 +287,7 @@ def home_page(*, user: User, now: dt.datetime) -> HomePage:
 
 def open_interviews(*, user: User) -> QuerySet[Interview]:
     """The user's interviews whose scorecard can still be written, the earliest first."""
-    return _interviews_of(user).filter(_open()).order_by("scheduled_at", "pk")
+    return _interviews_of(user).filter(policy.drafts_open()).order_by("scheduled_at", "pk")
 
 
 def next_interview_to_write(*, user: User, now: dt.datetime) -> Interview | None:

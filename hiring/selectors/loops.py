@@ -16,7 +16,7 @@ from hiring import policy
 from hiring.models import Interview, Loop
 from hiring.policy import AnyUser
 from hiring.selectors.scorecards import scorecard_due_at
-from roles.models import Dimension, RubricVersion
+from roles.models import Dimension, Exercise, RubricVersion
 from roles.selectors import rubric_with_content
 
 
@@ -114,8 +114,13 @@ def usual_interviewers(*, loop: Loop, panel: Sequence[User]) -> dict[str, int]:
     return usual
 
 
-def uncovered_dimensions(*, loop: Loop) -> list[Dimension]:
-    """Rubric dimensions that no interview of the loop has as a focus."""
+def uncovered_dimensions(*, loop: Loop, plan: Iterable[PlanRowState] | None = None) -> list[Dimension]:
+    """Rubric dimensions that no interview of the loop has as a focus, in rubric order: as the plan is saved
+    or, given ``plan``, as its form currently stands (its included rows' ticked focus; the loop's rubric
+    dimensions read as fetched, prefetched by ``loop_for_planning``)."""
+    if plan is not None:
+        covered = {value for row in plan if row.included for value in row.focus_values}
+        return [d for d in loop.rubric.dimensions.all() if str(d.pk) not in covered]
     return list(
         Dimension.objects.filter(rubric=loop.rubric_id)
         .exclude(pk__in=Interview.focus_dimensions.through.objects.filter(interview__loop=loop).values("dimension_id"))
@@ -131,13 +136,119 @@ def plan_default_start(*, now: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
 
 
-def dimensions_uncovered(*, rubric: RubricVersion, rows: Iterable[PlanRowState]) -> list[Dimension]:
-    """Dimensions that none of the plan's included rows focuses on, as the form currently stands."""
-    covered: set[str] = set()
-    for row in rows:
-        if row.included:
-            covered.update(row.focus_values)
-    return [d for d in rubric.dimensions.all() if str(d.pk) not in covered]
+NEW_TITLED_ROWS = 3  # blank interviews offered for a rubric without exercises (the first one included)
+
+
+@dataclass(frozen=True)
+class ProposedInterview:
+    """A row of the plan as the page opens it: an interview already planned, or one proposed to start from."""
+
+    key: str  # stable across posts: "exercise-<id>" (an exercise's first), "interview-<id>", "new-<n>"
+    exercise: Exercise | None  # None: a rubric without exercises, the interview named by its title
+    interview: Interview | None  # None: not planned yet
+    include: bool
+    title: str
+    interviewer_id: int | None
+    scheduled_at: dt.datetime
+    focus: list[int]
+
+
+@dataclass(frozen=True)
+class PlanProposal:
+    """The plan as the page opens it, and who and what its rows may choose from."""
+
+    rows: list[ProposedInterview]
+    interviewers: QuerySet[User]  # who can be planned (``interviewers``), read once
+    dimensions: QuerySet[Dimension]  # the rubric's, as prefetched by ``loop_for_planning``
+
+
+def plan_proposal(*, loop: Loop, now: dt.datetime) -> PlanProposal:
+    """A row per interview planned and one per exercise that has none yet (a rubric without exercises: its
+    interviews by title, and blank ones to add). A new row's interviewer is who ran the exercise last for the
+    role (``usual_interviewers``), else the interviewers in turn; its time the next working morning, an hour
+    apart; its focus the exercise's dimensions.
+
+    The first interview of an exercise keeps the exercise's key, so a form opened before the plan was first
+    saved still posts to the same rows; a repeated exercise's rows are keyed by interview. ``loop`` comes from
+    ``loop_for_planning``."""
+    panel = interviewers(loop=loop)
+    people = [user for user in panel if user.pk != loop.hiring_manager_id]
+    start = plan_default_start(now=now)
+    planned = sorted(loop.interviews.all(), key=lambda i: i.pk)
+    if loop.rubric.exercises.all():
+        rows = _exercise_rows(loop, planned=planned, people=people, start=start)
+    else:
+        rows = _titled_rows(planned=planned, people=people, start=start, dimensions=loop.rubric.dimensions.all())
+    return PlanProposal(rows=rows, interviewers=panel, dimensions=loop.rubric.dimensions.all())
+
+
+def _planned_row(key: str, interview: Interview, exercise: Exercise | None) -> ProposedInterview:
+    return ProposedInterview(
+        key=key,
+        exercise=exercise,
+        interview=interview,
+        include=True,
+        title=interview.title,
+        interviewer_id=interview.interviewer_id,
+        scheduled_at=timezone.localtime(interview.scheduled_at),
+        focus=[d.pk for d in interview.focus_dimensions.all()],
+    )
+
+
+def _exercise_rows(
+    loop: Loop, *, planned: list[Interview], people: list[User], start: dt.datetime
+) -> list[ProposedInterview]:
+    by_exercise: dict[int | None, list[Interview]] = {}
+    for interview in planned:
+        by_exercise.setdefault(interview.exercise_id, []).append(interview)
+    usual = usual_interviewers(loop=loop, panel=people)
+    rows = []
+    for index, exercise in enumerate(loop.rubric.exercises.all()):
+        interviews = by_exercise.get(exercise.pk, [])
+        rows += [
+            _planned_row(
+                f"exercise-{exercise.pk}" if position == 0 else f"interview-{interview.pk}", interview, exercise
+            )
+            for position, interview in enumerate(interviews)
+        ]
+        if not interviews:
+            fallback = people[index % len(people)].pk if people else None
+            rows.append(
+                ProposedInterview(
+                    key=f"exercise-{exercise.pk}",
+                    exercise=exercise,
+                    interview=None,
+                    include=not exercise.optional and not by_exercise,
+                    title="",
+                    interviewer_id=usual.get(exercise.slug, fallback),
+                    scheduled_at=start + dt.timedelta(hours=index),
+                    focus=[d.pk for d in exercise.dimensions.all()],
+                )
+            )
+    return rows
+
+
+def _titled_rows(
+    *, planned: list[Interview], people: list[User], start: dt.datetime, dimensions: Iterable[Dimension]
+) -> list[ProposedInterview]:
+    """A rubric without exercises: its interviews by title, then blank ones to add; the first blank row starts
+    included, focused on every dimension, so a one-interview plan is one click."""
+    rows = [_planned_row(f"interview-{interview.pk}", interview, None) for interview in planned]
+    for index in range(NEW_TITLED_ROWS):
+        first = index == 0 and not planned
+        rows.append(
+            ProposedInterview(
+                key=f"new-{index}",
+                exercise=None,
+                interview=None,
+                include=first,
+                title="Interview" if first else "",
+                interviewer_id=people[index % len(people)].pk if people else None,
+                scheduled_at=start + dt.timedelta(hours=index),
+                focus=[d.pk for d in dimensions] if first else [],
+            )
+        )
+    return rows
 
 
 def interview_for_invite(*, user: AnyUser, interview_id: int) -> Interview:

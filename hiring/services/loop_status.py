@@ -8,10 +8,10 @@ from hiring import signals
 from hiring.models import (
     DimensionSpread,
     Loop,
-    Rating,
     Scorecard,
     scorecard_is_started,
 )
+from hiring.scoring import scored_ratings
 from hiring.selectors.decisions import decision_is_changed
 from hiring.services.statistics import loop_red_flags_count, loop_statistics_refresh, spread_totals_apply
 
@@ -57,12 +57,8 @@ def dimension_spreads_rebuild(*, loops: QuerySet[Loop]) -> int:
     old = list(stored.values_list("role_id", "dimension_slug", "spread"))
     stored.delete()
     rows = (
-        Rating.objects.filter(
-            scorecard__interview__loop__in=loops.filter(status__in=FINISHED),
-            scorecard__status=Scorecard.Status.SUBMITTED,
-            score__isnull=False,
-            not_assessed=False,
-        )
+        scored_ratings()
+        .filter(scorecard__interview__loop__in=loops.filter(status__in=FINISHED))
         .order_by()
         .values(
             loop_id=F("scorecard__interview__loop_id"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -34,8 +34,12 @@ def loop_create(
     rubric: RubricVersion,
     hiring_manager: User,
     by: User,
+    plan: Sequence[PlanRow] = (),
 ) -> Loop:
-    """A candidate and their loop on the rubric, run by ``by``; the rubric is locked from now on.
+    """A candidate and their loop on the rubric, run by ``by``, with its first plan when one is given
+    (``loop_plan_save``), in one transaction: a plan refused leaves no candidate or loop behind. The rubric is
+    locked from now on. The one way a loop is created: the web plans it on the next page (no plan), the API
+    may send both at once.
 
     Raises ``InputRefused`` when the hiring manager is not in the Hiring managers group."""
     if not policy.can_plan_loops(by):
@@ -51,6 +55,8 @@ def loop_create(
     loop.full_clean()
     loop.save()
     rubric_lock(rubric=rubric)
+    if plan:
+        loop_plan_save(loop=loop, rows=plan, by=by)
     return loop
 
 
@@ -82,7 +88,7 @@ def loop_plan_save(
     """
     if not policy.can_plan(by, loop):
         raise PermissionDenied("Only the loop's recruiter can plan its interviews.")
-    if loop.status == Loop.Status.DECIDED:
+    if not policy.can_change_plan(by, loop):  # they plan it (checked above), so: it is decided
         raise ValidationError("This loop is decided; its plan can no longer change.")
     for interview in removed:
         scorecard = Scorecard.objects.get(interview=interview)

@@ -197,14 +197,13 @@ _CLOSED = {  # submitting?: (the scorecard is submitted, the loop is decided)
 def _draft_written(
     scorecard: Scorecard, by: User, revision: int, tab: str, data: ScorecardInput, *, final: bool
 ) -> Scorecard:
-    """The locked draft with the input written to it (not yet saved): refused when the scorecard is
-    submitted or its loop decided, or when the input does not fit (for submitting, when ``final``)."""
+    """The locked draft with the input written to it (not yet saved): refused when ``policy.can_write_draft``
+    says no (the scorecard is submitted or its loop decided), or when the input does not fit (for submitting,
+    when ``final``)."""
     current = _locked_for_writing(scorecard, by, revision, tab)
-    submitted, decided = _CLOSED[final]
-    if current.is_submitted:
-        raise ValidationError(submitted)
-    if current.interview.loop.status == Loop.Status.DECIDED:
-        raise ValidationError(decided)
+    if not policy.can_write_draft(by, current):  # its author (checked above), so: submitted, or its loop decided
+        submitted, decided = _CLOSED[final]
+        raise ValidationError(submitted if current.is_submitted else decided)
     _validate(current, data, final=final)
     _write(current, data)
     return current

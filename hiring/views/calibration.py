@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from hiring import charts, policy
 from hiring.agreement import BOOTSTRAP_RESAMPLES
+from hiring.reliability import MIN_PANEL_LOOPS
 from hiring.selectors import calibration, pipeline
 from roles.models import RubricVersion
 
@@ -85,6 +86,8 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
             "low_agreement": calibration.LOW_AGREEMENT,
             "min_flag_loops": calibration.MIN_FLAG_LOOPS,
             "resamples": BOOTSTRAP_RESAMPLES,
+            "panel_target": settings.PANEL_RELIABILITY_TARGET,
+            "min_panel_loops": MIN_PANEL_LOOPS,
             "due_hours": settings.SCORECARD_DUE_HOURS,
         },
     )

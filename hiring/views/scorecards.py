@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from hiring import policy
 from hiring.forms import AmendForm, ScorecardForm
-from hiring.models import Loop, Scorecard
+from hiring.models import Scorecard
 from hiring.selectors.scorecards import ScorecardHidden, ScorecardPage, scorecard_visible_page
 from hiring.services import scorecards as scorecard_services
 from hiring.services.scorecard_views import scorecard_views_record
@@ -60,7 +60,7 @@ def scorecard(request: HttpRequest, scorecard_id: int) -> HttpResponse:
     if not page.seen:
         scorecard_views_record(viewer=signed_in_user(request), scorecards=[page.scorecard])
     can_edit = policy.can_edit_scorecard(request.user, page.scorecard)
-    editable = can_edit and not page.scorecard.is_submitted and page.loop.status != Loop.Status.DECIDED
+    editable = policy.can_write_draft(request.user, page.scorecard)
     status = 200
     data = request.POST if request.method == "POST" else pending_post_take(request)
     if request.method == "POST" and not can_edit:

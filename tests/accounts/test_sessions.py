@@ -51,7 +51,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 @pytest.fixture(params=ENGINES, ids=["db", "cached_db"])
-def engine(request: pytest.FixtureRequest, settings) -> str:  # type: ignore[no-untyped-def]
+def engine(request: pytest.FixtureRequest, settings) -> str:
     """Sessions in the database (no CACHE_URL) and read from the shared cache (CACHE_URL set)."""
     from django.core.cache import cache
 
@@ -150,7 +150,7 @@ def test_deactivating_an_account_ends_its_sessions_at_once(engine: str, backend:
     assert not _is_signed_in(client)
 
 
-def test_a_bare_signed_in_request_costs_the_session_and_one_query_for_the_user(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_bare_signed_in_request_costs_the_session_and_one_query_for_the_user(settings) -> None:
     settings.ROOT_URLCONF = "devtools.urls"
     client = _signed_in(InterviewerFactory())
     assert client.get(FLOOR_PATH).status_code == 200

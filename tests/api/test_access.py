@@ -7,7 +7,10 @@ token), a read-only token always 403; and nothing is written, whoever sends it.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
+from django.test import Client
 
 from tests.api import ApiClient
 from tests.security.scenario import (
@@ -28,6 +31,7 @@ from tests.security.scenario import (
 from tests.security.test_access_matrix import MATRIX, route_url, row
 
 API_ROUTES = sorted(name for name in MATRIX if name.startswith("api:"))
+HARVEST_ROUTES = sorted(name for name in MATRIX if name.startswith("harvest:"))
 #                                          anon off  before after hm_oth hm   rec  rec_oth staff
 WRITES: dict[tuple[str, str], dict[str, object]] = {
     ("api:loops", "POST"): row(401, 403, 403, 403, 403, 403, 400, 400, 400),
@@ -113,3 +117,23 @@ def test_after_submitting_the_interviewer_reads_the_colleagues_evidence_through_
     response = client.get(f"scorecards/{scenario.colleague_scorecard.pk}/")
     assert response.status_code == 200
     assert COLLEAGUE_EVIDENCE in body(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", HARVEST_ROUTES)
+def test_a_harvest_client_with_basic_auth_reads_what_the_persona_may_see(
+    scenario: Scenario, name: str, persona: str
+) -> None:
+    """The Harvest-compatible path, as a Harvest client calls it (the token as Basic user name): the same
+    outcomes as the session matrix, nothing leaked, and no writes (405, or 401 without a token)."""
+    raw = _client(scenario, persona, "write").raw
+    headers = {"Authorization": "Basic " + base64.b64encode(f"{raw}:".encode()).decode()} if raw else {}
+    url = route_url(name, scenario)
+
+    response = Client().get(url, headers=headers)
+    post = Client().post(url, {}, content_type="application/json", headers=headers)
+
+    assert response.status_code == MATRIX[name]["GET"][persona], f"GET {url} as {persona}"
+    assert post.status_code == (401 if persona == ANON else 405)
+    _assert_nothing_leaks(persona, body(response))

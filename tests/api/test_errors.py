@@ -94,3 +94,28 @@ def test_an_unknown_method_is_405_json(scenario):
     response = ApiClient(scenario.staff).send("DELETE", f"loops/{scenario.loop.pk}/")
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413_and_changes_nothing(scenario, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    before = db_state()
+    body = {"revision": 1, "key_takeaways": "x" * 2000}
+
+    response = ApiClient(scenario.interviewer).put(f"scorecards/{scenario.own_scorecard.pk}/draft/", body)
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": "too_large",
+        "message": "The request body is larger than 1,000 bytes; nothing was saved.",
+        "fields": {},
+    }
+    assert db_state() == before
+
+
+def test_asking_for_anything_but_json_is_a_json_406(scenario):
+    client = ApiClient(scenario.interviewer)
+
+    response = client.client.get("/api/v1/scorecards/", headers={**client._headers(), "Accept": "text/html"})
+
+    assert response.status_code == 406
+    assert response.json()["error"] == "not_acceptable"

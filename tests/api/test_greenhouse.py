@@ -26,6 +26,7 @@ def submitted():
         loop=loop, exercise=rubric.exercises.order_by("position").first(), focus=dimensions[:3]
     )
     red_flag = rubric.signals.filter(kind=Signal.Kind.RED_FLAG).order_by("position").first()
+    assert red_flag is not None
     low, mid, high = rubric.scale_min, scale_mid(rubric), rubric.scale_max
     card = Scorecard.objects.get(interview=interview)
     scorecards.scorecard_submit(

@@ -91,6 +91,19 @@ def test_a_loop_that_does_not_resolve_is_refused_and_nothing_is_created(rubric, 
     assert not Loop.objects.exists()
 
 
+def test_a_plan_the_service_refuses_creates_no_candidate_and_no_loop(rubric):
+    recruiter, manager, interviewer = RecruiterFactory(), HiringManagerFactory(), InterviewerFactory()
+    body = _new_loop(rubric, manager, interviewer)
+    body["interviews"][0]["scheduled_at"] = "2150-01-01T10:00:00Z"  # resolves, but no interview lies past 2099
+
+    response = ApiClient(recruiter).post("loops/", body)
+
+    assert response.status_code == 422, response.content
+    assert not Candidate.objects.exists()
+    assert not Loop.objects.exists()
+    assert not Interview.objects.exists()
+
+
 def test_a_hiring_manager_the_service_refuses_is_a_422_on_its_field(rubric, monkeypatch):
     recruiter, manager, interviewer = RecruiterFactory(), HiringManagerFactory(), InterviewerFactory()
     monkeypatch.setattr("hiring.services.loops.policy.is_hiring_manager", lambda user: False)  # left the group

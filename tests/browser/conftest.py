@@ -16,7 +16,16 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    FloatRect,
+    Locator,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from hiring import policy
 from hiring.models import Interview, Loop, Scorecard
@@ -42,8 +51,8 @@ CHROMIUM_ARGS = [
 # on the next day for the morning UTC's clock still calls yesterday. Times must follow static/js/timezone.js's cookie.
 # (Chromium names some zones by their older aliases, Asia/Kolkata as Asia/Calcutta; this one it names as is.)
 BROWSER_ZONE = "Australia/Adelaide"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 REPOSITORY = Path(__file__).resolve().parents[2]
 # Screenshots go to an ignored folder, so `make test` changes no tracked file; `make screenshots`
 # points SCREENSHOT_DIR at docs/screenshots to refresh the README's.
@@ -70,13 +79,20 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def _context(browser: Browser, live_server, viewport: dict) -> BrowserContext:
+def _context(browser: Browser, live_server, viewport: ViewportSize) -> BrowserContext:
     context = browser.new_context(
         viewport=viewport, base_url=live_server.url, locale="en-GB", timezone_id=BROWSER_ZONE, accept_downloads=True
     )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     return context
+
+
+def laid_out(locator: Locator) -> FloatRect:
+    """Where the element is drawn on the page; the test fails if it is not drawn (hidden or detached)."""
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not drawn"
+    return box
 
 
 @pytest.fixture
@@ -172,6 +188,7 @@ class PanelLoop:
 def plan_loop(*, role: str, candidate: str, people: People, panel: list[tuple[str, User, dt.timedelta]]) -> PanelLoop:
     """Create a loop on a role and plan one interview per (exercise slug, interviewer, offset from now)."""
     rubric = RubricVersion.objects.filter(role__slug=role).order_by("-number").first()
+    assert rubric is not None, f"no rubric for {role}: load the role fixtures"
     loop = loop_create(
         candidate_name=candidate,
         candidate_email="",
@@ -196,8 +213,14 @@ def plan_loop(*, role: str, candidate: str, people: People, panel: list[tuple[st
         loop=loop,
         rubric=rubric,
         people=people,
-        interviews={interview.exercise.slug: interview for interview in interviews},
+        interviews={exercise_slug(interview): interview for interview in interviews},
     )
+
+
+def exercise_slug(interview: Interview) -> str:
+    """The slug of the exercise an interview was planned from (every interview the tests plan has one)."""
+    assert interview.exercise is not None
+    return interview.exercise.slug
 
 
 def submit(
@@ -221,10 +244,12 @@ def submit(
     signals = {}
     if red_flag_note:
         flag = Signal.objects.filter(rubric=panel.rubric, kind=Signal.Kind.RED_FLAG).order_by("position").first()
+        assert flag is not None
         signals[flag.pk] = red_flag_note
         panel.red_flag_note = red_flag_note
     if strong_signal:
         strong = Signal.objects.filter(rubric=panel.rubric, kind=Signal.Kind.STRONG).order_by("position").first()
+        assert strong is not None
         signals[strong.pk] = ""
     scorecard = panel.scorecard(exercise)
     return scorecard_submit(

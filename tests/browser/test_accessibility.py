@@ -7,9 +7,10 @@ each page is checked on its own and every page's violations are reported, rule, 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # the package has no types
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import E2E_DESIGN, EXPERIMENTS, INCIDENT, PanelLoop
@@ -33,6 +34,7 @@ def describe(violations: list[dict]) -> str:
 
 def open_page(page: Page, url: str, status: int = 200) -> None:
     response = page.goto(url)
+    assert response is not None, f"{url} gave no response"
     assert response.status == status, f"{url} answered {response.status}"
 
 
@@ -88,7 +90,9 @@ def hiring_manager_pages(page: Page, panel: PanelLoop, check: Check) -> None:
     check("summary")
 
 
-USERS = {
+# The visit gets the panel the named fixture gives (None for the anonymous visitor).
+Visit = Callable[[Page, Any, Check], None]
+USERS: dict[str, tuple[str | None, str | None, Visit]] = {
     "anonymous": (None, None, anonymous_pages),
     "recruiter": ("recruiter", "interviewer_loop", recruiter_pages),
     "interviewer": ("interviewer", "interviewer_loop", interviewer_pages),

@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from hiring import policy
 from hiring.models import Loop, Scorecard
@@ -114,7 +114,7 @@ def measure(page: Page) -> dict[str, float]:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 def test_the_decision_of_an_eight_interview_loop_is_in_reach_and_its_matrix_readable(
-    browser: Browser, live_server, big_loop: tuple[Loop, User], viewport: dict
+    browser: Browser, live_server, big_loop: tuple[Loop, User], viewport: ViewportSize
 ) -> None:
     loop, manager = big_loop
     context = _context(browser, live_server, viewport)

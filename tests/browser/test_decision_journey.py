@@ -99,7 +99,9 @@ def test_an_amendment_after_the_decision_reaches_the_hiring_manager_who_resolves
     expect(manager.get_by_text("Decision confirmed")).to_be_visible()
     expect(manager.locator("#changed-badge")).to_have_count(0)
     assert [d.kind for d in Decision.objects.filter(loop=loop).order_by("pk")] == ["decided", "confirmed"]
-    assert Loop.objects.get(pk=loop.pk).decision.kind == "confirmed"
+    current = Loop.objects.get(pk=loop.pk).decision
+    assert current is not None
+    assert current.kind == "confirmed"
 
     # Recruiter: pipeline, summary and export show the same figure as the debrief.
     recruiter = _persona(browser, live_server, people.recruiter.username)

@@ -15,16 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # the package has no types
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from playwright.sync_api import Browser, Page, expect
 
 from hiring.demo import demo_accounts_create, demo_loops_create
 from hiring.models import Decision, Loop, Scorecard
 from hiring.selectors.loops import uncovered_dimensions
-from tests.browser.conftest import DESKTOP, PHONE, REPOSITORY, _context
+from tests.browser.conftest import DESKTOP, PHONE, REPOSITORY, _context, exercise_slug
 from tests.browser.test_accessibility import describe
 from tests.factories import PASSWORD
 
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.browser
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"1280": DESKTOP, "390": PHONE}
-THEMES = ("light", "dark")
+THEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 # The light theme gets every WCAG 2.2 AA rule; the dark one changes colours only, so the rules about colour.
 RULES = {
     "light": {"type": "tag", "values": WCAG_22_AA},
@@ -55,7 +56,8 @@ NOT_PAGES = {
     "roles:import_publish": "a POST that redirects",
     "roles:fixture": "a version's fixture file, a JSON download",
 }
-NOT_PAGE_PREFIXES = ("admin:", "api:")  # Django's admin; the JSON API and its generated reference (drf-spectacular)
+# Django's admin; the JSON API and its generated reference (drf-spectacular); the Harvest-compatible JSON reads.
+NOT_PAGE_PREFIXES = ("admin:", "api:", "harvest:")
 
 
 PAGE_STATE = """() => ({
@@ -84,7 +86,7 @@ class Sweep:
     def check(self, page: Page, name: str) -> None:
         path = page.url.removeprefix(page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2])
         match = resolve(path.split("?")[0].split("#")[0])
-        self.visited.add(f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name)
+        self.visited.add(match.view_name)  # "namespace:name", or the name alone outside a namespace
         for theme in THEMES:
             page.emulate_media(color_scheme=theme)  # as the system setting changes: static/js/theme.js follows
             expect(page.locator("html")).to_have_attribute("data-bs-theme", theme)
@@ -151,7 +153,7 @@ def interviewer(page: Page, sweep: Sweep, world: World) -> None:
         page,
         sweep,
         "kit",
-        f"/roles/{rubric.role.slug}/?version={rubric.number}#exercise-{w.draft.interview.exercise.slug}",
+        f"/roles/{rubric.role.slug}/?version={rubric.number}#exercise-{exercise_slug(w.draft.interview)}",
     )
     visit(page, sweep, "roles", "/roles/")
     visit(page, sweep, "scorecard form (draft)", f"/scorecards/{w.draft.pk}/")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # the package has no types
 from playwright.sync_api import Browser, Page, expect
 
 from hiring.models import Decision

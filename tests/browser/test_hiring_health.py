@@ -8,7 +8,7 @@ the figures are those computed by hand in tests/hiring/health_world.py.
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # the package has no types
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, TIMEOUT_MS, screenshot
@@ -57,6 +57,7 @@ def read_at(page: Page, width: str) -> None:
     for svg in page.locator("svg.health-chart").all():
         box = svg.bounding_box()
         assert box is not None
+        assert page.viewport_size is not None
         assert box["width"] <= page.viewport_size["width"], f"a chart is wider than the page at {width} px"
     violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}}).response["violations"]
     assert not violations, describe(violations)

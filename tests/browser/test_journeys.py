@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from hiring.models import Decision, Interview, Loop, Scorecard
 from roles.models import RubricVersion
-from tests.browser.conftest import BROWSER_ZONE, EXPERIMENTS, INCIDENT, PanelLoop, People, screenshot
+from tests.browser.conftest import BROWSER_ZONE, EXPERIMENTS, INCIDENT, PanelLoop, People, laid_out, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -166,8 +166,9 @@ def test_interviewer_scores_with_the_keyboard_and_sees_colleagues_after_submitti
 
     # The kit sits beside the form at 1280 px: the brief and the focus dimensions' anchors, no other tab.
     exercise = panel.interviews[EXPERIMENTS].exercise
-    kit_box = page.locator("#kit").bounding_box()
-    form_box = page.locator("#scorecard-form").bounding_box()
+    assert exercise is not None
+    kit_box = laid_out(page.locator("#kit"))
+    form_box = laid_out(page.locator("#scorecard-form"))
     assert kit_box["x"] + kit_box["width"] <= form_box["x"], "the kit is beside the form"
     expect(page.locator("#kit")).to_contain_text(exercise.brief)
     expect(page.locator("#kit")).to_contain_text(rigor.name)
@@ -221,6 +222,7 @@ def test_interviewer_scores_with_the_keyboard_and_sees_colleagues_after_submitti
 
     # Blind scoring: the colleague's scorecard stays closed until mine is submitted.
     response = page.goto(f"/scorecards/{colleague_card.pk}/")
+    assert response is not None
     assert response.status == 403
     expect(page.get_by_role("heading", name="You cannot open this page")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("hidden until your own scorecard for this loop is submitted")
@@ -271,8 +273,8 @@ def test_interviewer_scores_with_the_keyboard_and_sees_colleagues_after_submitti
     colleague_row = page.get_by_role("row").filter(has_text="Ivo Colleague")
     colleague_row.get_by_role("link", name="Submitted").click()
     expect(page).to_have_url(re.compile(rf"/scorecards/{colleague_card.pk}/$"))
-    for (exercise, _slug), text in panel.evidence.items():
-        if panel.interviews[exercise].interviewer == panel.people.colleague:
+    for (exercise_slug, _slug), text in panel.evidence.items():
+        if panel.interviews[exercise_slug].interviewer == panel.people.colleague:
             expect(page.get_by_role("main")).to_contain_text(text)
     expect(page.get_by_role("main")).to_contain_text(panel.red_flag_note)
 
@@ -303,7 +305,7 @@ def test_hiring_manager_reads_the_debrief_decides_and_prints(page: Page, log_in,
         "() => Boolean(document.getElementById('red-flags').compareDocumentPosition("
         "document.querySelector('.matrix')) & Node.DOCUMENT_POSITION_FOLLOWING)"
     ), "the red flags come before the score matrix"
-    assert red_flags.bounding_box()["y"] < page.locator(".matrix").bounding_box()["y"]
+    assert laid_out(red_flags)["y"] < laid_out(page.locator(".matrix"))["y"]
     column = list(panel.rubric.dimensions.order_by("position").values_list("pk", flat=True)).index(split.pk)
     reading = page.locator(".matrix tfoot tr").filter(has_text="Reading").locator("td")
     expect(reading.nth(column)).to_contain_text("Split")

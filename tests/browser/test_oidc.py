@@ -57,7 +57,9 @@ def expect_refused(page: Page, message: str) -> None:
 
 def held_answer(page: Page) -> str:
     """The URL the provider would have sent the browser back with (the provider holds it on a page)."""
-    return page.locator("#back-to-app").get_attribute("href")
+    href = page.locator("#back-to-app").get_attribute("href")
+    assert href is not None
+    return href
 
 
 def with_params(url: str, **params: str) -> str:
@@ -133,6 +135,7 @@ def test_a_replayed_code_is_refused_with_a_clear_page_and_no_session(
     used_code = parse_qs(urlparse(callbacks[0]).query)["code"][0]
 
     idp.update(hold_redirect=True)
+    assert context.browser is not None  # a context the test's browser opened
     other = context.browser.new_context(base_url=live_server.url)
     try:
         thief = other.new_page()

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from hiring.models import Decision
-from tests.browser.conftest import DESKTOP, PHONE, PanelLoop, _context, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, PanelLoop, _context, laid_out, screenshot
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -64,10 +64,7 @@ def test_hiring_manager_goes_from_the_login_form_to_a_recorded_decision_in_four_
     awaiting = page.get_by_role("region", name=re.compile("Awaiting your decision"))
     expect(awaiting).to_contain_text(loop.candidate.name)
     expect(awaiting).to_contain_text("waiting")
-    assert (
-        awaiting.bounding_box()["y"]
-        < page.get_by_role("region", name=re.compile("Loops in progress")).bounding_box()["y"]
-    )
+    assert laid_out(awaiting)["y"] < laid_out(page.get_by_role("region", name=re.compile("Loops in progress")))["y"]
     fits(page)
     screenshot(page, f"hiring-manager-home-{width}")
 
@@ -88,7 +85,7 @@ def test_hiring_manager_goes_from_the_login_form_to_a_recorded_decision_in_four_
     expect(cards).to_have_count(2)
     expect(cards.first).to_be_visible()
     if width == "1280":
-        first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+        first, second = laid_out(cards.nth(0)), laid_out(cards.nth(1))
         assert first["y"] == second["y"], "the two interviewers' evidence on one dimension sit side by side"
         box = page.locator(".matrix-box").evaluate("(el) => [el.scrollWidth, el.clientWidth]")
         assert box[0] <= box[1], f"the 8-dimension matrix is cut off at 1280 px: {box}"

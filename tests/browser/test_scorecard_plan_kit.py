@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # the package has no types
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import E2E_DESIGN, People, plan_loop, screenshot
+from tests.browser.conftest import E2E_DESIGN, People, laid_out, plan_loop, screenshot
 from tests.browser.test_accessibility import describe
 
 pytestmark = pytest.mark.browser
@@ -63,10 +63,10 @@ def test_the_scorecard_keeps_its_kit_at_hand_and_shows_the_rules_as_you_score(
     kit, form = page.locator("#kit"), page.locator("#scorecard-form")
     if width == "desktop":
         expect(kit).to_have_attribute("open", "")
-        assert kit.bounding_box()["x"] + kit.bounding_box()["width"] <= form.bounding_box()["x"]
+        assert laid_out(kit)["x"] + laid_out(kit)["width"] <= laid_out(form)["x"]
     else:
         expect(kit).not_to_have_attribute("open", "")  # folded above the form on a phone
-        assert kit.bounding_box()["y"] < form.bounding_box()["y"]
+        assert laid_out(kit)["y"] < laid_out(form)["y"]
         kit.locator("summary").click()
     expect(kit).to_contain_text(panel.interviews[E2E_DESIGN].exercise.brief)
     expect(kit).to_contain_text(framing.name)

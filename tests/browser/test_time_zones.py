@@ -25,6 +25,7 @@ def test_settings_name_the_browsers_zone_and_a_plan_is_entered_and_shown_in_it(
     page: Page, log_in, role_fixtures, people: People
 ):
     rubric = RubricVersion.objects.filter(role__slug="principal-ml-scientist").order_by("-number").first()
+    assert rubric is not None
     loop = loop_create(
         candidate_name="Zone Candidate",
         candidate_email="",
@@ -43,7 +44,9 @@ def test_settings_name_the_browsers_zone_and_a_plan_is_entered_and_shown_in_it(
     expect(page.locator("#active-zone")).to_have_text(BROWSER_ZONE)
 
     page.goto(f"/loops/{loop.pk}/plan/")
-    title = rubric.exercises.order_by("position").first().title  # the plan's first row
+    first_exercise = rubric.exercises.order_by("position").first()  # the plan's first row
+    assert first_exercise is not None
+    title = first_exercise.title
     page.locator("fieldset.plan-row").first.get_by_label(f"Time ({BROWSER_ZONE})").fill("2031-03-03T10:00")
     page.get_by_role("button", name="Save plan").click()
 

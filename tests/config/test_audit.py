@@ -14,6 +14,8 @@ from django.conf import settings
 
 def _audit() -> ModuleType:
     spec = importlib.util.spec_from_file_location("audit", Path(settings.BASE_DIR) / "scripts" / "audit.py")
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 import pytest
 from django.core import mail
+from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -22,7 +23,7 @@ MAIL_URL = "smtp+tls://mailer:s3cret@smtp.example.com:587"
 
 def _production(tmp_path: Path, *args: str, **overrides: str | None) -> subprocess.CompletedProcess:
     """manage.py with DJANGO_DEBUG=false and the documented production variables, less any set to None."""
-    env = {
+    env: dict[str, str | None] = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DATABASE_URL", "AXES_", "PYTEST", "SITE_URL", "EMAIL_"))
@@ -106,6 +107,15 @@ def test_production_refuses_to_start_with_both_an_email_url_and_an_email_host(tm
     assert "Set EMAIL_URL or EMAIL_HOST" in result.stderr
 
 
+@pytest.mark.parametrize("target", ["0", "1", "1.5", "-0.2"])
+def test_a_panel_reliability_target_outside_zero_to_one_stops_the_app_with_its_name(
+    tmp_path: Path, target: str
+) -> None:
+    result = _production(tmp_path, "check", PANEL_RELIABILITY_TARGET=target)
+    assert result.returncode != 0
+    assert "PANEL_RELIABILITY_TARGET is a reliability strictly between 0 and 1" in result.stderr
+
+
 # Mail variables --------------------------------------------------------------------------------------------
 
 
@@ -138,6 +148,7 @@ def test_mail_variables_build_an_smtp_connection_to_that_server(
 ) -> None:
     with override_settings(MAILERS={"default": _mailer(monkeypatch, **variables)}):
         backend = mail.mailers.default
+    assert isinstance(backend, SMTPEmailBackend)
     assert (backend.host, backend.port, backend.username, backend.password, backend.use_tls, backend.use_ssl) == (
         expected
     )

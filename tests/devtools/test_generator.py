@@ -45,6 +45,11 @@ def _expected_status(statuses: list[tuple[str, int]]) -> str:
     return "planned"
 
 
+def _exercise_slug(interview: Interview) -> str:
+    assert interview.exercise is not None
+    return interview.exercise.slug
+
+
 def _signature(loops: list[Loop]) -> list[tuple]:
     """What a reproducible run must repeat: role, status, and every interview's panel and scores."""
     return [
@@ -54,7 +59,7 @@ def _signature(loops: list[Loop]) -> list[tuple]:
             [
                 (
                     interview.interviewer.username,
-                    interview.exercise.slug,
+                    _exercise_slug(interview),
                     interview.scorecard.recommendation,
                     sorted((r.dimension.slug, r.score) for r in interview.scorecard.ratings.all()),
                 )
@@ -90,6 +95,7 @@ def test_seed_loops_creates_a_consistent_data_set_for_every_role() -> None:
         if rating.not_assessed:
             assert rating.score is None
         else:
+            assert rating.score is not None
             assert rubric.scale_min <= rating.score <= rubric.scale_max
         assert rating.evidence.strip()
     submitted = Scorecard.objects.filter(status="submitted")

@@ -7,7 +7,6 @@ import io
 import json
 import math
 
-import factory
 import krippendorff
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from factory.declarations import SubFactory
 
 from hiring.models import Loop, Rating, Scorecard
 from hiring.selectors import calibration, debrief
@@ -39,13 +39,13 @@ NA = "n/a"  # a rating marked not assessed
 
 
 class LoopFactory(factories.LoopFactory):
-    hiring_manager = factory.SubFactory(UserFactory, groups=("Hiring managers",))
-    recruiter = factory.SubFactory(UserFactory, groups=("Recruiters",))
+    hiring_manager = SubFactory(UserFactory, groups=("Hiring managers",))
+    recruiter = SubFactory(UserFactory, groups=("Recruiters",))
 
 
 class InterviewFactory(factories.InterviewFactory):
-    loop = factory.SubFactory(LoopFactory)
-    interviewer = factory.SubFactory(UserFactory, groups=("Interviewers",))
+    loop = SubFactory(LoopFactory)
+    interviewer = SubFactory(UserFactory, groups=("Interviewers",))
     scheduled_at = T
 
 
@@ -163,9 +163,10 @@ def test_leniency_against_the_other_panel_members(two_loops):
     # bob: .5-mean(1,.5), .25-mean(.75,.5), .5-1 (carol did not assess D2 on loop 2)
     assert rows["bob"].leniency.mean == pytest.approx(-0.375)
     assert rows["bob"].leniency.interval == pytest.approx(_ci([-0.25, -0.375, -0.5]))
-    assert rows["bob"].leniency.interval[1] - rows["bob"].leniency.mean == pytest.approx(
-        T_975[2] * 0.125 / math.sqrt(3), rel=1e-5
-    )
+    bob_interval, bob_mean = rows["bob"].leniency.interval, rows["bob"].leniency.mean
+    assert bob_interval is not None
+    assert bob_mean is not None
+    assert bob_interval[1] - bob_mean == pytest.approx(T_975[2] * 0.125 / math.sqrt(3), rel=1e-5)
     # carol: .5-mean(1,.5), .25-.75 (bob did not assess), .5-mean(.75,.25)
     assert rows["carol"].leniency.mean == pytest.approx(-0.25)
     half = T_975[2] * 0.25 / math.sqrt(3)
@@ -288,6 +289,7 @@ def test_low_agreement_on_too_few_loops_is_not_flagged(login, hiring_manager):
     rubric = _rubric(dimensions=1)
     _disagreeing_loops(rubric, calibration.MIN_FLAG_LOOPS - 1)
     [item] = _report().agreement
+    assert item.alpha is not None
     assert item.alpha < calibration.LOW_AGREEMENT
     assert not item.low_agreement
     page = login(hiring_manager).get(reverse("calibration")).content.decode()
@@ -324,6 +326,7 @@ def test_alpha_has_a_reproducible_bootstrap_interval_around_it(work):
     assert first.interval is not None
     assert first.interval == second.interval
     low, high = first.interval
+    assert first.alpha is not None
     assert low <= first.alpha <= high
     assert calibration.report_as_dict(_report())["agreement"][0]["alpha_ci"] == [round(low, 4), round(high, 4)]
 
@@ -595,3 +598,31 @@ def test_adjusted_view_is_not_shown_to_interviewers(login):
     page = login(member).get(reverse("loop_debrief", args=[loop.pk]), {"adjusted": "1"}).content.decode()
     assert "Leniency-adjusted scores" not in page
     assert "?adjusted=1" not in page
+
+
+def test_the_page_says_how_many_interviews_each_dimension_needs_once_there_are_enough_loops(login, hiring_manager):
+    """Ten loops of two interviewers: alpha from krippendorff, the panel size by the closed form written here."""
+    rubric = _rubric(dimensions=1)
+    pairs = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (2, 3), (3, 4), (1, 2), (4, 4), (2, 4)]
+    for pair in pairs:
+        loop = LoopFactory(rubric=rubric)
+        for score in pair:
+            _card(loop, UserFactory(), [score])
+    expected_alpha = krippendorff.alpha(
+        reliability_data=np.array(list(zip(*pairs, strict=True)), dtype=float), level_of_measurement="ordinal"
+    )
+    [item] = _report().agreement
+    assert item.alpha == pytest.approx(expected_alpha)
+    assert 0 < expected_alpha < 0.8
+    needed = math.ceil(0.8 * (1 - expected_alpha) / (expected_alpha * (1 - 0.8)))
+    assert item.panel.needed == needed
+    page = login(hiring_manager).get(reverse("calibration")).content.decode()
+    assert "Interviews needed for 0.8" in page
+    assert f'<td class="text-nowrap">{needed}</td>' in page
+
+
+def test_a_dimension_with_few_loops_gets_no_panel_size(login, hiring_manager):
+    rubric = _rubric(dimensions=1)
+    _disagreeing_loops(rubric, 3)
+    page = login(hiring_manager).get(reverse("calibration")).content.decode()
+    assert "not enough loops yet" in page

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
-import factory
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from factory.declarations import Sequence
 
 from hiring.models import Amendment, DecisionBasis, Loop, ObservedSignal, Rating, Scorecard
+from hiring.scoring import normalise
 from hiring.selectors.debrief import (
     SUGGESTION_RULES,
     dimension_stats,
-    level_class,
     loop_debrief,
-    normalise,
     suggest,
 )
+from hiring.templatetags.scores import level_class
 from roles.models import Dimension, Signal
 from tests import factories
 from tests.factories import DecisionFactory, RubricVersionFactory, SignalFactory, UserFactory
@@ -37,7 +38,7 @@ NA = "not assessed"
 class InterviewFactory(factories.InterviewFactory):
     """An interview that already took place."""
 
-    scheduled_at = factory.Sequence(lambda n: timezone.now() - dt.timedelta(days=1) + dt.timedelta(minutes=n))
+    scheduled_at = Sequence(lambda n: timezone.now() - dt.timedelta(days=1) + dt.timedelta(minutes=n))
 
 
 def _loop(*, scale_min: int = 1, scale_max: int = 5, dimensions: int = 3, **kwargs) -> Loop:
@@ -52,7 +53,9 @@ def _dimensions(loop: Loop) -> list[Dimension]:
 
 
 def _signal(loop: Loop, kind: str) -> Signal:
-    return loop.rubric.signals.filter(kind=kind).order_by("position").first()
+    signal = loop.rubric.signals.filter(kind=kind).order_by("position").first()
+    assert signal is not None
+    return signal
 
 
 def _scorecard(loop: Loop, scores=(), *, signals=None, interviewer=None, evidence: str = "Saw it happen.") -> Scorecard:
@@ -177,7 +180,12 @@ def test_normalise_maps_the_scale_onto_0_to_1(value, scale, expected):
     ],
 )
 def test_level_class_puts_the_minimum_at_level_0_and_the_maximum_at_level_4(scale, levels):
-    assert {score: level_class(score, scale_min=scale[0], scale_max=scale[1]) for score in levels} == levels
+    coloured = {score: level_class(normalise(score, scale_min=scale[0], scale_max=scale[1])) for score in levels}
+    assert coloured == levels
+
+
+def test_level_class_of_no_score_is_level_none():
+    assert level_class(None) == "level-none"
 
 
 # loop_debrief ----------------------------------------------------------------------------------------------
@@ -195,8 +203,10 @@ def test_not_assessed_never_lowers_a_mean():
     assert (stats.count, stats.mean, stats.median, stats.low, stats.high) == (1, 5.0, 5, 5, 5)
     assert _summary(debrief, second).stats.count == 2
     row = next(r for r in debrief.rows if r.scorecard == marked)
-    assert row.cells[0].rating.not_assessed
-    assert row.cells[0].css == "level-none"
+    rating = row.cells[0].rating
+    assert rating is not None
+    assert rating.not_assessed
+    assert row.cells[0].normalised is None
 
 
 def test_a_dimension_only_marked_not_assessed_is_uncovered():
@@ -372,7 +382,26 @@ def test_cells_link_to_their_evidence_and_carry_the_level_colour():
         f"evidence-{scorecard.pk}-{second.pk}",
         "",
     ]
-    assert [cell.css for cell in row.cells] == ["level-0", "level-4", "level-none"]
+    assert [cell.normalised for cell in row.cells] == [0.0, 1.0, None]
+
+
+def test_the_debrief_and_summary_colour_each_score_by_its_place_on_the_scale():
+    loop = _loop(scale_min=0, scale_max=4)
+    _submitted(loop, [0, 4, None])
+    client = Client()
+    client.force_login(loop.hiring_manager)
+
+    for page in ("loop_debrief", "loop_summary"):
+        html = client.get(reverse(page, args=[loop.pk])).content.decode()
+
+        assert [html.count(f'class="text-center {level}"') for level in ("level-0", "level-4", "level-none")] == [
+            1,
+            1,
+            1,
+        ], page
+        chips = re.findall(r'class="([^"]*\bscore-chip\b[^"]*)"', html)  # the evidence's scores, however laid out
+        assert all(re.search(r"\blevel-(\d|none)\b", chip) for chip in chips), (page, chips)
+        assert len(chips) >= (2 if page == "loop_debrief" else 0), page  # the debrief lists both scores' evidence
 
 
 def test_loop_debrief_uses_the_loops_own_scale():

@@ -6,13 +6,13 @@ import datetime as dt
 import re
 from types import SimpleNamespace
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from factory.declarations import Sequence
 
 from hiring.models import Decision, Loop, ObservedSignal, Rating, Scorecard
 from hiring.services.scorecards import (
@@ -39,7 +39,7 @@ RATIONALE = "Strong systems thinking; the red flag was discussed and explained."
 class InterviewFactory(factories.InterviewFactory):
     """An interview that already took place."""
 
-    scheduled_at = factory.Sequence(lambda n: timezone.now() - dt.timedelta(days=1) + dt.timedelta(minutes=n))
+    scheduled_at = Sequence(lambda n: timezone.now() - dt.timedelta(days=1) + dt.timedelta(minutes=n))
 
 
 def _interviewer(**kwargs):

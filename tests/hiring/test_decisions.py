@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -172,13 +173,15 @@ def test_the_pipeline_and_the_exports_mark_a_changed_decision(decided):
     assert other.candidate.name not in filtered
 
     export = client.get(reverse("loop_export"), {"kind": "summary", "format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert isinstance(export, StreamingHttpResponse)
+    rows = list(csv.DictReader(io.StringIO(export.getvalue().decode("utf-8-sig"))))
     changed = {int(r["loop_id"]): r["decision_changed_since_decided"] for r in rows}
     assert changed == {decided.loop.pk: "yes", other.pk: "no"}
     document = client.get(reverse("loop_export"), {"kind": "summary", "format": "json"})
-    loops = {d["id"]: d for d in json.loads(b"".join(document.streaming_content))["loops"]}
-    assert loops[decided.loop.pk]["decision"]["changed_since_decided"] is True
-    assert loops[other.pk]["decision"]["changed_since_decided"] is False
+    assert isinstance(document, StreamingHttpResponse)
+    loops = {d["loop"]: d for d in json.loads(document.getvalue())["loops"]}
+    assert loops[decided.loop.pk]["decision_changed_since_decided"] is True
+    assert loops[other.pk]["decision_changed_since_decided"] is False
 
 
 def test_the_summary_shows_the_change_and_the_key_takeaways(decided):
@@ -234,6 +237,7 @@ def test_the_hiring_manager_records_a_new_decision_and_the_signal_is_sent(decide
 
     assert response.status_code == 302
     loop = Loop.objects.get(pk=decided.loop.pk)
+    assert loop.decision is not None
     assert (loop.decision.kind, loop.decision.outcome) == ("revised", "hire")
     assert [r["decision"] for r in received] == [loop.decision]
     assert received[0]["supersedes"] == decided.decision
@@ -260,7 +264,9 @@ def test_revisiting_a_decision_someone_already_revisited_is_a_conflict(decided):
 
     assert response.status_code == 409
     assert Decision.objects.filter(loop=decided.loop).count() == 2
-    assert Loop.objects.get(pk=decided.loop.pk).decision.outcome == "no_hire"
+    current = Loop.objects.get(pk=decided.loop.pk).decision
+    assert current is not None
+    assert current.outcome == "no_hire"
     with pytest.raises(DecisionConflict):
         loop_decision_revisit(
             loop=decided.loop, by=decided.loop.hiring_manager, supersedes=decided.decision, outcome="hire",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
@@ -18,6 +19,9 @@ from hiring.demo import STATES
 from hiring.models import Scorecard
 from roles.models import Role, RubricVersion
 from tests.hiring.test_demo import ACCOUNTS, EVERY_STATE, _counts, _setup_demo, _states_by_role
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse  # what the test client answers (stubs only)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +67,7 @@ def _to_write(response) -> str:
     return html.unescape(match.group(0)) if match else ""
 
 
-def _log_in(username: str) -> tuple[Client, object]:
+def _log_in(username: str) -> tuple[Client, _MonkeyPatchedWSGIResponse]:
     client = Client()
     response = client.post(
         reverse("login"), {"username": username, "password": settings.DEMO_PASSWORD, "next": "/"}, follow=True
@@ -91,8 +95,10 @@ def test_the_demo_accounts_log_in_and_the_interviewer_has_scorecards_to_write_on
         interview__loop__status="in_progress",
         status="draft",
     ).first()
+    assert scorecard is not None
     page = client.get(reverse("scorecard", args=[scorecard.pk]))
     assert page.status_code == 200
     dimension = scorecard.interview.focus_dimensions.first()
+    assert dimension is not None
     values = re.findall(rf'name="score_{dimension.pk}" value="([^"]+)"', page.content.decode())
     assert values == ["0", "1", "2", "3", "4", "na"]  # one row of levels, lowest on the left

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -200,7 +201,8 @@ def test_an_interviewer_may_not_open_the_page_or_its_file(world, db):
 
 def test_the_file_holds_the_pages_figures_with_names_neutralised(world, db):
     response = client_for(world.staff).get("/hiring-health/export/", {"since": "2026-03-02", "until": "2026-03-15"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert isinstance(response, StreamingHttpResponse)
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0] == ["section", "item", "measure", "value"]
     cells = {(section, item, measure): value for section, item, measure, value in rows[1:]}
     assert cells[("latency", "all", "median_hours")] == "9.000"

@@ -35,7 +35,9 @@ def _text(html: str) -> str:
 
 
 def _h1(html: str) -> str:
-    return re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip()
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert found is not None
+    return found.group(1).strip()
 
 
 def _loop(hiring_manager, *, status: str, name: str, submitted_hours_ago: float | None = None, **kw) -> Loop:

@@ -51,6 +51,7 @@ def planned(login, lead_loop, interviewer, django_capture_on_commit_callbacks, w
 
 def _event(content: bytes | str) -> icalendar.Event:
     [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert isinstance(event, icalendar.Event)
     return event
 
 
@@ -59,6 +60,7 @@ def test_saving_a_plan_emails_each_interviewer_their_invite_with_a_link_to_the_s
     assert len(mail.outbox) == len(interviews) == 3
     by_subject = {sent.subject: sent for sent in mail.outbox}
     for interview in interviews:
+        assert interview.exercise is not None
         sent = by_subject[f"Interview: Grace Hopper – {interview.exercise.title}"]
         assert sent.to == [planned.interviewer.email]
         assert f"{settings.SITE_URL}/scorecards/{interview.scorecard.pk}/" in sent.body

@@ -46,6 +46,7 @@ def test_submitting_a_scorecard_opens_the_next_one_to_write_the_most_overdue_fir
 
     assert [url for url, _ in response.redirect_chain] == ["/scorecards/next/", f"/scorecards/{overdue.scorecard.pk}/"]
     text = _text(response)
+    assert overdue.exercise is not None
     assert "Scorecard for Ada Submitted submitted" in text
     assert f"Next: your scorecard for Bo Overdue ({overdue.exercise.title}," in text
     assert 'id="scorecard-form"' in response.content.decode()

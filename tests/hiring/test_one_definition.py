@@ -25,7 +25,8 @@ NA = "na"
 # 0–4 role   D1: 4, 3 → 3.5/4 = 0.875   D2: 2 → 0.5   D3: n/a, 1 → 0.25   loop: (0.875 + 0.5 + 0.25) / 3
 # 1–5 role   D1: 5, 4, 4 → 3.333/4 = 0.8333   D2: 3 → 0.5   D3: nobody   loop: (0.8333 + 0.5) / 2
 # (The mean over all ratings would give 0.625 and 0.75: that is not the definition.)
-CASES = {
+# scale → (each scorecard's scores by dimension, each dimension's normalised mean, the loop's normalised mean)
+CASES: dict[tuple[int, int], tuple[list[list[int | str | None]], list[float | None], float]] = {
     (0, 4): ([[4, 2, NA], [3, None, 1]], [0.875, 0.5, 0.25], (0.875 + 0.5 + 0.25) / 3),
     (1, 5): ([[5, 3, None], [4, None, NA], [4, None, None]], [10 / 12, 0.5, None], (10 / 12 + 0.5) / 2),
 }
@@ -74,7 +75,9 @@ def test_the_loop_normalised_mean_is_the_same_hand_computed_figure_on_every_surf
         int(row["loop_id"]): row
         for row in csv.DictReader(io.StringIO(_text(client.get(reverse("loop_export"), {"format": "csv"}))))
     }
-    documents = {d["id"]: d for d in json.loads(_text(client.get(reverse("loop_export"), {"format": "json"})))["loops"]}
+    documents = {
+        d["loop"]: d for d in json.loads(_text(client.get(reverse("loop_export"), {"format": "json"})))["loops"]
+    }
     for scale, loop in by_scale.items():
         _, dimension_means, expected = CASES[scale]
         shown = f"{expected:.2f}"
@@ -84,7 +87,9 @@ def test_the_loop_normalised_mean_is_the_same_hand_computed_figure_on_every_surf
             assert re.search(rf'id="loop-normalised-mean">{re.escape(shown)}<', page), scale
             cells = re.findall(r'class="text-center normalised-mean">([^<]*)<', page)
             assert cells == [f"{m:.2f}" if m is not None else "—" for m in dimension_means], scale
-        row = re.search(rf"{re.escape(loop.candidate.name)}</a>.*?</tr>", pipeline, re.DOTALL).group(0)
+        found = re.search(rf"{re.escape(loop.candidate.name)}</a>.*?</tr>", pipeline, re.DOTALL)
+        assert found is not None
+        row = found.group(0)
         assert f"<td>{shown}</td>" in row, scale
         assert summary_rows[loop.pk]["normalised_mean"] == f"{expected:.3f}"
         assert documents[loop.pk]["normalised_mean"] == pytest.approx(expected, abs=5e-4)

@@ -68,7 +68,7 @@ def _probe(loop: Loop) -> Probe:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:  # type: ignore[no-untyped-def]
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """Real roles and generated loops (every state, amendments, signals), once for the module, rolled back after."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()

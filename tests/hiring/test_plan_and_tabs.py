@@ -61,7 +61,9 @@ def test_the_plan_of_a_decided_loop_is_read_only():
     loop = factories.LoopFactory()
     interview = factories.InterviewFactory(loop=loop)
     card = interview.scorecard
-    Rating.objects.create(scorecard=card, dimension=loop.rubric.dimensions.first(), score=3, evidence="Fine.")
+    dimension = loop.rubric.dimensions.first()
+    assert dimension is not None
+    Rating.objects.create(scorecard=card, dimension=dimension, score=3, evidence="Fine.")
     Scorecard.objects.filter(pk=card.pk).update(
         status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=timezone.now()
     )
@@ -91,6 +93,7 @@ def draft():
 
 def _text(card: Scorecard, text: str) -> ScorecardInput:
     dimension = card.interview.loop.rubric.dimensions.first()
+    assert dimension is not None
     return ScorecardInput(ratings={dimension.pk: RatingInput(evidence=text)})
 
 

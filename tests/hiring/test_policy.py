@@ -250,6 +250,34 @@ def test_only_the_loops_recruiter_or_staff_may_plan_it(world):
         assert not policy.can_plan(world.user(who), world.loop), who
 
 
+def _scorecard(interview: Interview) -> Scorecard:
+    """The scorecard as a page or service reads it: with its interview and loop."""
+    return Scorecard.objects.select_related("interview__loop").get(interview=interview)
+
+
+def test_only_the_interviewer_writes_a_draft_and_only_while_it_is_one_on_an_undecided_loop(world):
+    author = _fresh(world.a.interviewer)
+
+    assert policy.can_write_draft(author, _scorecard(world.a))
+    for who in ("B", "hiring manager", "recruiter", "staff", "anonymous"):
+        assert not policy.can_write_draft(world.user(who), _scorecard(world.a)), who
+    _submit(world.a)
+    assert not policy.can_write_draft(author, _scorecard(world.a))
+    assert policy.can_write_draft(_fresh(world.b.interviewer), _scorecard(world.b))
+    Loop.objects.filter(pk=world.loop.pk).update(status=Loop.Status.DECIDED)
+    assert not policy.can_write_draft(_fresh(world.b.interviewer), _scorecard(world.b))
+
+
+def test_a_decided_loops_plan_no_longer_changes_even_for_whoever_plans_it(world):
+    assert policy.can_change_plan(_fresh(world.loop.recruiter), world.loop)
+    assert not policy.can_change_plan(world.user("hiring manager"), world.loop)
+    Loop.objects.filter(pk=world.loop.pk).update(status=Loop.Status.DECIDED)
+    decided = Loop.objects.get(pk=world.loop.pk)
+
+    for who in ("recruiter", "staff", "hiring manager"):
+        assert not policy.can_change_plan(world.user(who), decided), who
+
+
 def test_the_system_actor_of_commands_sees_every_loop(world):
     every = {world.loop.pk, world.other_loop.pk}
     assert set(policy.loops_visible_to(policy.SYSTEM).values_list("pk", flat=True)) == every

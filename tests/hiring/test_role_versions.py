@@ -89,7 +89,10 @@ def test_exports_name_each_loop_by_the_title_of_its_own_version(old_loop, staff_
 
     assert summary == {old_loop.pk: OLD_TITLE, new_loop.pk: NEW_TITLE}
     assert ratings == {(old_loop.pk, OLD_TITLE), (new_loop.pk, NEW_TITLE)}
-    assert {item["id"]: item["role"] for item in documents["loops"]} == {old_loop.pk: OLD_TITLE, new_loop.pk: NEW_TITLE}
+    assert {item["loop"]: item["role"] for item in documents["loops"]} == {
+        old_loop.pk: OLD_TITLE,
+        new_loop.pk: NEW_TITLE,
+    }
     assert command == summary
 
 

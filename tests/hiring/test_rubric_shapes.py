@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from django.contrib.auth.models import User
@@ -53,7 +54,15 @@ def guide_loop(tmp_path, recruiter) -> Loop:
     return _loop(rubric, recruiter)
 
 
-def _plan_post(loop: Loop, rows: dict[str, dict[str, object]]) -> dict[str, object]:
+class _PlannedInterview(TypedDict):
+    """One row of the plan form as the recruiter fills it in: focus by dimension name."""
+
+    title: str
+    interviewer: int
+    focus: list[str]
+
+
+def _plan_post(loop: Loop, rows: dict[str, _PlannedInterview]) -> dict[str, object]:
     dimensions = {d.name: d.pk for d in loop.rubric.dimensions.all()}
     data: dict[str, object] = {}
     when = timezone.localtime(timezone.now() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
@@ -62,7 +71,7 @@ def _plan_post(loop: Loop, rows: dict[str, dict[str, object]]) -> dict[str, obje
         data[f"{prefix}-title"] = row["title"]
         data[f"{prefix}-interviewer"] = row["interviewer"]
         data[f"{prefix}-scheduled_at"] = when
-        data[f"{prefix}-focus"] = [dimensions[name] for name in row["focus"]]  # type: ignore[attr-defined]
+        data[f"{prefix}-focus"] = [dimensions[name] for name in row["focus"]]
     return data
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -199,8 +200,9 @@ def test_an_exported_files_name_carries_its_filters(manager: User) -> None:
     assert disposition.endswith('.csv"')
     assert disposition.isascii()
     assert plain["Content-Disposition"].startswith('attachment; filename="loops-summary-2')
-    b"".join(filtered.streaming_content)
-    b"".join(plain.streaming_content)
+    for response in (filtered, plain):
+        assert isinstance(response, StreamingHttpResponse)
+        assert b"".join(response.streaming_content)
 
 
 def test_an_audit_log_filter_that_matches_nothing_says_so() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from hiring.models import (
     Rating,
     Scorecard,
 )
-from hiring.selectors.loops import uncovered_dimensions
+from hiring.selectors.loops import plan_default_start, plan_proposal, uncovered_dimensions
 from hiring.services.decisions import loop_decide
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from hiring.services.refusals import InputRefused, Problem
@@ -95,7 +96,8 @@ def _places(error: Exception) -> list[tuple[str, int | None]]:
     return [(problem.place, problem.item) for problem in error.problems]
 
 
-def _messages(error: ValidationError) -> str:
+def _messages(error: Exception) -> str:
+    assert isinstance(error, ValidationError)
     return " ".join(error.messages)
 
 
@@ -338,6 +340,7 @@ def test_submitting_locks_the_scorecard(scorecard):
     submitted.refresh_from_db()
     assert submitted.status == Scorecard.Status.SUBMITTED
     assert submitted.is_submitted
+    assert submitted.submitted_at is not None
     assert before <= submitted.submitted_at <= timezone.now()
     assert submitted.revision == 2
     assert submitted.ratings.count() == 3
@@ -433,6 +436,7 @@ def test_a_red_flag_without_a_note_blocks_submitting(scorecard):
     red_flag = _signal(scorecard, "red_flag")
 
     error = _refused(lambda: _submit(scorecard, _complete(scorecard, signals={red_flag.pk: "  "})), scorecard)
+    assert isinstance(error, InputRefused)
 
     assert error.problems == [Problem("signal_note", "Every red flag needs a note saying what you saw.", red_flag.pk)]
 
@@ -451,6 +455,7 @@ def test_a_red_flag_with_a_note_and_strong_or_weak_signals_without_notes_are_sub
 
 def test_a_missing_recommendation_blocks_submitting(scorecard):
     error = _refused(lambda: _submit(scorecard, _complete(scorecard, recommendation="")), scorecard)
+    assert isinstance(error, InputRefused)
 
     assert error.problems == [Problem("recommendation", "Give your overall recommendation.")]
 
@@ -649,7 +654,14 @@ def test_amending_someone_elses_scorecard_is_refused(submitted):
 # Creating loops ---------------------------------------------------------------------------------------------------
 
 
-def _create(*, by, hiring_manager, rubric: RubricVersion | None = None, name: str = "Ada Lovelace") -> Loop:
+def _create(
+    *,
+    by,
+    hiring_manager,
+    rubric: RubricVersion | None = None,
+    name: str = "Ada Lovelace",
+    plan: list[PlanRow] | None = None,
+) -> Loop:
     return loop_create(
         candidate_name=name,
         candidate_email="ada@example.com",
@@ -657,6 +669,7 @@ def _create(*, by, hiring_manager, rubric: RubricVersion | None = None, name: st
         rubric=rubric or RubricVersionFactory(dimensions=3),
         hiring_manager=hiring_manager,
         by=by,
+        plan=plan or [],
     )
 
 
@@ -710,6 +723,42 @@ def test_staff_may_create_a_loop():
     loop = _create(by=UserFactory(is_staff=True), hiring_manager=HiringManagerFactory())
 
     assert Loop.objects.filter(pk=loop.pk).exists()
+
+
+def _first_plan(rubric: RubricVersion, interviewer) -> list[PlanRow]:
+    exercise = ExerciseFactory(rubric=rubric, dimensions=list(rubric.dimensions.all()[:2]))
+    when = timezone.now() + dt.timedelta(days=2)
+    return [
+        PlanRow(exercise=exercise, interviewer=interviewer, scheduled_at=when, focus=list(exercise.dimensions.all()))
+    ]
+
+
+def test_a_loop_created_with_its_plan_has_its_interviews_and_draft_scorecards():
+    rubric, interviewer = RubricVersionFactory(dimensions=3), InterviewerFactory()
+    [row] = _first_plan(rubric, interviewer)
+
+    loop = _create(by=RecruiterFactory(), hiring_manager=HiringManagerFactory(), rubric=rubric, plan=[row])
+
+    [interview] = Interview.objects.filter(loop=loop)
+    assert (interview.exercise, interview.interviewer, interview.scheduled_at) == (
+        row.exercise,
+        interviewer,
+        row.scheduled_at,
+    )
+    assert interview.scorecard.status == "draft"
+
+
+def test_a_loop_whose_first_plan_is_refused_is_not_created():
+    rubric = RubricVersionFactory(dimensions=3)
+    plan = _first_plan(rubric, UserFactory())  # not in the Interviewers group: cannot be planned
+
+    with pytest.raises(ValidationError, match="cannot interview"):
+        _create(by=RecruiterFactory(), hiring_manager=HiringManagerFactory(), rubric=rubric, plan=plan)
+
+    assert not Candidate.objects.exists()
+    assert not Loop.objects.exists()
+    assert not Interview.objects.exists()
+    assert RubricVersion.objects.get(pk=rubric.pk).locked_at is None
 
 
 def test_a_blank_candidate_name_is_refused():
@@ -773,11 +822,68 @@ def test_uncovered_dimensions_lists_what_no_interview_focuses_on(planned_loop):
     assert uncovered_dimensions(loop=planned_loop) == dims[3:]
 
 
+@dataclass(frozen=True)
+class _FormRow:
+    """A plan row as the form stands: included or not, with its ticked focus (posted values are strings)."""
+
+    included: bool
+    focus_values: set[str]
+
+
+def test_uncovered_dimensions_of_a_plan_as_the_form_stands_count_only_the_included_rows(planned_loop):
+    loop_plan_save(loop=planned_loop, rows=_rows(planned_loop), by=planned_loop.recruiter)  # saved: covers 3 of 4
+    dims = list(planned_loop.rubric.dimensions.order_by("position"))
+    form = [_FormRow(True, {str(dims[0].pk)}), _FormRow(False, {str(dims[1].pk), str(dims[3].pk)})]
+
+    assert uncovered_dimensions(loop=planned_loop, plan=form) == dims[1:]
+    assert uncovered_dimensions(loop=planned_loop, plan=[_FormRow(True, {str(d.pk) for d in dims})]) == []
+
+
 def test_uncovered_dimensions_ignores_other_loops_on_the_same_rubric(planned_loop):
     other = LoopFactory(rubric=planned_loop.rubric)
     InterviewFactory(loop=other)  # focuses on every dimension, but of another loop
 
     assert len(uncovered_dimensions(loop=planned_loop)) == 4
+
+
+def test_a_new_plan_proposes_each_exercise_with_who_ran_it_last_else_the_interviewers_in_turn(planned_loop):
+    first, second = planned_loop.rubric.exercises.order_by("position")
+    usual, other = InterviewerFactory(username="usual"), InterviewerFactory(username="zed")
+    earlier = LoopFactory(rubric=planned_loop.rubric)
+    InterviewFactory(loop=earlier, exercise=first, interviewer=usual)
+    now = timezone.now()
+    start = plan_default_start(now=now)
+
+    proposal = plan_proposal(loop=planned_loop, now=now)
+
+    assert [row.key for row in proposal.rows] == [f"exercise-{first.pk}", f"exercise-{second.pk}"]
+    assert [row.interview for row in proposal.rows] == [None, None]
+    assert [row.interviewer_id for row in proposal.rows] == [usual.pk, other.pk]  # the second: people[1], in turn
+    assert [row.scheduled_at for row in proposal.rows] == [start, start + dt.timedelta(hours=1)]
+    assert [set(row.focus) for row in proposal.rows] == [
+        {d.pk for d in first.dimensions.all()},
+        {d.pk for d in second.dimensions.all()},
+    ]
+    assert [row.include for row in proposal.rows] == [True, True]
+    assert planned_loop.hiring_manager in proposal.interviewers  # may be chosen, is never proposed
+
+
+def test_a_planned_interview_opens_as_it_was_saved_and_an_exercise_left_out_is_not_included(planned_loop):
+    first, second = planned_loop.rubric.exercises.order_by("position")
+    [row] = [r for r in _rows(planned_loop) if r.exercise == first]
+    [interview] = loop_plan_save(loop=planned_loop, rows=[row], by=planned_loop.recruiter)
+
+    proposal = plan_proposal(loop=planned_loop, now=timezone.now())
+
+    planned, unplanned = proposal.rows
+    assert (planned.key, planned.interview, planned.interviewer_id, planned.include) == (
+        f"exercise-{first.pk}",
+        interview,
+        row.interviewer.pk,
+        True,
+    )
+    assert planned.scheduled_at == row.scheduled_at
+    assert (unplanned.key, unplanned.interview, unplanned.include) == (f"exercise-{second.pk}", None, False)
 
 
 def test_a_plan_row_with_an_exercise_of_another_rubric_is_refused(planned_loop):
@@ -938,6 +1044,7 @@ def test_a_dimension_with_fewer_than_two_scores_stores_no_spread():
 def test_amending_a_score_after_the_decision_updates_the_stored_spread():
     loop = LoopFactory()
     first = loop.rubric.dimensions.order_by("position").first()
+    assert first is not None
     card, _ = _panel(loop, [3, 3, 3], [3, 3, 3])
     loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Consistent panel.")
     assert _spreads(loop)[first.slug] == 0.0
@@ -950,6 +1057,7 @@ def test_amending_a_score_after_the_decision_updates_the_stored_spread():
 def test_a_loop_decided_with_a_scorecard_pending_stores_the_submitted_spreads():
     loop = LoopFactory()
     first = loop.rubric.dimensions.order_by("position").first()
+    assert first is not None
     InterviewFactory(loop=loop)
     _panel(loop, [2, 3, 3], [4, 3, 3])
     assert _spreads(loop) == {}

@@ -10,7 +10,8 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter, defaultdict
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 import krippendorff
 import numpy as np
@@ -39,6 +40,7 @@ from hiring.models import (
     Scorecard,
     SpreadTotal,
 )
+from hiring.policy import SYSTEM
 from hiring.selectors import calibration, debrief
 from hiring.services.decisions import DecisionConflict, loop_decide, loop_decision_revisit
 from hiring.services.loops import PlanRow, loop_plan_save
@@ -182,7 +184,7 @@ def _run(world: dict[str, Any], action: tuple[Any, ...]) -> None:
             )
             loop_plan_save(loop=interview.loop, rows=[row], by=world["recruiter"])
         elif kind == "forget":
-            candidate_forget(candidate=Candidate.objects.get(loops__pk=world["loops"][action[1]].pk), by=None)
+            candidate_forget(candidate=Candidate.objects.get(loops__pk=world["loops"][action[1]].pk), by=SYSTEM)
     except (ValidationError, DecisionConflict):
         pass  # refused: nothing changed, and the figures must still agree
 
@@ -192,9 +194,10 @@ def _run(world: dict[str, Any], action: tuple[Any, ...]) -> None:
 
 def _scratch() -> dict[str, Any]:
     due = dt.timedelta(hours=24)
-    interviewers: dict[tuple[int, int], Counter[str] | dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    interviewers: dict[tuple[int, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for card in Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED).select_related("interview__loop__decision"):
         figures = interviewers[(card.interview.interviewer_id, card.interview.loop.rubric_id)]
+        assert card.submitted_at is not None
         figures["scorecards"] += 1
         figures["on_time"] += card.submitted_at <= card.interview.scheduled_at + due
         decision = card.interview.loop.decision
@@ -270,14 +273,17 @@ def _assert_stored_equal_scratch() -> None:
     loop_sums = LoopInterviewerFigures.objects.values("interviewer_id", "rubric_id").annotate(
         **{name: Sum(name) for name in INTERVIEWER_FIGURES}
     )
-    for row in loop_sums:
+    for loop_row in loop_sums:
+        # django-stubs types the .values() keys only; those annotate(**{...}) adds are the summed figures.
+        sums = cast(Mapping[str, float], loop_row)
+        stored_row = stored[(loop_row["interviewer_id"], loop_row["rubric_id"])]
         for name in INTERVIEWER_FIGURES:
-            assert _close(row[name], getattr(stored[(row["interviewer_id"], row["rubric_id"])], name))
+            assert _close(sums[name], getattr(stored_row, name))
     dimensions = {row.dimension_id: row for row in DimensionFigures.objects.all() if row.ratings}
     assert set(dimensions) == {pk for pk, figures in scratch["dimensions"].items() if figures["ratings"]}
-    for pk, row in dimensions.items():
+    for pk, dimension_row in dimensions.items():
         figures = scratch["dimensions"][pk]
-        assert (row.ratings, row.units, row.coincidences) == (
+        assert (dimension_row.ratings, dimension_row.units, dimension_row.coincidences) == (
             figures["ratings"],
             figures["units"],
             dict(figures["coincidences"]),
@@ -291,7 +297,7 @@ def _assert_stored_equal_scratch() -> None:
                 library = float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="ordinal"))
             except ValueError:
                 library = math.nan
-            alpha = alpha_from_coincidences(row.coincidences)
+            alpha = alpha_from_coincidences(dimension_row.coincidences)
             assert (alpha is None) == (not math.isfinite(library))
             if alpha is not None:
                 assert alpha == pytest.approx(library, abs=1e-9)
@@ -310,9 +316,9 @@ def _assert_stored_equal_scratch() -> None:
         (row.role_id, row.dimension_slug): (row.loops, row.total) for row in SpreadTotal.objects.filter(loops__gt=0)
     }
     assert set(totals) == set(scratch["spreads"])
-    for key, (loops, total) in totals.items():
-        assert loops == scratch["spreads"][key][0]
-        assert _close(total, scratch["spreads"][key][1])
+    for spread_key, (loops, total) in totals.items():
+        assert loops == scratch["spreads"][spread_key][0]
+        assert _close(total, scratch["spreads"][spread_key][1])
 
 
 def _leniency_scratch(interviewer: int, *, leaving_out: int) -> tuple[int, float | None]:
@@ -325,6 +331,7 @@ def _leniency_scratch(interviewer: int, *, leaving_out: int) -> tuple[int, float
         if interview.loop_id == leaving_out:
             continue
         rubric = interview.loop.rubric
+        assert rating.score is not None  # score__isnull=False
         value = (rating.score - rubric.scale_min) / (rubric.scale_max - rubric.scale_min)
         cells[(interview.loop_id, rating.dimension_id)][interview.interviewer_id].append(value)
     deviations = []

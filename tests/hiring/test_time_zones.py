@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _first_interview_utc(loop) -> dt.datetime:
-    return Interview.objects.filter(loop=loop).order_by("scheduled_at").first().scheduled_at.astimezone(dt.UTC)
+    first = Interview.objects.filter(loop=loop).order_by("scheduled_at").first()
+    assert first is not None
+    return first.scheduled_at.astimezone(dt.UTC)
 
 
 def test_a_plan_is_entered_in_the_browsers_zone_and_stored_in_utc(login, lead_loop, interviewer):  # noqa: F811

@@ -7,6 +7,7 @@ import html
 import json
 import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
@@ -32,6 +33,10 @@ from tests.factories import (
     RubricVersionFactory,
     UserFactory,
 )
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse  # what the test client answers (stubs only)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -101,10 +106,14 @@ class _Form(HTMLParser):
     def options(self, name: str) -> list[tuple[str, str]]:
         """(value, label text) of each radio button or checkbox named `name`, in page order."""
         return [
-            (c.get("value", "on"), " ".join(self.labels.get(c.get("id"), "").split()))
+            (c.get("value", "on"), " ".join(self.label_of(c).split()))
             for c in self.controls
             if c.get("name") == name and c.get("type") in ("radio", "checkbox")
         ]
+
+    def label_of(self, control: dict) -> str:
+        control_id = control.get("id")
+        return self.labels.get(control_id, "") if control_id is not None else ""
 
     def checked(self, name: str) -> set[str]:
         return {c.get("value", "on") for c in self.controls if c.get("name") == name and "checked" in c}
@@ -156,7 +165,7 @@ def _state(scorecard: Scorecard) -> tuple:
 
 def _evidence(scorecard: Scorecard, dimension: Dimension) -> str | None:
     rating = Rating.objects.filter(scorecard=scorecard, dimension=dimension).first()
-    return rating and rating.evidence
+    return rating.evidence if rating is not None else None
 
 
 def _submit(scorecard: Scorecard, *, evidence: str = "What I saw.", score: int = 3, **kw) -> Scorecard:
@@ -463,6 +472,7 @@ def test_two_interviews_of_one_exercise_both_show_on_the_plan_and_both_are_kept(
     client = login(lead_loop.recruiter)
     client.post(f"/loops/{lead_loop.pk}/plan/", _plan_data(lead_loop, interviewer))
     first = Interview.objects.filter(loop=lead_loop).order_by("pk").first()
+    assert first is not None
     colleague = InterviewerFactory()
     second = InterviewFactory(
         loop=lead_loop, exercise=first.exercise, interviewer=colleague, focus=list(first.focus_dimensions.all())
@@ -802,19 +812,18 @@ def test_text_posted_to_a_draft_of_a_decided_loop_is_shown_back_not_lost(owner, 
 # Signed out while writing -----------------------------------------------------------------------------------------
 
 
-def _log_in_again(client: Client, user, next_url: str):
+def _log_in_again(client: Client, user, next_url: str) -> tuple[_MonkeyPatchedWSGIResponse, list[str]]:
     """Log in through the login form and follow the redirects by hand, like a browser.
 
     (The test client's follow=True calls login → scorecard → the same scorecard again a loop: after restoring
     kept text the scorecard page redirects to itself once, post/redirect/get.)
     """
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD, "next": next_url})
-    chain = []
+    chain: list[str] = []
     while response.status_code == 302 and len(chain) < 5:
         chain.append(response["Location"])
         response = client.get(response["Location"])
-    response.chain = chain
-    return response
+    return response, chain
 
 
 def test_a_post_after_the_session_expired_is_kept_and_restored_after_logging_in(login, interview, scorecard):
@@ -829,10 +838,10 @@ def test_a_post_after_the_session_expired_is_kept_and_restored_after_logging_in(
     assert response["Location"] == _login_redirect(_url(scorecard))
     assert _evidence(scorecard, first) is None
 
-    response = _log_in_again(client, interview.interviewer, _url(scorecard))
+    response, chain = _log_in_again(client, interview.interviewer, _url(scorecard))
 
     assert response.status_code == 200
-    assert response.chain == [_url(scorecard), _url(scorecard)]
+    assert chain == [_url(scorecard), _url(scorecard)]
     fresh = Scorecard.objects.get(pk=scorecard.pk)
     assert (fresh.status, fresh.revision) == ("draft", 2)
     assert _evidence(scorecard, first) == "Written while signed out."
@@ -859,7 +868,7 @@ def test_an_autosave_after_the_session_expired_answers_401_and_is_restored_after
     assert response.json()["login_url"] == _login_redirect(_url(scorecard))
     assert _evidence(scorecard, first) is None
 
-    response = _log_in_again(client, interview.interviewer, _url(scorecard))
+    response, _chain = _log_in_again(client, interview.interviewer, _url(scorecard))
 
     assert _evidence(scorecard, first) == "Autosaved while signed out."
     assert "Restored what you typed before you were signed out" in _text(response)
@@ -1021,7 +1030,7 @@ def test_an_amendment_posted_after_the_session_expired_is_shown_again_after_logg
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
-    page = _log_in_again(client, submitted.interview.interviewer, _url(submitted, "scorecard_amend"))
+    page, _chain = _log_in_again(client, submitted.interview.interviewer, _url(submitted, "scorecard_amend"))
     assert page.status_code == 200
     assert "Typed while signed out." in _text(page)
     assert "Restored what you typed before you were signed out" in _text(page)

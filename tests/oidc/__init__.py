@@ -121,9 +121,11 @@ def running_provider(directory: Path, *, app_url: str) -> Iterator[TestProvider]
         text=True,
         env={**os.environ, "NODE_NO_WARNINGS": "1"},
     )
+    stdout = process.stdout
+    assert stdout is not None  # stdout=PIPE
     try:
-        ready, _, _ = select.select([process.stdout], [], [], 20)
-        line = process.stdout.readline() if ready else ""
+        ready, _, _ = select.select([stdout], [], [], 20)
+        line = stdout.readline() if ready else ""
         if not line:
             pytest.fail(f"the test identity provider did not start: {(directory / 'provider.log').read_text()}")
         yield TestProvider(issuer=json.loads(line)["issuer"], state_path=state_path)
@@ -134,7 +136,7 @@ def running_provider(directory: Path, *, app_url: str) -> Iterator[TestProvider]
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        process.stdout.close()
+        stdout.close()
         log.close()
 
 

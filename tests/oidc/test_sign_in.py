@@ -76,6 +76,7 @@ def test_first_sign_in_creates_the_account_with_its_name_email_and_role_groups(i
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     user = signed_in_user(client)
+    assert user is not None
     assert (user.username, user.first_name, user.last_name, user.email) == (
         "grace",
         "Grace",
@@ -115,6 +116,7 @@ def test_a_local_account_with_the_same_email_and_username_is_not_taken_over(idp:
     sign_in(client, "ada")
 
     user = signed_in_user(client)
+    assert user is not None
     assert user != local
     assert user.username == "ada@example.com"  # the next name the claims offer
     assert role_groups(user) == {policy.INTERVIEWERS}
@@ -241,6 +243,7 @@ def test_a_scorecard_posted_after_the_session_ran_out_is_saved_once_signed_in_th
     interview = InterviewFactory(interviewer=User.objects.get(username="ada"))
     url = reverse("scorecard", args=[interview.scorecard.pk])
     dimension = interview.loop.rubric.dimensions.order_by("position").first()
+    assert dimension is not None
     text = "Typed after the session ran out; kept through a refused sign-in and a good one."
     client = Client()
 

@@ -53,7 +53,7 @@ def dimension_named(document: dict, name: str) -> dict:
 def roles_snapshot() -> dict[str, list[dict]]:
     """Every row of every roles table (M2M included), by primary key: equal snapshots mean nothing changed."""
     models = [*apps.get_app_config("roles").get_models(), Exercise.dimensions.through]
-    return {model._meta.db_table: list(model.objects.order_by("pk").values()) for model in models}
+    return {model._meta.db_table: list(model._default_manager.order_by("pk").values()) for model in models}
 
 
 def roles_counts() -> dict[str, int]:

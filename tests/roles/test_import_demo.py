@@ -52,6 +52,7 @@ def test_an_imported_role_loads_with_the_fixtures_and_gets_demo_loops_in_every_s
     page = _signed_in(draft.interview.interviewer.username).get(reverse("scorecard", args=[draft.pk]))
     assert page.status_code == 200
     dimension = draft.interview.focus_dimensions.first()
+    assert dimension is not None
     assert re.findall(rf'name="score_{dimension.pk}" value="([^"]+)"', page.content.decode()) == [
         "1",
         "2",

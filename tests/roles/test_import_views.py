@@ -141,6 +141,7 @@ def test_publishing_under_another_roles_title_asks_for_a_retitle_first(staff, lo
 
     assert _publish(client, target="senior-data-engineer", retitle=True).status_code == 302
     newest = RubricVersion.objects.filter(role__slug="senior-data-engineer").order_by("-number").first()
+    assert newest is not None
     assert (newest.number, newest.title) == (2, "Product Analyst")
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from roles.models import Dimension
+from roles.models import Dimension, RubricVersion
 from roles.selectors import rubric_content
 from roles.services import rubric_lock
 from tests.factories import RubricVersionFactory
@@ -14,7 +14,7 @@ from tests.factories import RubricVersionFactory
 pytestmark = pytest.mark.django_db
 
 
-def _names(rubric) -> list[str]:  # type: ignore[no-untyped-def]
+def _names(rubric: RubricVersion) -> list[str]:
     return [dimension.name for dimension in rubric_content(rubric).dimensions.all()]
 
 

@@ -242,7 +242,9 @@ def test_staff_reach_the_provenance_in_one_click(staff):
 
     plain = _page(staff, _kit_url("principal-research-scientist"), version="1")
     assert DERIVED_BADGE not in plain
-    link = re.search(r'<a href="([^"]+)">Show where this kit comes from</a>', plain).group(1)
+    found = re.search(r'<a href="([^"]+)">Show where this kit comes from</a>', plain)
+    assert found is not None
+    link = found.group(1)
     shown = _page(staff, _kit_url("principal-research-scientist") + html_unescape(link))
 
     assert DERIVED_BADGE in shown

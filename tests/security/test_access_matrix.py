@@ -171,6 +171,15 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "api:export_summary": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
     "api:export_ratings": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
     "api:hiring_health": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
+    # The Harvest-compatible read path (api.harvest): the API's policy; lists hold only what one may see.
+    # Its scorecard is the colleague's submitted one, its application the scenario loop, its candidate the loop's.
+    "harvest:scorecards": {"GET": signed_in_only(200, anon=401)},
+    "harvest:scorecard": {"GET": row(401, 404, 403, 200, 404, 200, 200, 404, 200)},
+    "harvest:applications": {"GET": signed_in_only(200, anon=401)},
+    "harvest:application": {"GET": row(401, 404, 200, 200, 404, 200, 200, 404, 200)},
+    "harvest:application_scorecards": {"GET": row(401, 404, 200, 200, 404, 200, 200, 404, 200)},
+    "harvest:candidates": {"GET": signed_in_only(200, anon=401)},
+    "harvest:candidate": {"GET": row(401, 404, 200, 200, 404, 200, 200, 404, 200)},
 }
 
 # Where the matrix differs with single sign-on on and the personas signed in through the provider: sign-in
@@ -221,6 +230,8 @@ def route_url(name: str, scenario: Scenario) -> str:
         "number": scenario.rubric.number,
         "interview_id": scenario.colleague_scorecard.interview_id,
         "token_id": 10**9,  # tests/api/test_tokens.py revokes real ones
+        "application_id": scenario.loop.pk,
+        "candidate_id": scenario.loop.candidate_id,
     }
     kwargs = {}
     for kwarg in KWARG.findall(url_routes()[name]):

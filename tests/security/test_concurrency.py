@@ -248,7 +248,9 @@ def test_a_submit_racing_the_decision_leaves_the_loop_decided(monkeypatch) -> No
     assert Decision.objects.filter(loop=loop).count() == 1
     assert Loop.objects.get(pk=loop.pk).status == Loop.Status.DECIDED, "the decided loop was reopened"
     if results[0][0] == "ok":
-        assert Scorecard.objects.get(pk=second.scorecard.pk).submitted_at <= Decision.objects.get(loop=loop).at
+        submitted_at = Scorecard.objects.get(pk=second.scorecard.pk).submitted_at
+        assert submitted_at is not None
+        assert submitted_at <= Decision.objects.get(loop=loop).at
     else:
         assert isinstance(results[0][1], ValidationError), repr(results[0][1])
 
@@ -278,7 +280,7 @@ def test_an_amendment_racing_the_decision_is_either_in_its_basis_or_a_change_sin
     decision = Decision.objects.get(loop=loop)
     [basis] = DecisionBasis.objects.filter(decision=decision)
     current = Scorecard.objects.get(pk=scorecard.pk).revision
-    changes = decision_state(loop=loop).changes
+    changes = decision_state(loop=Loop.objects.get(pk=loop.pk)).changes  # as decided, not as the test began
     if basis.revision == current:  # the amendment committed first: the decision rests on it
         assert changes == []
     else:  # the decision came first: the amendment is exactly the change since

@@ -286,8 +286,9 @@ def test_500_page_stands_alone() -> None:
 # Deployment --------------------------------------------------------------------------------------------------
 
 
-def _manage(tmp_path: Path, *args: str, **overrides: str) -> subprocess.CompletedProcess:
-    env = {
+def _manage(tmp_path: Path, *args: str, **overrides: str | None) -> subprocess.CompletedProcess:
+    """manage.py with the production variables, less any set to None."""
+    env: dict[str, str | None] = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DATABASE_URL", "AXES_", "PYTEST", "SITE_URL", "EMAIL_"))
@@ -364,6 +365,7 @@ def _expire_session(client: Client) -> str:
 def _evidence_post(scenario: Scenario, text: str) -> dict[str, str]:
     scorecard = Scorecard.objects.get(pk=scenario.own_scorecard.pk)
     dimension = scenario.rubric.dimensions.order_by("position").first()
+    assert dimension is not None
     return {"revision": str(scorecard.revision), f"evidence_{dimension.pk}": text, "action": "save"}
 
 

@@ -28,6 +28,7 @@ def scenario(django_db_setup, django_db_blocker):
 
 def _evidence(scenario: Scenario, text: str) -> dict[str, str]:
     dimension = scenario.rubric.dimensions.order_by("position").first()
+    assert dimension is not None
     return {"revision": "1", f"evidence_{dimension.pk}": text, "action": "save"}
 
 

@@ -30,6 +30,8 @@ def _example():
     """docs/webhook_verify.py, the verification example the README points receivers to."""
     path = Path(django_settings.BASE_DIR) / "docs" / "webhook_verify.py"
     spec = importlib.util.spec_from_file_location("webhook_verify", path)
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -37,6 +37,7 @@ from django.utils import timezone
 from devtools.generator import LoopShape, analyze, seed_loops, seed_users
 from devtools.urls import FLOOR_PATH
 from hiring import exports, policy
+from hiring.export_columns import as_moment
 from hiring.models import ExportRecord, Interview, Loop, Scorecard
 from hiring.selectors.pipeline import RECOMMENDATIONS, PipelineFilter, pipeline_loops
 
@@ -130,18 +131,21 @@ def reference_summary_sql() -> str:
         for v in RECOMMENDATIONS
     )
     return f"""
-SELECT l.id, c.name, rv.title, rv.number, l.status, l.created_at, hm.username, rc.username,
+SELECT l.id, c.name, rv.title, ro.slug, rv.number, rv.scale_min, rv.scale_max, l.status, l.created_at,
+       hm.username, rc.username,
        COALESCE(sc.submitted, 0), COALESCE(sc.expected, 0), COALESCE(sc.overdue, 0), rm.mean,
        COALESCE(sg.strong, 0), COALESCE(sg.weak, 0), COALESCE(sg.red_flag, 0), {recs},
-       d.outcome, d.at, d.rationale,
+       d.outcome, d.at, du.username, d.rationale,
        EXISTS (SELECT 1 FROM hiring_decisionbasis b JOIN hiring_scorecard bs ON bs.id = b.scorecard_id
                WHERE b.decision_id = l.decision_id AND b.revision <> bs.revision)
 FROM hiring_loop l
 JOIN hiring_candidate c ON c.id = l.candidate_id
 JOIN roles_rubricversion rv ON rv.id = l.rubric_id
+JOIN roles_role ro ON ro.id = rv.role_id
 JOIN auth_user hm ON hm.id = l.hiring_manager_id
 JOIN auth_user rc ON rc.id = l.recruiter_id
 LEFT JOIN hiring_decision d ON d.id = l.decision_id
+LEFT JOIN auth_user du ON du.id = d.by_id
 LEFT JOIN (SELECT i.loop_id, COUNT(*) AS expected,
                   SUM(CASE WHEN s.status = '{submitted}' THEN 1 ELSE 0 END) AS submitted,
                   SUM(CASE WHEN s.status = '{draft}' AND i.scheduled_at < %s THEN 1 ELSE 0 END) AS overdue, {rec_sums}
@@ -165,17 +169,18 @@ LEFT JOIN (SELECT x.loop_id, AVG(x.mean) AS mean
 ORDER BY l.created_at DESC, l.id DESC"""
 
 
-MEAN_CELL = 11  # the loop's normalised mean in a summary row
+CREATED_CELL, MEAN_CELL = 8, 14  # the loop's creation and its normalised mean in a summary row
 
 
 def _reference_cells(row: tuple[Any, ...]) -> list[str]:
     """A reference row as the CSV writes it (dates in the current time zone, means to 3 places)."""
     cells = list(row)
-    created, mean, outcome, at, changed = cells[5], cells[MEAN_CELL], cells[-4], cells[-3], cells[-1]
-    cells[5] = timezone.localtime(exports._moment(created)).date().isoformat()
+    created, mean, outcome, at, changed = cells[CREATED_CELL], cells[MEAN_CELL], cells[-5], cells[-4], cells[-1]
+    cells[CREATED_CELL] = timezone.localtime(as_moment(created)).date().isoformat()
     cells[MEAN_CELL] = "" if mean is None else f"{mean:.3f}"
-    cells[-4] = outcome or ""
-    cells[-3] = timezone.localtime(exports._moment(at)).isoformat(timespec="seconds") if outcome else ""
+    cells[-5] = outcome or ""
+    cells[-4] = timezone.localtime(as_moment(at)).isoformat(timespec="seconds") if outcome else ""
+    cells[-3] = cells[-3] if outcome else ""
     cells[-2] = cells[-2] if outcome else ""
     cells[-1] = ("yes" if changed else "no") if outcome else ""
     return [str(cell) for cell in cells]
@@ -297,6 +302,8 @@ class Bench:
             "calibration, all roles": (manager, "/calibration/"),
             "calibration, one role": (manager, f"/calibration/?role={role}"),
             "loop summary": (manager, f"/loops/{decided.pk}/summary/"),
+            "hiring health, all loops": (self.staff, "/hiring-health/"),
+            "hiring health, one manager": (manager, "/hiring-health/"),
         }
         self.decided = decided
 
