@@ -424,6 +424,11 @@ class ExportQuery(serializers.Serializer[Any]):
     sort = serializers.ChoiceField(
         choices=["newest", "oldest", "candidate", "role", "status", "red_flags"], required=False, default="newest"
     )
+    q = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="Any part of a candidate's name or email, in any case, with or without accents.",
+    )
 
 
 # The export rows' serializers are built from the export columns (hiring.export_columns).

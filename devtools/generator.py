@@ -53,6 +53,7 @@ from hiring.models import (
     Scorecard,
 )
 from hiring.scoring import normalise
+from hiring.search import candidate_search_text
 from hiring.services.loop_status import dimension_spreads_rebuild
 from hiring.services.statistics import statistics_rebuild
 from roles.models import Dimension, Exercise, RubricVersion, Signal
@@ -504,9 +505,11 @@ def _loop(
     created, start = _timeline(rng, state, now)
     if shape.last_draft:
         created, start = now - dt.timedelta(days=6), now - dt.timedelta(days=3)
+    name, email = f"{first} {last}", f"{first}.{last}.{serial}@{EMAIL_DOMAIN}".lower()
     candidate = Candidate(
-        name=f"{first} {last}",
-        email=f"{first}.{last}.{serial}@{EMAIL_DOMAIN}".lower(),
+        name=name,
+        email=email,
+        search_text=candidate_search_text(name, email),  # bulk_create skips Candidate.save, which sets it
         notes=f"Referred for {plan.rubric.title}.",
         created_at=created,
         created_by_id=recruiter.pk,

@@ -24,6 +24,7 @@ from hiring.models import (
     interview_time_out_of_range,
     validate_interview_time,
 )
+from hiring.search import MAX_QUERY
 from hiring.selectors import health
 from hiring.selectors.loops import PlanProposal
 from hiring.selectors.pipeline import PipelineFilter
@@ -483,9 +484,18 @@ class AmendForm(ScorecardForm):
     )
 
 
+# Each required part of a decision says what is missing in its own words (an empty form must not say the same
+# "This field is required." twice).
+CHOOSE_OUTCOME = {"required": "Choose the decision: hire, no hire or hold."}
+WRITE_RATIONALE = {"required": "Write the rationale: why this decision."}
+
+
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision")
+    outcome = forms.ChoiceField(
+        choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision", error_messages=CHOOSE_OUTCOME
+    )
     rationale = forms.CharField(
+        error_messages=WRITE_RATIONALE,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Rationale",
@@ -502,8 +512,11 @@ class DecisionRevisitForm(forms.Form):
     """Confirm the current decision (same outcome) or record a new one, after the scorecards changed."""
 
     supersedes = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
-    outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision")
+    outcome = forms.ChoiceField(
+        choices=Decision.Outcome.choices, widget=forms.RadioSelect, label="Decision", error_messages=CHOOSE_OUTCOME
+    )
     rationale = forms.CharField(
+        error_messages=WRITE_RATIONALE,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Rationale",
@@ -512,6 +525,12 @@ class DecisionRevisitForm(forms.Form):
 
 
 class PipelineFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=MAX_QUERY,
+        label="Candidate name or email",
+        error_messages={"max_length": "Search for at most %(limit_value)d characters of a name or email."},
+    )
     role = forms.ChoiceField(required=False, choices=())
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Loop.Status.choices])
     hiring_manager = PersonField(required=False, queryset=User.objects.none(), empty_label="Any hiring manager")
@@ -560,6 +579,7 @@ class PipelineFilterForm(forms.Form):
             red_flag=bool(data.get("red_flag")),
             changed=bool(data.get("changed")),
             sort=data.get("sort") or "newest",
+            q=(data.get("q") or "").strip(),
         )
 
 

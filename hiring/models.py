@@ -6,6 +6,7 @@ A loop pins one rubric version; every scorecard of the loop is scored against it
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
+from hiring.search import SEARCH_TEXT_MAX, candidate_search_text
 from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
 
 User = settings.AUTH_USER_MODEL
@@ -62,6 +64,14 @@ class Candidate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     forgotten_at = models.DateTimeField(null=True, blank=True, help_text="Personal data removed on request.")
+    search_text = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        max_length=SEARCH_TEXT_MAX,
+        validators=[MaxLengthValidator(SEARCH_TEXT_MAX)],
+        help_text="Name and email as hiring.search finds them; set on save.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -69,10 +79,18 @@ class Candidate(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="candidate_name_not_blank"),
             text_within("notes", model="candidate"),
+            text_within("search_text", model="candidate", limit=SEARCH_TEXT_MAX),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = candidate_search_text(self.name, self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "email"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class LoopStatus(models.TextChoices):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from hiring import policy
 from hiring.models import Candidate, Decision, Interview, Loop, ObservedSignal, Scorecard
 from hiring.scoring import dimension_means_sql
+from hiring.search import search_key
 from roles.models import Dimension, RubricVersion, Signal, SignalKind
 from roles.selectors import newest_rubrics
 
@@ -47,6 +48,7 @@ class PipelineFilter:
     red_flag: bool = False
     changed: bool = False
     sort: str = "newest"
+    q: str = ""  # a candidate's name or email, or part of either (hiring.search)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -88,7 +90,9 @@ def pipeline_loops(*, user: policy.Viewer, filters: PipelineFilter) -> QuerySet[
     Every filter and sort but "role" reads an index of hiring_loop in order (migrations 0012 and
     0013; red flags and "changed since decided" are stored on the loop): a page costs the 50 rows
     it shows, not a sort of every visible loop. Sorting by role sorts the visible loops by their
-    rubric's title (a column of another table, which no index of loops can order). The date
+    rubric's title (a column of another table, which no index of loops can order). A search (`q`)
+    looks for its normalised text inside the candidates' stored search column (hiring.search;
+    a trigram index on PostgreSQL). The date
     filters compare `created_at` with the start of a day in the current time zone, which is what
     `created_at__date` means, in a form the index can serve.
     """
@@ -117,6 +121,9 @@ def pipeline_loops(*, user: policy.Viewer, filters: PipelineFilter) -> QuerySet[
         loops = loops.filter(red_flags__gt=0)
     if filters.changed:
         loops = loops.filter(decision_changed=True)
+    key = search_key(filters.q)
+    if key:
+        loops = loops.filter(candidate__search_text__contains=key)
     return loops.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 

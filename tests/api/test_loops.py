@@ -217,6 +217,16 @@ def test_the_exports_are_paginated_json_and_recorded(scenario):
     assert AuditEvent.objects.filter(action="export").count() == 2
 
 
+def test_the_exports_find_a_candidate_by_part_of_their_name_whatever_the_case(scenario):
+    loop = scenario.loop
+    fragment = loop.candidate.name[1:5].upper()
+
+    response = ApiClient(scenario.staff).get("exports/loop-summary/", {"q": fragment})
+
+    assert response.status_code == 200
+    assert [row["loop"] for row in response.json()["results"]] == [loop.pk]
+
+
 def test_an_export_filter_that_does_not_parse_is_a_400(scenario):
     response = ApiClient(scenario.staff).get("exports/loop-summary/", {"since": "yesterday"})
     assert response.status_code == 400

@@ -114,7 +114,7 @@ def test_an_amendment_after_the_decision_reaches_the_hiring_manager_who_resolves
     expect(recruiter.locator("section[aria-labelledby=s-takeaways]")).to_contain_text("Ines's takeaways.")
     recruiter.goto("/loops/")
     with recruiter.expect_download() as download:
-        recruiter.get_by_role("link", name="Summary CSV").click()
+        recruiter.get_by_role("link", name="Loops, a row each (CSV)").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_bytes().decode("utf-8-sig"))))
     [ours] = [r for r in rows if r["loop_id"] == str(loop.pk)]
     assert ours["normalised_mean"] == f"{AFTER:.3f}"

@@ -125,7 +125,7 @@ def test_recruiter_creates_and_plans_a_loop_then_exports_it(page: Page, log_in, 
     screenshot(page, "pipeline")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Summary CSV").click()
+        page.get_by_role("link", name="Loops, a row each (CSV)").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
     raw = download.path().read_bytes()
@@ -233,9 +233,11 @@ def test_interviewer_scores_with_the_keyboard_and_sees_colleagues_after_submitti
     # Submitting without a recommendation and without evidence for the 5 is refused, text kept.
     tab_until(page, "el.type === 'submit' && el.value === 'submit'", limit=120)
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Nothing was submitted: please fix the marked fields below.")).to_be_visible()
-    expect(page.get_by_text("Give your overall recommendation.")).to_be_visible()
-    expect(page.get_by_text("a score of 5 is at the end of the scale; write the evidence")).to_be_visible()
+    expect(page.locator("#error-summary")).to_contain_text("problems to fix; nothing was submitted, your text is kept")
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary").get_by_text("Give your overall recommendation.")).to_be_visible()
+    summary = page.locator("#error-summary")
+    expect(summary.get_by_text("a score of 5 is at the end of the scale; write the")).to_be_visible()
     expect(page.locator(f"textarea[name=evidence_{rigor.pk}]")).to_have_value(rigor_evidence)
     assert Scorecard.objects.get(pk=mine.pk).status == Scorecard.Status.DRAFT
 

@@ -70,15 +70,20 @@ def test_hiring_manager_goes_from_the_login_form_to_a_recorded_decision_in_four_
 
     clicks.click(awaiting.get_by_role("link", name=f"Debrief of {loop.candidate.name}"))
     expect(page).to_have_url(re.compile(rf"/loops/{loop.pk}/debrief/$"))
-    # Panel summary, then red flags, then the matrix; evidence per dimension side by side.
+    # Panel summary, then red flags, then the matrix; evidence per dimension side by side. The decision comes
+    # before the matrix: beside the panel from 1200 px, right after the suggestion on a phone.
     order = page.evaluate(
         "() => ['panel', 'red-flags', 'matrix-heading', 'evidence-heading', 'decision']"
         ".map((id) => document.getElementById(id).getBoundingClientRect().top + window.scrollY)"
     )
-    assert order == sorted(order), order
+    assert order[:4] == sorted(order[:4]), order
+    assert order[4] < order[2], order
     split = panel.dimension("production-ml")
+    # Each dimension's evidence is one click away: closed, it keeps the page short.
+    page.locator("details.evidence-dimension summary").filter(has_text=split.name).click()
     cards = page.get_by_role("region", name=re.compile(split.name)).locator(".evidence")
     expect(cards).to_have_count(2)
+    expect(cards.first).to_be_visible()
     if width == "1280":
         first, second = laid_out(cards.nth(0)), laid_out(cards.nth(1))
         assert first["y"] == second["y"], "the two interviewers' evidence on one dimension sit side by side"

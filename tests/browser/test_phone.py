@@ -97,24 +97,27 @@ def test_a_phone_scorecard_names_each_level_and_its_save_bar_never_covers_the_fo
     expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Draft saved at"))  # the levels picked, saved
 
 
-def test_debrief_does_not_scroll_sideways_on_a_phone_but_its_matrix_does(
+def test_debrief_does_not_scroll_sideways_on_a_phone_and_shows_a_card_per_dimension(
     phone_page: Page, log_in, debrief_loop: PanelLoop
 ):
     page = phone_page
     log_in(page, debrief_loop.people.hiring_manager)
     page.goto(f"/loops/{debrief_loop.loop.pk}/debrief/")
-    box = page.locator(".matrix-box")
-    expect(box.locator("thead th.dimension-head")).to_have_count(8)
+    # The wide matrix gives way to a card per dimension: every interviewer's score on it, no sideways scrolling.
+    expect(page.locator(".matrix-box")).to_be_hidden()
+    expect(page.locator(".dimension-card")).to_have_count(8)
     screenshot(page, "phone-debrief")
 
     widths = page_widths(page)
     assert widths["scroll"] <= widths["inner"], f"page scrolls sideways: {widths}; {wider_than_the_page(page)}"
-    sizes = box.evaluate("(el) => ({scroll: el.scrollWidth, client: el.clientWidth})")
-    assert sizes["scroll"] > sizes["client"], f"the 8-dimension matrix should scroll inside its box: {sizes}"
-    # The recommendation column stays in view (sticky) below the panel summary, and the box scrolls for real.
-    box.scroll_into_view_if_needed()
-    expect(box.get_by_role("columnheader", name="Recommendation")).to_be_in_viewport()
-    box.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
-    assert box.evaluate("(el) => el.scrollLeft") > 0
-    expect(box.get_by_role("columnheader", name="Recommendation")).to_be_in_viewport()
+    split = page.locator(".dimension-card").filter(has_text=debrief_loop.dimension("production-ml").name)
+    scores = split.locator(".dimension-score")
+    expect(scores).to_have_count(2)
+    expect(scores.nth(0)).to_contain_text("Ines Interviewer")
+    expect(scores.nth(1)).to_contain_text("Ivo Colleague")
+    expect(split.get_by_text("Split")).to_be_visible()
+    for n in range(2):
+        box = scores.nth(n).get_by_role("link").bounding_box()
+        assert box is not None
+        assert box["x"] + box["width"] <= widths["inner"], f"a score is cut off on a phone: {box}"
     assert page.evaluate("window.scrollX") == 0

@@ -279,9 +279,34 @@ def test_a_blank_rationale_is_refused(panel):
     response = _decide(panel, rationale="   ")
 
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Write the rationale: why this decision." in response.content.decode()
     assert not Decision.objects.exists()
     assert Loop.objects.get(pk=panel.loop.pk).status != Loop.Status.DECIDED
+
+
+def test_an_empty_decision_names_each_missing_part_once_in_a_summary_that_links_to_it(panel):
+    response = _client(panel.loop.hiring_manager).post(_url(panel.loop), {"action": "decide"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = _section(html, 'id="error-summary"', "</div>")
+    assert "2 problems to fix; nothing was saved" in summary
+    assert 'href="#id_outcome"' in summary
+    assert "Choose the decision: hire, no hire or hold." in summary
+    assert 'href="#id_rationale"' in summary
+    assert "Write the rationale: why this decision." in summary
+    assert "This field is required." not in html
+    assert not Decision.objects.exists()
+
+
+def test_the_confirmation_of_a_recorded_decision_is_shown_in_the_decision_panel(panel):
+    client = _client(panel.loop.hiring_manager)
+    client.post(_url(panel.loop), {"outcome": "hire", "rationale": RATIONALE})
+
+    html = client.get(_url(panel.loop)).content.decode()
+
+    assert "Decision recorded." in _section(html, 'id="decision"', "</section>")
+    assert html.count("Decision recorded.") == 1
 
 
 def test_an_unknown_outcome_is_refused(panel):

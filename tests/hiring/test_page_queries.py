@@ -162,6 +162,7 @@ PAGES: dict[str, tuple[int, tuple[Case, Case]]] = {
     "loop detail": (7, _loop_page("/loops/{loop}/", "recruiter")),
     "pipeline": (7, _overview_page("/loops/")),
     "pipeline, one role": (8, _overview_page("/loops/?role={role}")),
+    "pipeline, a search": (7, _overview_page("/loops/?q=a")),
     "calibration": (6, _overview_page("/calibration/")),
     "calibration, one role": (6, _overview_page("/calibration/?role={role}")),
     "hiring health": (10, _overview_page("/hiring-health/?role={role}")),

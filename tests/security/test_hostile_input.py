@@ -806,6 +806,7 @@ def _decision() -> Decision:
 
 DB_LIMITED = {
     "Candidate.notes": (lambda: InterviewFactory().loop.candidate, "notes"),
+    "Candidate.search_text": (lambda: InterviewFactory().loop.candidate, "search_text"),
     "Scorecard.key_takeaways": (lambda: InterviewFactory().scorecard, "key_takeaways"),
     "Rating.evidence": (RatingFactory, "evidence"),
     "ObservedSignal.note": (ObservedSignalFactory, "note"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0017_interview_of_no_exercise"),
+        ("hiring", "0018_candidate_search_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
