@@ -108,6 +108,7 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
             "can_adjust": can_adjust,
             "show_adjusted": can_adjust and request.GET.get("adjusted") == "1",
             "thresholds": {"strong": debrief_selectors.STRONG_AT, "weak": debrief_selectors.WEAK_BELOW},
+            "suggestion_rules": debrief_selectors.SUGGESTION_RULES,
             "classifications": debrief_selectors.CLASSIFICATIONS,
         },
         status=status,

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from factory.declarations import Sequence
 
 from hiring.models import Decision, Loop, ObservedSignal, Rating, Scorecard
+from hiring.selectors.debrief import SUGGESTION_RULES
 from hiring.services.scorecards import (
     RatingInput,
     ScorecardInput,
@@ -411,3 +412,21 @@ def test_an_amendment_before_the_decision_is_not_flagged_as_after_it(panel):
     assert amendment.after_decision is False
     assert ">amended</span>" in _section(html, 'id="matrix-heading"', "</table>")
     assert "after the decision" not in html
+
+
+def test_how_each_figure_is_computed_is_one_click_from_the_figures(panel):
+    """A closed section beside the suggestion explains the readings and lists the suggestion's rules in order."""
+    html = _client(panel.loop.hiring_manager).get(_url(panel.loop)).content.decode()
+
+    section = html[
+        html.index('<details class="small mb-3" id="how-computed">') : html.index(
+            "</details>", html.index('id="how-computed"')
+        )
+    ]
+    assert "How these figures are computed" in section
+    assert "scale (1–5)" in section
+    assert "<strong>Split</strong> when the spread is half the scale or more" in section
+    positions = [section.index(escape(text)) for text, _ in SUGGESTION_RULES]
+    assert positions == sorted(positions)
+    assert 'href="#how-computed"' in html
+    assert html.count("<strong>Split</strong> when the spread") == 1  # one home for the readings' words
