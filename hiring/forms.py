@@ -175,6 +175,13 @@ class PlanRowForm(forms.Form):
             self.fields["include"].disabled = True
 
     @property
+    def row_label(self) -> str:
+        """The row as the page titles it: its exercise, or the interview's title as typed."""
+        if self.exercise is not None:
+            return self.exercise.title
+        return str(self["title"].value() or "").strip() or "New interview"
+
+    @property
     def included(self) -> bool:
         return bool(self["include"].value()) or self.locked
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django import forms, template
 
@@ -19,18 +21,39 @@ class FormProblem:
     name: str = ""
 
 
+class FormOfRows(Protocol):
+    """A page form made of one form per row (the plan page's PlanForm): `rows`, each with a `row_label`."""
+
+    rows: Sequence[forms.BaseForm]
+
+
 @register.filter
-def form_problems(form: forms.BaseForm | None) -> list[FormProblem]:
-    """The form's messages in the order its fields are shown, the form's own (not about one field) first."""
-    if form is None or not form.is_bound or not form.errors:
+def form_problems(form: forms.BaseForm | FormOfRows | None) -> list[FormProblem]:
+    """The form's messages in the order its fields are shown, the form's own (not about one field) first; for a
+    form of rows, each row's in row order, their labels naming the row."""
+    if form is None:
         return []
-    problems = [FormProblem(message=str(message)) for message in form.non_field_errors()]
+    if not isinstance(form, forms.BaseForm):
+        return [
+            problem
+            for row in form.rows
+            for problem in _problems(row, prefix=f"{getattr(row, 'row_label', '')}: ".lstrip(": "))
+        ]
+    return _problems(form)
+
+
+def _problems(form: forms.BaseForm, *, prefix: str = "") -> list[FormProblem]:
+    if not form.is_bound or not form.errors:
+        return []
+    problems = [FormProblem(message=f"{prefix}{message}") for message in form.non_field_errors()]
     for field in form:
         if field.is_hidden:
-            problems.extend(FormProblem(message=str(message)) for message in field.errors)
+            problems.extend(FormProblem(message=f"{prefix}{message}") for message in field.errors)
             continue
         for message in field.errors:
             problems.append(
-                FormProblem(message=str(message), label=str(field.label), target=field.auto_id, name=field.html_name)
+                FormProblem(
+                    message=str(message), label=f"{prefix}{field.label}", target=field.auto_id, name=field.html_name
+                )
             )
     return problems

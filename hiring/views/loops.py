@@ -107,6 +107,7 @@ def _plan_page(
         "hiring/loop_plan.html",
         {
             "loop": loop,
+            "form": form,
             "rows": form.rows,
             "uncovered": uncovered,
             "decided": not policy.can_change_plan(request.user, loop),

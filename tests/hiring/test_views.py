@@ -1091,3 +1091,20 @@ def test_the_scorecard_page_costs_the_same_queries_for_3_or_10_dimensions(login,
     small, large = (_page_queries(client, s) for s in scorecards)
 
     assert small == large
+
+
+def test_a_refused_plan_sums_up_each_rows_problems_linked_to_their_fields_and_saves_nothing(login, lead_loop):
+    first = lead_loop.rubric.exercises.order_by("position").first()
+    assert first is not None
+    data = _plan_data(lead_loop, InterviewerFactory())
+    data[f"exercise-{first.pk}-interviewer"] = ""
+
+    response = login(lead_loop.recruiter).post(f"/loops/{lead_loop.pk}/plan/", data)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"') : page.index("</div>", page.index('id="error-summary"'))]
+    assert "1 problem to fix; nothing was saved" in summary
+    assert f'href="#id_exercise-{first.pk}-interviewer"' in summary
+    assert html.escape(f"{first.title}: Interviewer") in summary
+    assert not lead_loop.interviews.exists()
