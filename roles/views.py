@@ -138,20 +138,29 @@ def _preview(
     return render(request, "roles/role_import_preview.html", context, status=status)
 
 
-@require_POST
-@login_required
-def role_import_publish(request: HttpRequest) -> HttpResponse:
-    """Publish the uploaded document as a new role or the next version of one, in one transaction."""
-    _staff_only(request)
+def _posted_upload(request: HttpRequest, *, to: str) -> tuple[publishing.Upload, PublishForm] | HttpResponse:
+    """The upload the preview's form names (its token), or the upload page again, 400, when it is gone or stale."""
     upload = publishing.upload_get(request.session)
     form = PublishForm(request.POST)
     if upload is None or not form.is_valid() or form.cleaned_data["token"] != upload.token:
         return render(
             request,
             "roles/role_import.html",
-            {"form": BlueprintUploadForm(), "problems": ["No uploaded document to publish: upload it again."]},
+            {"form": BlueprintUploadForm(), "problems": [f"No uploaded document to {to}: upload it again."]},
             status=400,
         )
+    return upload, form
+
+
+@require_POST
+@login_required
+def role_import_publish(request: HttpRequest) -> HttpResponse:
+    """Publish the uploaded document as a new role or the next version of one, in one transaction."""
+    _staff_only(request)
+    posted = _posted_upload(request, to="publish")
+    if isinstance(posted, HttpResponse):
+        return posted
+    upload, form = posted
     retitle = form.cleaned_data["retitle"]
     publication = publishing.publication_plan(upload, target=form.cleaned_data["target"])
     if not publishing.publication_publish(publication, retitle=retitle, by=_user(request)):
@@ -212,15 +221,10 @@ def role_draft_from_version(request: HttpRequest, slug: str) -> HttpResponse:
 def role_import_edit(request: HttpRequest) -> HttpResponse:
     """Open the uploaded document in the editor (as the role chosen in the preview, or a new one), review list kept."""
     _editors_only(request)
-    upload = publishing.upload_get(request.session)
-    form = PublishForm(request.POST)
-    if upload is None or not form.is_valid() or form.cleaned_data["token"] != upload.token:
-        return render(
-            request,
-            "roles/role_import.html",
-            {"form": BlueprintUploadForm(), "problems": ["No uploaded document to open: upload it again."]},
-            status=400,
-        )
+    posted = _posted_upload(request, to="open")
+    if isinstance(posted, HttpResponse):
+        return posted
+    upload, form = posted
     publication = publishing.publication_plan(upload, target=form.cleaned_data["target"])
     draft = drafts.draft_from_import(by=_user(request), fixture=publication.fixture, target=publication.target)
     publishing.upload_clear(request.session)
