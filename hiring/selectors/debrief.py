@@ -13,6 +13,8 @@ The rules the debrief applies are defined here and nowhere else:
     weak       normalised mean <  WEAK_BELOW (0.5: under 3 of 1–5, under 2 of 0–4);
     meets      anything else (around the bar).
 - The suggested outcome (never the decision) follows SUGGESTION_RULES, first match wins.
+- The agenda offers an order for the discussion: red flags, then dimensions whose scores differ (widest
+  normalised spread first), then the rest; while scorecards are pending it asks for them first (`agenda`).
 - A dimension shows an unusual disagreement when this loop's normalised spread
   ((highest - lowest) / span) exceeds the dimension's usual spread by more than
   UNUSUAL_MARGIN. The usual spread is the mean normalised spread over the role's other
@@ -208,6 +210,29 @@ class Adjusted:
     means: list[float | None]
 
 
+@dataclass(frozen=True)
+class Agenda:
+    """The order the debrief offers for the discussion (issue 28): every red flag first, then the dimensions
+    the panel disagrees on, widest spread first, then the rest in the rubric's order, uncovered ones last.
+    `waiting` counts the scorecards not in yet: until it is 0, the page asks for them before any discussion."""
+
+    red_flags: list[Observation]
+    disagreements: list[DimensionSummary]
+    rest: list[DimensionSummary]
+    waiting: int
+
+
+def agenda(*, dimensions: Sequence[DimensionSummary], red_flags: Sequence[Observation], waiting: int) -> Agenda:
+    """A dimension is in disagreement when two or more scores of it differ; wider (normalised) spreads come first,
+    the rubric's order breaking ties."""
+    split = sorted(
+        (s for s in dimensions if s.normalised_spread), key=lambda s: -(s.normalised_spread or 0.0)
+    )  # sorted() is stable: equal spreads keep the rubric's order
+    agreed = [s for s in dimensions if not s.normalised_spread and s.stats.count]
+    uncovered = [s for s in dimensions if not s.stats.count]
+    return Agenda(red_flags=list(red_flags), disagreements=split, rest=agreed + uncovered, waiting=waiting)
+
+
 @dataclass
 class Debrief:
     loop: Loop
@@ -255,6 +280,12 @@ class Debrief:
     def unusual_rule(self) -> tuple[float, int]:
         """(UNUSUAL_MARGIN, UNUSUAL_MIN_LOOPS), for the page's explanation."""
         return UNUSUAL_MARGIN, UNUSUAL_MIN_LOOPS
+
+    @property
+    def agenda(self) -> Agenda:
+        return agenda(
+            dimensions=self.dimensions, red_flags=self.observations[SignalKind.RED_FLAG], waiting=len(self.pending)
+        )
 
     @cached_property
     def adjusted(self) -> Adjusted:

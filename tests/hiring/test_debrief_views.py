@@ -430,3 +430,40 @@ def test_how_each_figure_is_computed_is_one_click_from_the_figures(panel):
     assert positions == sorted(positions)
     assert 'href="#how-computed"' in html
     assert html.count("<strong>Split</strong> when the spread") == 1  # one home for the readings' words
+
+
+def _agenda_items(html: str) -> list[str]:
+    start = html.index('id="agenda"')
+    section = html[start : html.index("</section>", start)]
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", item).split()) for item in re.findall(r"<li[^>]*>(.*?)</li>", section, re.S)
+    ]
+
+
+def test_the_agenda_puts_red_flags_then_the_widest_disagreements_then_the_rest_and_asks_for_missing_cards(panel):
+    """Ann: 4, 2, 3 and a red flag; Cara: 4, 5, 2; Ben's card is a draft. Spreads on 1–5: 0, 3/4, 1/4."""
+    cara = _interviewer(username="cara", first_name="Cara", last_name="Cole")
+    _submitted(panel.loop, [4, 5, 2], interviewer=cara)
+    first, second, third = (d.name for d in _dimensions(panel.loop))
+    red_flag = _signal(panel.loop, "red_flag").text
+
+    for url in (_url(panel.loop), reverse("loop_summary", args=[panel.loop.pk])):
+        html = _client(panel.loop.hiring_manager).get(url).content.decode()
+        items = _agenda_items(html)
+        assert items[0].startswith("Red flag")
+        assert red_flag in items[0]
+        assert "Ann Archer" in items[0]
+        assert [item.split(":")[0] for item in items[1:]] == [second, third, first]
+        assert "scores from 2 to 5, the panel disagrees" in items[1]
+        assert "scores from 2 to 3" in items[2]
+        assert items[3] == f"{first}: every score 4"
+        assert "1 scorecard is not in yet" in html
+
+
+def test_the_agenda_stops_asking_for_scorecards_once_every_one_is_in(panel):
+    Scorecard.objects.filter(pk=panel.pending.pk).update(
+        status=Scorecard.Status.SUBMITTED, submitted_at=timezone.now(), recommendation="yes"
+    )
+    html = _client(panel.loop.hiring_manager).get(_url(panel.loop)).content.decode()
+    assert 'id="written-first"' not in html
+    assert _agenda_items(html)[0].startswith("Red flag")
