@@ -239,6 +239,15 @@ class PlanForm:
     def is_valid(self) -> bool:
         return all(row.is_valid() for row in self.rows)
 
+    def focus_counts(self) -> dict[str, int]:
+        """How many included (or locked) rows assess each dimension, by its id as a string, as the form stands."""
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            if row.included:
+                for value in row.focus_values:
+                    counts[value] = counts.get(value, 0) + 1
+        return counts
+
     def plan(self) -> list[PlanRow]:
         return [
             PlanRow(

@@ -389,6 +389,15 @@ def calibration_report(*, filters: CalibrationFilter, page: str | int | None = N
     return CalibrationReport(filters=filters, interviewers=interviewers, agreement=agreement, interviewer_page=paged)
 
 
+def panel_sizes(*, role_slug: str) -> dict[str, PanelSize]:
+    """Each of the role's dimensions (by slug) with the independent ratings it needs (one query): the plan page
+    sets them beside the interviews planned to assess it."""
+    return {
+        slug: _agreement(role, slug, dimension, dated=False).panel
+        for (role, slug), dimension in _dimensions(filters=CalibrationFilter(role=role_slug)).items()
+    }
+
+
 def leniency_elsewhere(*, interviewer_ids: list[int], loop: Loop) -> dict[int, Leniency]:
     """Each interviewer's leniency measured on their other loops (all roles), in one query.
 

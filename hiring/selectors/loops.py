@@ -15,6 +15,8 @@ from django.utils.timesince import timesince, timeuntil
 from hiring import policy
 from hiring.models import Interview, Loop
 from hiring.policy import AnyUser
+from hiring.reliability import PanelSize
+from hiring.selectors.calibration import panel_sizes
 from hiring.selectors.scorecards import scorecard_due_at
 from roles.models import Dimension, Exercise, RubricVersion
 from roles.selectors import rubric_with_content
@@ -112,6 +114,30 @@ def usual_interviewers(*, loop: Loop, panel: Sequence[User]) -> dict[str, int]:
     for slug, interviewer_id in recent:
         usual.setdefault(slug, interviewer_id)
     return usual
+
+
+@dataclass(frozen=True)
+class PlanPanelRow:
+    """A dimension of the plan: how many of its interviews assess it, and how many independent ratings its
+    measured agreement says it needs (hiring.reliability; `size.needed` None: nothing to recommend yet)."""
+
+    dimension: Dimension
+    planned: int
+    size: PanelSize | None
+
+    @property
+    def short(self) -> bool:
+        return self.size is not None and self.size.needed is not None and self.planned < self.size.needed
+
+
+def plan_panel(*, loop: Loop, counts: dict[str, int]) -> list[PlanPanelRow]:
+    """The loop's dimensions in rubric order with the interviews `counts` plans for each (by dimension id) beside
+    what the role's agreement asks for (one query, for the stored agreement figures)."""
+    sizes = panel_sizes(role_slug=loop.rubric.role.slug)
+    return [
+        PlanPanelRow(dimension=d, planned=counts.get(str(d.pk), 0), size=sizes.get(d.slug))
+        for d in loop.rubric.dimensions.all()
+    ]
 
 
 def uncovered_dimensions(*, loop: Loop, plan: Iterable[PlanRowState] | None = None) -> list[Dimension]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from hiring.selectors.loops import (
     loop_for_planning,
     loop_get,
     loop_interviews_for,
+    plan_panel,
     plan_proposal,
     uncovered_dimensions,
 )
@@ -109,6 +111,8 @@ def _plan_page(
             "loop": loop,
             "form": form,
             "rows": form.rows,
+            "panel": plan_panel(loop=loop, counts=form.focus_counts()),
+            "panel_target": settings.PANEL_RELIABILITY_TARGET,
             "uncovered": uncovered,
             "decided": not policy.can_change_plan(request.user, loop),
             "time_zone": timezone.get_current_timezone_name(),

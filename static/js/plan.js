@@ -27,6 +27,17 @@
       if (included) ticked.forEach((box) => covered.add(box.value));
     });
     const missing = Array.from(dimensions).filter(([id]) => !covered.has(id)).map(([, name]) => name);
+    // Interviews per dimension: the planned count beside what the dimension needs, as the rows stand.
+    document.querySelectorAll("#panel-size tr[data-dimension]").forEach((line) => {
+      const planned = rows.filter((row) => {
+        const include = row.querySelector("input[data-include]");
+        const included = row.hasAttribute("data-locked") || (include && include.checked);
+        return included && row.querySelector(`input[data-dimension][value="${line.dataset.dimension}"]:checked`);
+      }).length;
+      line.querySelector(".planned-count").textContent = String(planned);
+      const needed = Number(line.dataset.needed || 0);
+      line.querySelector(".panel-short").hidden = !(needed && planned < needed);
+    });
     names.textContent = missing.join(", ");
     warning.hidden = missing.length === 0;
     ok.hidden = missing.length !== 0;

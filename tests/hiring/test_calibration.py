@@ -626,3 +626,35 @@ def test_a_dimension_with_few_loops_gets_no_panel_size(login, hiring_manager):
     _disagreeing_loops(rubric, 3)
     page = login(hiring_manager).get(reverse("calibration")).content.decode()
     assert "not enough loops yet" in page
+
+
+def test_the_plan_page_sets_each_dimensions_planned_interviews_beside_the_number_it_needs(login):
+    """The same ten loops as above give the dimension its panel size; a new loop's plan, with no interview of
+    it planned yet, shows 0 planned against that number and says it is short."""
+    rubric = _rubric(dimensions=1)
+    pairs = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (2, 3), (3, 4), (1, 2), (4, 4), (2, 4)]
+    for pair in pairs:
+        loop = LoopFactory(rubric=rubric)
+        for score in pair:
+            _card(loop, UserFactory(), [score])
+    [item] = _report().agreement
+    needed = item.panel.needed
+    assert needed is not None
+    [dimension] = _dimensions(rubric)
+    fresh = LoopFactory(rubric=rubric)
+
+    page = login(fresh.recruiter).get(reverse("loop_plan", args=[fresh.pk])).content.decode()
+
+    row = page[page.index(f'<tr data-dimension="{dimension.pk}" data-needed="{needed}">') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="planned-count">0</span>' in row
+    assert '<span class="badge text-bg-warning panel-short">fewer than needed</span>' in row
+    assert f"<td>{needed}" in row
+
+
+def test_a_plan_for_a_role_without_history_says_there_are_not_enough_loops_yet(login):
+    fresh = LoopFactory(rubric=_rubric(dimensions=2))
+    page = login(fresh.recruiter).get(reverse("loop_plan", args=[fresh.pk])).content.decode()
+    section = page[page.index('id="panel-size"') : page.index("</section>", page.index('id="panel-size"'))]
+    assert section.count("not enough loops yet") == 2
+    assert "data-needed" not in section
