@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from hiring.models import Scorecard
+from hiring.scoring import counted_score
 
 FIVE_POINTS = ("definitely_not", "no", "mixed", "yes", "strong_yes")
 RECOMMENDATIONS = {"strong_no": "definitely_not", "no": "no", "yes": "yes", "strong_yes": "strong_yes"}
@@ -123,9 +124,7 @@ def greenhouse_scorecard(scorecard: Scorecard) -> dict[str, Any]:
             "name": rating.dimension.name,
             "type": "Dimension",
             "note": rating.evidence or None,
-            "rating": harvest_rating(
-                None if rating.not_assessed else rating.score, scale_min=rubric.scale_min, scale_max=rubric.scale_max
-            ),
+            "rating": harvest_rating(counted_score(rating), scale_min=rubric.scale_min, scale_max=rubric.scale_max),
         }
         for rating in ratings
     ]
