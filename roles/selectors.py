@@ -348,11 +348,20 @@ class PreviewOption:
 
 
 @dataclass(frozen=True)
+class PreviewDimension:
+    """A dimension as the scorecard partial names it: its slug prefixed, so its fieldset's id is not the kit's."""
+
+    name: str
+    slug: str
+    description: str
+
+
+@dataclass(frozen=True)
 class PreviewDimensionRow:
     """One dimension as the scorecard draws it: each level with the anchor covering it (a band's text on each of
     its levels, a label alone where no anchor is written), then "not assessed"; the questions to ask beside it."""
 
-    dimension: Dimension
+    dimension: PreviewDimension
     levels: list[LevelRow]  # lowest first, as the scorecard lists them
     questions: list[Question]
     is_focus: bool = True
@@ -368,16 +377,17 @@ class PreviewDimensionRow:
 
     @property
     def score(self) -> PreviewField:
-        return PreviewField(f"preview_score_{self.dimension.slug}", label=f"Score for {self.dimension.name}")
+        return PreviewField(f"{self.dimension.slug}-score", label=f"Score for {self.dimension.name}")
 
     @property
     def evidence(self) -> PreviewField:
-        return PreviewField(f"preview_evidence_{self.dimension.slug}", label=f"Evidence for {self.dimension.name}")
+        return PreviewField(f"{self.dimension.slug}-evidence", label=f"Evidence for {self.dimension.name}")
 
     @property
     def anchored_levels(self) -> list[LevelRow]:
-        """The levels the kit beside the form lists: each written anchor once (a band at its top level)."""
-        return [level for level in reversed(self.levels) if level.anchor and level.anchor.top == level.value]
+        """The levels the kit beside the form lists, as the scorecard's does: each written anchor once, lowest first
+        (a band at its lowest level, with that level's label)."""
+        return [level for level in self.levels if level.anchor and level.anchor.level == level.value]
 
 
 @dataclass(frozen=True)
@@ -387,12 +397,12 @@ class PreviewSignalRow:
 
     @property
     def observed(self) -> PreviewField:
-        return PreviewField(f"preview_signal_{self.number}", label=self.signal.text)
+        return PreviewField(f"scorecard-signal-{self.number}", label=self.signal.text)
 
     @property
     def note(self) -> PreviewField:
         label = "What you saw" + (" (required for a red flag)" if self.signal.is_red_flag else "")
-        return PreviewField(f"preview_signal_note_{self.number}", label=label)
+        return PreviewField(f"scorecard-signal-{self.number}-note", label=label)
 
 
 @dataclass(frozen=True)
@@ -421,7 +431,12 @@ def scorecard_preview(kit: Kit) -> ScorecardPreview:
         scale_min=rubric.scale_min,
         scale_max=rubric.scale_max,
         dimensions=[
-            PreviewDimensionRow(row.dimension, list(reversed(row.levels)), row.questions) for row in kit.dimensions
+            PreviewDimensionRow(
+                PreviewDimension(row.dimension.name, f"scorecard-{row.dimension.slug}", row.dimension.description),
+                list(reversed(row.levels)),
+                row.questions,
+            )
+            for row in kit.dimensions
         ],
         signal_groups=[
             PreviewSignalGroup(group.kind, group.title, [PreviewSignalRow(s, numbers[id(s)]) for s in group.signals])

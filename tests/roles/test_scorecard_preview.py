@@ -73,7 +73,7 @@ def _preview(login, editor, draft: RoleDraft) -> str:
 
 
 def _anchor_of(section: str, level: str) -> str:
-    match = re.search(rf'value="{level}" id="id_preview_score_craft_{level}" data-anchor="([^"]*)"', section)
+    match = re.search(rf'value="{level}" id="id_scorecard-craft-score_{level}" data-anchor="([^"]*)"', section)
     assert match is not None, f"no level {level} on the scorecard preview"
     return match.group(1)
 
@@ -89,7 +89,7 @@ def test_the_preview_shows_each_level_with_the_anchor_an_interviewer_sees_when_s
     assert _anchor_of(section, "1") == "Poor"
     assert _anchor_of(section, "na") == "Not assessed — Does not count as a low score."
     # ten levels and "not assessed", lowest first as on the scorecard
-    values = re.findall(r'name="preview_score_craft" value="(\w+)"', section)
+    values = re.findall(r'name="scorecard-craft-score" value="(\w+)"', section)
     assert values == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "na"]
     assert "Evidence is required at 1 or 10." in section
 
