@@ -310,3 +310,21 @@ def test_who_is_neither_staff_nor_a_role_editor_cannot_open_or_create_drafts(log
     assert client.post(_draft_url(draft, "roles:draft_discard"), {"revision": draft.revision}).status_code == 403
     assert "New role" not in client.get(reverse("roles:list")).content.decode()
     assert RoleDraft.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["account-executive-hire-reconsider.md", "platform-engineer-ladder.md", "technical-writer-plain.txt"]
+)
+def test_an_import_with_lines_it_did_not_place_publishes_from_the_editor_unedited(client, name) -> None:
+    """The review's "not placed" entries concern no field; the editor's publish took their blank field for a
+    problem and refused every such document ("review item 9: field: is required")."""
+    client.post(reverse("roles:import"), {"document": SimpleUploadedFile(name, (BLUEPRINTS / name).read_bytes())})
+    client.post(reverse("roles:import_edit"), {"token": client.session["role_import"]["token"], "target": ""})
+    draft = RoleDraft.objects.get()
+    assert any(item["topic"] == "unplaced" for item in draft.document["review"])
+
+    response = client.post(_draft_url(draft), {**page_form(client.get(_draft_url(draft))), "action": "publish"})
+
+    assert response.status_code == 302
+    assert RubricVersion.objects.get().number == 1
+    assert not RoleDraft.objects.exists()
