@@ -297,7 +297,7 @@ def role_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 def _fragment(action: str) -> str:
     """Back to the part of the page the button was in."""
-    for kind in ("dimension", "anchor", "exercise", "signal"):
+    for kind in ("dimension", "anchor", "exercise", "signal", "area"):
         if kind in action:
             return f"#{'dimension' if kind == 'anchor' else kind}s"
     return ""
