@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from hiring.models import Loop, Scorecard
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from roles.models import RoleDraft, RolePublication, RubricVersion
-from tests.browser.conftest import DESKTOP, REPOSITORY, People, _context
+from tests.browser.conftest import DESKTOP, REPOSITORY, People, _context, screenshot
 from tests.browser.test_accessibility import describe
 from tests.factories import UserFactory
 
@@ -102,6 +102,8 @@ def test_a_role_editor_writes_a_role_publishes_v1_copies_it_publishes_v2_and_imp
     expect(level_4).to_have_attribute("data-anchor", f"Above the bar — {anchor}")
     expect(level_4).to_be_disabled()
     expect(scorecard_preview.get_by_label("Evidence for Written communication")).to_be_disabled()
+    page.locator("#scorecard-preview").scroll_into_view_if_needed()
+    screenshot(page, "role-editor-scorecard-preview")
     _no_axe_violations(page, "draft preview", found)
     page.get_by_role("link", name="Back to the editor").click()
     page.get_by_role("button", name="Publish as a new role").click()
