@@ -22,9 +22,13 @@ The definitions, here and nowhere else:
 - **Stalled loops**, as of now and whatever the period: undecided loops whose every interview is past
   its due time with a scorecard still missing; and decided loops whose decision is changed since decided.
 
-Every figure is computed by the database over rows found through indexes on the period's column
+Every figure is computed exactly by the database over rows found through indexes on the period's column
 (interview time, loop creation, decision time): the page costs a fixed number of queries, and its cost
-follows the number of interviews, loops and decisions in the period, never the whole history.
+follows the number of interviews, loops and decisions in the period, never the whole history. What would
+need a join or a grouping of older rows is stored on the rows read and kept in step by every write
+(hiring.services.health_columns): each interview's scorecard submission time (the latency is read from the
+period's index alone), each loop's last interview and missing scorecards (the stalled list reads only stalled
+loops, by a partial index) and its last submission (time to decision).
 """
 
 from __future__ import annotations
