@@ -55,9 +55,9 @@ from django.db.models import (
     Model,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
-    Window,
 )
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -528,8 +528,10 @@ def stalled_waiting(*, user: policy.Viewer, filters: HealthFilter, now: dt.datet
     stalled = health_loops(user=user, filters=filters).filter(
         status__in=UNDECIDED, scorecards_missing__gt=0, last_interview_at__lt=now - _due()
     )
-    # The first STALLED_LIST, each row carrying how many there are in all (a window over the rows).
-    listed = stalled.select_related("candidate", "rubric", "hiring_manager").annotate(total=Window(Count("pk")))
+    # The first STALLED_LIST, each row carrying how many there are in all: a count of the index's rows alone, once
+    # (an uncorrelated subquery; a window would join every stalled loop to its candidate before the limit).
+    total = stalled.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
+    listed = stalled.select_related("candidate", "rubric", "hiring_manager").annotate(total=Subquery(total))
     first = list(listed.order_by("last_interview_at", "pk")[:STALLED_LIST])
     items = [StalledLoop(loop, loop.last_interview_at, loop.scorecards_missing) for loop in first]
     return Stalled(items=items, total=first[0].total if first else 0)
