@@ -139,6 +139,12 @@ class Loop(models.Model):
     last_scorecard_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When its latest submitted scorecard was submitted."
     )
+    first_decided_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was decided (its first decision), set with it."
+    )
+    decision_outcome = models.CharField(
+        max_length=10, blank=True, editable=False, help_text="Its current decision's outcome, set with the decision."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -159,6 +165,12 @@ class Loop(models.Model):
                 fields=["last_interview_at", "id"],
                 condition=Q(status__in=[LoopStatus.PLANNED, LoopStatus.IN_PROGRESS], scorecards_missing__gt=0),
                 name="loop_stalled",
+            ),
+            # Hiring health's time to decision: the loops first decided in a period, with what it subtracts.
+            models.Index(
+                fields=["first_decided_at", "last_scorecard_at", "created_at"],
+                condition=Q(first_decided_at__isnull=False),
+                name="loop_first_decided",
             ),
         ]
 

@@ -5,6 +5,9 @@
   (the difference of the two) follows it with no write here.
 - ``Loop.last_interview_at``, ``Loop.scorecards_missing`` (draft scorecards) and ``Loop.last_scorecard_at``
   (the latest submission): the stalled list, the funnel's "planned" and time to decision.
+- ``Loop.first_decided_at`` (its ``decided`` entry's time) and ``Loop.decision_outcome`` (the current
+  decision's): time to decision and the funnel's outcomes, with no join to the decisions. Written with the
+  decision itself (``hiring.services.decisions``), where ``Loop.decision`` is.
 
 Every write that can move them (plan saves, submits, amendments, decisions) ends in
 ``loop_status_refresh``, which reads the loop's panel once (``panel_rows``) and stores what changed.
@@ -21,7 +24,7 @@ from typing import Any
 from django.db.models import Count, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from hiring.models import Interview, Loop, Scorecard
+from hiring.models import Decision, Interview, Loop, Scorecard
 
 BATCH = 5_000  # ids per statement of the rebuild
 
@@ -78,6 +81,7 @@ def health_columns_rebuild(
     interview_model: type[Interview] = Interview,
     scorecard_model: type[Scorecard] = Scorecard,
     loop_model: type[Loop] = Loop,
+    decision_model: type[Decision] = Decision,
     batch: int = BATCH,
 ) -> dict[str, int]:
     """Recompute every stored health column from the scorecards: statements over `batch` ids each, so the
@@ -97,12 +101,22 @@ def health_columns_rebuild(
         .annotate(n=Count("pk"))
         .values("n")
     )
+    decided = (
+        decision_model.objects.filter(loop_id=OuterRef("pk"), kind=Decision.Kind.DECIDED)
+        .order_by()
+        .values("loop_id")
+        .annotate(at=Min("at"))
+        .values("at")
+    )
+    current = decision_model.objects.filter(pk=OuterRef("decision_id")).values("outcome")
     loops = _ranges(loop_model, batch)
     for low, high in loops:
         loop_model.objects.filter(pk__gte=low, pk__lt=high).update(
             last_interview_at=Subquery(panel.annotate(at=Max("scheduled_at")).values("at")),
             scorecards_missing=Coalesce(Subquery(drafts), Value(0)),
             last_scorecard_at=Subquery(panel.annotate(at=Max("scorecard_submitted_at")).values("at")),
+            first_decided_at=Subquery(decided),
+            decision_outcome=Coalesce(Subquery(current), Value("")),
         )
     return {"interview_batches": len(interviews), "loop_batches": len(loops)}
 

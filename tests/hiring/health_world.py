@@ -97,6 +97,7 @@ class World:
     def decide(self, loop: Loop, at: dt.datetime, outcome: str) -> None:
         decision = DecisionFactory(loop=loop, outcome=outcome)
         Decision.objects.filter(pk=decision.pk).update(at=at)
+        health_columns_rebuild()
 
 
 def built_world(django_db_blocker) -> Iterator[World]:

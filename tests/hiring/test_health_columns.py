@@ -21,7 +21,7 @@ from devtools.generator import seed_loops
 from hiring.models import Interview, Loop, Scorecard
 from hiring.policy import SYSTEM
 from hiring.selectors import health
-from hiring.services.decisions import loop_decide
+from hiring.services.decisions import loop_decide, loop_decision_revisit
 from hiring.services.health_columns import health_columns_rebuild
 from hiring.services.loops import PlanRow, loop_plan_save
 from hiring.services.privacy import candidate_forget
@@ -174,6 +174,17 @@ def test_a_decision_is_timed_from_the_stored_last_scorecard_and_leaves_the_colum
     assert hours(decisions.from_creation) == (65.0, 65.0, 65.0)
     latency = story.report(at=70).latency
     assert (latency.submitted, hours(latency.spread)) == (2, (12.5, 13.75, 14.5))  # 10 and 15 h
+    loop = Loop.objects.select_related("decision").get(pk=story.loop.pk)
+    assert (loop.first_decided_at, loop.decision_outcome) == (T + 65 * HOUR, "hire")
+    assert [(o.key, o.count) for o in story.report(at=70).funnel.outcomes] == [("hire", 1), ("no_hire", 0), ("hold", 0)]
+    story.clock.at(90)  # revisited with a new outcome: the funnel follows it, the decision's time stays the first
+    assert loop.decision is not None
+    loop_decision_revisit(loop=loop, by=story.manager, supersedes=loop.decision, outcome="no_hire", rationale="No.")
+    loop.refresh_from_db()
+    assert (loop.first_decided_at, loop.decision_outcome) == (T + 65 * HOUR, "no_hire")
+    report = story.report(at=95)
+    assert [(o.key, o.count) for o in report.funnel.outcomes] == [("hire", 0), ("no_hire", 1), ("hold", 0)]
+    assert hours(report.decisions.from_last_scorecard) == (24.0, 24.0, 24.0)
 
 
 def figures(report: health.HealthReport) -> tuple[Any, ...]:

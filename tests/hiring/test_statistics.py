@@ -27,6 +27,7 @@ from hiring.agreement import alpha_from_coincidences
 from hiring.models import (
     INTERVIEWER_FIGURES,
     Candidate,
+    Decision,
     DecisionBasis,
     DimensionFigures,
     DimensionSpread,
@@ -328,12 +329,15 @@ def _assert_health_columns_equal_scratch() -> None:
     for interview in interviews:
         card = interview.scorecard
         assert interview.scorecard_submitted_at == (card.submitted_at if card.is_submitted else None)
-    for loop in Loop.objects.all():
+    for loop in Loop.objects.select_related("decision").prefetch_related("decisions"):
         panel = [i for i in interviews if i.loop_id == loop.pk]
         assert loop.last_interview_at == max((i.scheduled_at for i in panel), default=None)
         assert loop.scorecards_missing == sum(not i.scorecard.is_submitted for i in panel)
         submitted = [i.scorecard.submitted_at for i in panel if i.scorecard.is_submitted]
         assert loop.last_scorecard_at == max((at for at in submitted if at is not None), default=None)
+        decided = [d.at for d in loop.decisions.all() if d.kind == Decision.Kind.DECIDED]
+        assert loop.first_decided_at == min(decided, default=None)
+        assert loop.decision_outcome == (loop.decision.outcome if loop.decision else "")
 
 
 def _leniency_scratch(interviewer: int, *, leaving_out: int) -> tuple[int, float | None]:
