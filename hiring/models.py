@@ -160,6 +160,8 @@ class Loop(models.Model):
             models.Index(fields=["-red_flags", "-created_at", "-id"], name="loop_most_red_flags"),
             models.Index(fields=["-created_at", "-id"], condition=Q(red_flags__gt=0), name="loop_red_flagged_newest"),
             models.Index(fields=["-created_at", "-id"], condition=Q(decision_changed=True), name="loop_changed_newest"),
+            # Hiring health's "changed since decided" list, latest decision first: only those loops.
+            models.Index(fields=["-decision"], condition=Q(decision_changed=True), name="loop_changed_latest"),
             # Hiring health's stalled loops: undecided, a scorecard missing, by their last interview: only those.
             models.Index(
                 fields=["last_interview_at", "id"],

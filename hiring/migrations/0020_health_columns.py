@@ -103,4 +103,8 @@ class Migration(migrations.Migration):
                 name="loop_first_decided",
             ),
         ),
+        migrations.AddIndex(
+            model_name='loop',
+            index=models.Index(condition=models.Q(('decision_changed', True)), fields=['-decision'], name='loop_changed_latest'),
+        ),
     ]
