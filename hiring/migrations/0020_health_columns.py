@@ -104,7 +104,9 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
-            model_name='loop',
-            index=models.Index(condition=models.Q(('decision_changed', True)), fields=['-decision'], name='loop_changed_latest'),
+            model_name="loop",
+            index=models.Index(
+                condition=models.Q(("decision_changed", True)), fields=["-decision"], name="loop_changed_latest"
+            ),
         ),
     ]
