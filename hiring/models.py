@@ -128,6 +128,23 @@ class Loop(models.Model):
         help_text="Whether the current decision is changed since decided (hiring.selectors.decisions), kept by "
         "loop_status_refresh.",
     )
+    # Hiring health's figures, stored so that its page reads them by index (hiring.selectors.health), kept by
+    # loop_status_refresh (hiring.services.health_columns).
+    last_interview_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Its latest interview's time (none: no interview yet)."
+    )
+    scorecards_missing = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many of its interviews' scorecards are not submitted."
+    )
+    last_scorecard_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its latest submitted scorecard was submitted."
+    )
+    first_decided_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was decided (its first decision), set with it."
+    )
+    decision_outcome = models.CharField(
+        max_length=10, blank=True, editable=False, help_text="Its current decision's outcome, set with the decision."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -143,6 +160,20 @@ class Loop(models.Model):
             models.Index(fields=["-red_flags", "-created_at", "-id"], name="loop_most_red_flags"),
             models.Index(fields=["-created_at", "-id"], condition=Q(red_flags__gt=0), name="loop_red_flagged_newest"),
             models.Index(fields=["-created_at", "-id"], condition=Q(decision_changed=True), name="loop_changed_newest"),
+            # Hiring health's "changed since decided" list, latest decision first: only those loops.
+            models.Index(fields=["-decision"], condition=Q(decision_changed=True), name="loop_changed_latest"),
+            # Hiring health's stalled loops: undecided, a scorecard missing, by their last interview: only those.
+            models.Index(
+                fields=["last_interview_at", "id"],
+                condition=Q(status__in=[LoopStatus.PLANNED, LoopStatus.IN_PROGRESS], scorecards_missing__gt=0),
+                name="loop_stalled",
+            ),
+            # Hiring health's time to decision: the loops first decided in a period, with what it subtracts.
+            models.Index(
+                fields=["first_decided_at", "last_scorecard_at", "created_at"],
+                condition=Q(first_decided_at__isnull=False),
+                name="loop_first_decided",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,13 +189,25 @@ class Interview(models.Model):
     )
     focus_dimensions = models.ManyToManyField(Dimension, related_name="+")
     scheduled_at = models.DateTimeField(validators=[validate_interview_time])
+    scorecard_submitted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its scorecard was submitted (none while a draft), kept by loop_status_refresh: hiring "
+        "health's latency is read from this row alone.",
+    )
 
     class Meta:
         ordering = ["scheduled_at", "id"]
-        # One person's interviews by time (their home); every interview of a period (hiring health).
+        # One person's interviews by time (their home); every interview of a period with all that hiring health
+        # reads of it, as key columns rather than INCLUDE so that SQLite covers them too: an index-only range read
+        # with no join to the scorecards, on both databases.
         indexes = [
             models.Index(fields=["interviewer", "scheduled_at"]),
-            models.Index(fields=["scheduled_at"], name="interview_scheduled"),
+            models.Index(
+                fields=["scheduled_at", "scorecard_submitted_at", "interviewer", "loop"],
+                name="interview_period",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -28,7 +28,7 @@ OVER_BUDGET = {
     "home, hiring manager",  # the interviewer's four lists and counts, then the manager's own sections
     "home, recruiter",
     "debrief, adjusted",  # the debrief's 8 and the interviewers' leniency on other loops
-    "hiring health",  # seven figures (issue 31), the role and hiring-manager choices, the stalled loops' rows
+    "hiring health",  # seven figures (issue 31), the role and hiring-manager choices, stalled loops with their rows
 }
 
 
@@ -165,7 +165,7 @@ PAGES: dict[str, tuple[int, tuple[Case, Case]]] = {
     "pipeline, a search": (7, _overview_page("/loops/?q=a")),
     "calibration": (7, _overview_page("/calibration/")),
     "calibration, one role": (7, _overview_page("/calibration/?role={role}")),
-    "hiring health": (10, _overview_page("/hiring-health/?role={role}")),
+    "hiring health": (9, _overview_page("/hiring-health/?role={role}")),
     "roles": (3, _history_page("/roles/")),
     "role kit": (4, _overview_page("/roles/{role}/?provenance=1")),
 }
