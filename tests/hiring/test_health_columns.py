@@ -266,6 +266,6 @@ def test_the_rebuild_and_the_migration_backfill_give_the_figures_computed_from_t
     check()
     Interview.objects.update(scorecard_submitted_at=None)
     Loop.objects.update(**wiped)
-    migration = importlib.import_module("hiring.migrations.0020_health_columns")
+    migration = importlib.import_module("hiring.migrations.0021_health_columns")
     migration.backfill(apps, None)
     check()
