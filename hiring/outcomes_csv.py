@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from hiring.services.outcomes import OUTCOMES_MAX_ROWS, OutcomeInput, RowProblem
@@ -69,24 +70,37 @@ def _header(first: list[str]) -> tuple[dict[str, int], list[RowProblem]]:
     return at, problems
 
 
-def outcomes_read(data: bytes) -> tuple[list[OutcomeInput], list[RowProblem]]:
+@dataclass(frozen=True)
+class OutcomesRead:
+    """A file's readable rows and the problems of the others; ``refused``: the file as a whole is unusable."""
+
+    outcomes: list[OutcomeInput]
+    problems: list[RowProblem]
+    refused: bool = False
+
+
+def _refused(*problems: RowProblem) -> OutcomesRead:
+    return OutcomesRead(outcomes=[], problems=list(problems), refused=True)
+
+
+def outcomes_read(data: bytes) -> OutcomesRead:
     """The outcomes of a CSV file and the problems found (row = the file's line; 1 is the header row)."""
     if len(data) > OUTCOMES_MAX_BYTES:
-        return [], [RowProblem(0, "", f"it is larger than {OUTCOMES_MAX_BYTES:,} bytes; split it.")]
+        return _refused(RowProblem(0, "", f"it is larger than {OUTCOMES_MAX_BYTES:,} bytes; split it."))
     if b"\x00" in data:
-        return [], [RowProblem(0, "", "it is not a text file (CSV).")]
+        return _refused(RowProblem(0, "", "it is not a text file (CSV)."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return [], [RowProblem(0, "", f"it is not UTF-8 text (byte {error.start + 1}); save it as CSV UTF-8.")]
+        return _refused(RowProblem(0, "", f"it is not UTF-8 text (byte {error.start + 1}); save it as CSV UTF-8."))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         first = next(reader, None)
         if first is None:
-            return [], [RowProblem(0, "", "it is empty; the first row names the columns.")]
+            return _refused(RowProblem(0, "", "it is empty; the first row names the columns."))
         at, problems = _header(first)
         if problems:
-            return [], problems
+            return _refused(*problems)
         outcomes: list[OutcomeInput] = []
         rows = 0
         for record in reader:
@@ -95,13 +109,13 @@ def outcomes_read(data: bytes) -> tuple[list[OutcomeInput], list[RowProblem]]:
                 continue
             rows += 1
             if rows > OUTCOMES_MAX_ROWS:
-                return [], [RowProblem(0, "", f"it has more than {OUTCOMES_MAX_ROWS:,} rows; split it.")]
+                return _refused(RowProblem(0, "", f"it has more than {OUTCOMES_MAX_ROWS:,} rows; split it."))
             item = _row(record, row, at, problems)
             if item is not None:
                 outcomes.append(item)
     except csv.Error as error:
-        return [], [RowProblem(reader.line_num, "", f"it cannot be read as CSV ({error}).")]
-    return outcomes, problems
+        return _refused(RowProblem(reader.line_num, "", f"it cannot be read as CSV ({error})."))
+    return OutcomesRead(outcomes=outcomes, problems=problems)
 
 
 def _row(record: list[str], row: int, at: dict[str, int], problems: list[RowProblem]) -> OutcomeInput | None:

@@ -120,11 +120,17 @@ def _problems(item: OutcomeInput, today: dt.date) -> list[RowProblem]:
 
 
 @transaction.atomic
-def outcomes_record(*, outcomes: Sequence[OutcomeInput], by: User) -> list[HiringOutcome]:
-    """Record every outcome or none (OutcomesRefused naming each problem by row and column); one audit entry."""
+def outcomes_record(
+    *, outcomes: Sequence[OutcomeInput], by: User, unread: Sequence[RowProblem] = ()
+) -> list[HiringOutcome]:
+    """Record every outcome or none (OutcomesRefused naming each problem by row and column); one audit entry.
+
+    ``unread``: the problems of the rows that could not be read (a CSV's bad values), reported with the rest, so
+    that one attempt lists every problem of the input.
+    """
     if not policy.can_record_outcomes(by):
         raise PermissionDenied("Hiring outcomes are recorded by recruiters and staff.")
-    if not outcomes:
+    if not outcomes and not unread:
         raise OutcomesRefused([RowProblem(0, "", "no outcomes were given.")])
     if len(outcomes) > OUTCOMES_MAX_ROWS:
         raise OutcomesRefused(
@@ -132,7 +138,7 @@ def outcomes_record(*, outcomes: Sequence[OutcomeInput], by: User) -> list[Hirin
         )
     today = timezone.localdate()
     loops, hires = _resolve(outcomes, by)
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = list(unread)
     rows: list[HiringOutcome] = []
     first_row: dict[tuple[int, dt.date], int] = {}
     for item in outcomes:

@@ -35,15 +35,16 @@ def outcomes_import(request: HttpRequest) -> HttpResponse:
         if upload.size is not None and upload.size > OUTCOMES_MAX_BYTES:
             problems = [RowProblem(0, "", f"it is larger than {OUTCOMES_MAX_BYTES:,} bytes; split it.")]
         else:
-            outcomes, problems = outcomes_read(upload.read(OUTCOMES_MAX_BYTES + 1))
-            if not problems:
-                try:
-                    created = outcomes_record(outcomes=outcomes, by=_person(request))
-                except OutcomesRefused as refused:
-                    problems = refused.problems
-                else:
-                    messages.success(request, f"{len(created)} hiring outcomes recorded.")
-                    return redirect("outcomes_import")
+            read = outcomes_read(upload.read(OUTCOMES_MAX_BYTES + 1))
+            try:
+                if read.refused:  # the file as a whole (size, not text, no header): no row is worth checking
+                    raise OutcomesRefused(read.problems)
+                created = outcomes_record(outcomes=read.outcomes, by=_person(request), unread=read.problems)
+            except OutcomesRefused as refused:
+                problems = refused.problems
+            else:
+                messages.success(request, f"{len(created)} hiring outcomes recorded.")
+                return redirect("outcomes_import")
     context = {
         "form": form,
         "problems": problems,
