@@ -58,6 +58,11 @@ class OutcomesRefused(ValidationError):
         super().__init__([str(problem) for problem in self.problems])
 
 
+def _shown(number: Decimal) -> str:
+    """A number as a person wrote it: 5, not 5.000 (the API quantizes to three places)."""
+    return f"{number.normalize():f}"
+
+
 def _hired(loop: Loop) -> bool:
     return loop.decision is not None and loop.decision.outcome == DecisionOutcome.HIRE
 
@@ -107,13 +112,17 @@ def _problems(item: OutcomeInput, today: dt.date) -> list[RowProblem]:
     if item.scale_min >= item.scale_max:
         problems.append(
             RowProblem(
-                item.row, "scale_max", f"the scale's top {item.scale_max} is not above its bottom {item.scale_min}."
+                item.row,
+                "scale_max",
+                f"the scale's top {_shown(item.scale_max)} is not above its bottom {_shown(item.scale_min)}.",
             )
         )
     elif not item.scale_min <= item.rating <= item.scale_max:
         problems.append(
             RowProblem(
-                item.row, "rating", f"{item.rating} is outside its stated scale {item.scale_min}–{item.scale_max}."
+                item.row,
+                "rating",
+                f"{_shown(item.rating)} is outside its stated scale {_shown(item.scale_min)}–{_shown(item.scale_max)}.",
             )
         )
     return problems
