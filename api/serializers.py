@@ -446,9 +446,9 @@ class OutcomeWrite(StrictSerializer):
     loop_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
     candidate_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
     date = serializers.DateField(help_text="When the performance was assessed: from 2000-01-01 to today.")
-    rating = serializers.DecimalField(max_digits=9, decimal_places=3, coerce_to_string=False)
-    scale_min = serializers.DecimalField(max_digits=9, decimal_places=3, coerce_to_string=False)
-    scale_max = serializers.DecimalField(max_digits=9, decimal_places=3, coerce_to_string=False)
+    rating = serializers.FloatField(min_value=-999_999.999, max_value=999_999.999, help_text="At most 3 decimals.")
+    scale_min = serializers.FloatField(min_value=-999_999.999, max_value=999_999.999)
+    scale_max = serializers.FloatField(min_value=-999_999.999, max_value=999_999.999)
     still_employed = serializers.BooleanField()
 
 

@@ -7,6 +7,7 @@ the web pages; these views only translate between JSON and those calls.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -499,9 +500,9 @@ class Outcomes(APIView):
                 loop_id=item.get("loop_id"),
                 candidate_id=item.get("candidate_id"),
                 date=item["date"],
-                rating=item["rating"],
-                scale_min=item["scale_min"],
-                scale_max=item["scale_max"],
+                rating=Decimal(repr(item["rating"])),  # the number as sent (a float's shortest form)
+                scale_min=Decimal(repr(item["scale_min"])),
+                scale_max=Decimal(repr(item["scale_max"])),
                 still_employed=item["still_employed"],
             )
             for position, item in enumerate(data["outcomes"], start=1)

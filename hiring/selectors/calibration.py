@@ -29,6 +29,7 @@ The rules are defined here and nowhere else:
   little about the rubric's wording; ten loops of two or more interviewers give at least
   twenty pairable scores, the least at which a low alpha is worth a look.
 
+- Validity against later performance (hires' outcomes): hiring.selectors.validity, where its rules are written.
 - How many independent ratings a dimension needs for the panel's reliability target: Spearman–Brown on
   its alpha, with the range from alpha's interval, none below MIN_PANEL_LOOPS loops (hiring.reliability).
 
@@ -62,6 +63,7 @@ from hiring.models import (
     LoopInterviewerFigures,
 )
 from hiring.reliability import PanelSize, panel_size
+from hiring.selectors.validity import Validity, validity_report
 
 LOW_AGREEMENT = 0.667  # Krippendorff's threshold for tentative conclusions
 MIN_ALPHA_LOOPS = 2
@@ -168,6 +170,7 @@ class CalibrationReport:
     interviewers: list[InterviewerCalibration]
     agreement: list[DimensionAgreement]
     interviewer_page: Page[Any] | None = None
+    validity: list[Validity] = field(default_factory=list)
 
 
 def _pct(value: float | None) -> float | None:
@@ -371,7 +374,8 @@ def _agreement(role: str, slug: str, dimension: _Dimension, *, dated: bool) -> D
 
 
 def calibration_report(*, filters: CalibrationFilter, page: str | int | None = None) -> CalibrationReport:
-    """Every interviewer's figures and every role dimension's agreement, from the stored figures in two queries.
+    """Every interviewer's figures and every role dimension's agreement, from the stored figures in two queries;
+    each dimension's validity against hires' later outcomes (hiring.selectors.validity) in two more.
 
     With `page` (the calibration page), the interviewers are one page of INTERVIEWERS_PER_PAGE, by
     username, and a count query more: what a person reads stays bounded as the pool grows.
@@ -386,7 +390,13 @@ def calibration_report(*, filters: CalibrationFilter, page: str | int | None = N
             dimensions.items(), key=lambda item: (item[1].role_title, item[1].position, item[0][1])
         )
     ]
-    return CalibrationReport(filters=filters, interviewers=interviewers, agreement=agreement, interviewer_page=paged)
+    return CalibrationReport(
+        filters=filters,
+        interviewers=interviewers,
+        agreement=agreement,
+        interviewer_page=paged,
+        validity=validity_report(loops=calibration_loops(filters=filters)),
+    )
 
 
 def panel_sizes(*, role_slug: str) -> dict[str, PanelSize]:

@@ -59,8 +59,8 @@ class OutcomesRefused(ValidationError):
 
 
 def _shown(number: Decimal) -> str:
-    """A number as a person wrote it: 5, not 5.000 (the API quantizes to three places)."""
-    return f"{number.normalize():f}"
+    """A number as a person wrote it: 5, not 5.000."""
+    return f"{number.normalize():f}" if number.is_finite() else str(number)
 
 
 def _hired(loop: Loop) -> bool:
@@ -105,8 +105,22 @@ def _loop_of(item: OutcomeInput, loops: dict[int, Loop], hires: dict[int, list[L
     )
 
 
+NUMBER_LIMIT = Decimal(1_000_000)  # ratings and scale ends: below a million in size, at most 3 decimals
+
+
+def _unstorable(number: Decimal) -> bool:
+    exponent = number.normalize().as_tuple().exponent
+    return not number.is_finite() or abs(number) >= NUMBER_LIMIT or (isinstance(exponent, int) and exponent < -3)
+
+
 def _problems(item: OutcomeInput, today: dt.date) -> list[RowProblem]:
-    problems = []
+    problems = [
+        RowProblem(item.row, column, f"{_shown(value)} is not a number below a million with at most 3 decimals.")
+        for column, value in (("rating", item.rating), ("scale_min", item.scale_min), ("scale_max", item.scale_max))
+        if _unstorable(value)
+    ]
+    if problems:
+        return problems
     if not OUTCOME_DATE_MIN <= item.date <= today:
         problems.append(RowProblem(item.row, "date", f"{item.date} is not from {OUTCOME_DATE_MIN} to today ({today})."))
     if item.scale_min >= item.scale_max:
