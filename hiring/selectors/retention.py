@@ -4,7 +4,8 @@ The rule, one place: a candidate is due once
 - they are not yet forgotten and were created before the cutoff (now − RETENTION_DAYS_NOT_HIRED days),
 - none of their loops is currently decided "hire",
 - every loop of theirs has been still since before the cutoff: created, decided (any entry of its decision
-  history) and its scorecards last written before it (a decided loop, or one abandoned undecided alike),
+  history), its interviews held and its scorecards last written before it (a decided loop, or one abandoned
+  undecided, alike),
 - and no active legal hold covers them (on the candidate, or on the role of one of their loops).
 """
 
@@ -43,7 +44,10 @@ def retention_due(*, now: dt.datetime, days: int) -> QuerySet[Candidate]:
     """The candidates retention anonymises at ``now`` with a period of ``days`` (the rule above), by id."""
     cutoff = retention_cutoff(now=now, days=days)
     recent = Loop.objects.filter(candidate=OuterRef("pk")).filter(
-        Q(created_at__gte=cutoff) | Q(decisions__at__gte=cutoff) | Q(interviews__scorecard__updated_at__gte=cutoff)
+        Q(created_at__gte=cutoff)
+        | Q(decisions__at__gte=cutoff)
+        | Q(interviews__scheduled_at__gte=cutoff)
+        | Q(interviews__scorecard__updated_at__gte=cutoff)
     )
     hired = Loop.objects.filter(candidate=OuterRef("pk"), decision__outcome=DecisionOutcome.HIRE)
     return (

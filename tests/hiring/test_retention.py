@@ -77,12 +77,21 @@ def world():
             "Remy Released", outcome=Decision.Outcome.NO_HIRE, decided_at=LONG_AGO, created=LONG_AGO
         ),
         "abandoned": _candidate("Abe Abandoned", outcome=None, decided_at=None, created=LONG_AGO),
+        "abandoned, interview planned lately": _candidate(
+            "Ike Planned", outcome=None, decided_at=None, created=LONG_AGO
+        ),
         "abandoned, scorecard written lately": _candidate(
             "Lena Lately", outcome=None, decided_at=None, created=LONG_AGO
         ),
     }
-    interview = InterviewFactory(loop=loops["abandoned, scorecard written lately"])
+    interview = InterviewFactory(loop=loops["abandoned, scorecard written lately"], scheduled_at=LONG_AGO)
     Scorecard.objects.filter(interview=interview).update(updated_at=CUTOFF + dt.timedelta(days=1))
+    for key, scheduled in (
+        ("abandoned", LONG_AGO),
+        ("abandoned, interview planned lately", CUTOFF + dt.timedelta(days=1)),
+    ):
+        interview = InterviewFactory(loop=loops[key], scheduled_at=scheduled)
+        Scorecard.objects.filter(interview=interview).update(updated_at=LONG_AGO)
     hold_set(by=officer, reason="EEOC charge 123-2024", candidate=loops["held by candidate"].candidate)
     hold_set(by=officer, reason="Class claim on this role", role=loops["held by role"].rubric.role)
     released = hold_set(by=officer, reason="Settled claim", candidate=loops["hold released"].candidate)
@@ -115,6 +124,17 @@ def test_the_run_anonymises_exactly_the_candidates_not_hired_past_the_period_and
     summaries = sorted(AuditEvent.objects.filter(action=AuditEvent.Action.FORGET).values_list("summary", flat=True))
     assert len(summaries) == 4
     assert all("after the retention period (730 days; not hired)" in summary for summary in summaries)
+
+
+def test_the_worker_runs_retention_and_schedules_the_next_run_a_day_later(world, settings, work):
+    settings.RETENTION_DAYS_NOT_HIRED = DAYS
+    retention.enqueue()
+
+    work()
+
+    assert Candidate.objects.filter(forgotten_at__isnull=False).count() == 4
+    [following] = DBTaskResult.objects.filter(task_path=retention.module_path, status="READY")
+    assert following.run_after > timezone.now() + dt.timedelta(hours=23)
 
 
 def test_a_second_run_changes_nothing(world):
