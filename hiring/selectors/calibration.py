@@ -480,4 +480,16 @@ def report_as_dict(report: CalibrationReport) -> dict[str, Any]:
             }
             for item in report.agreement
         ],
+        "validity": [
+            {
+                "role": item.role,
+                "dimension": item.dimension or None,  # None: the loop's normalised mean
+                "dimension_name": item.dimension_name,
+                "hires": item.hires,
+                "r": _rounded(item.r),
+                "r_ci": [_rounded(end) for end in item.interval] if item.interval else None,
+                "enough_hires": not item.too_few,
+            }
+            for item in report.validity
+        ],
     }

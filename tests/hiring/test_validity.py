@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from scipy import stats
@@ -122,3 +124,16 @@ def test_fisher_interval_needs_four_hires_and_is_a_point_at_one():
     low, high = fisher_interval(0.0, 12) or (0.0, 0.0)
     assert high == pytest.approx(math.tanh(1.959964 / 3), abs=1e-6)
     assert low == pytest.approx(-high)
+
+
+def test_the_command_reports_validity_as_json(hires, settings, capsys):
+    settings.VALIDITY_MIN_HIRES = 5
+    _rubric, first, _second, _ = hires
+
+    call_command("calibration_report", "--json")
+
+    rows = {row["dimension"]: row for row in json.loads(capsys.readouterr().out)["validity"]}
+    assert rows[first.slug]["r"] == 0.8
+    assert rows[first.slug]["r_ci"] == [-0.2796, 0.9862]
+    assert rows[None]["dimension_name"] == "Loop's normalised mean"
+    assert rows[None]["hires"] == 5
