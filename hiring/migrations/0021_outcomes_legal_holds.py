@@ -14,7 +14,7 @@ import hiring.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0019_audit_publish"),
+        ("hiring", "0020_amendment_conformity"),
         ("roles", "0006_role_drafts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
