@@ -19,6 +19,7 @@ from hiring.models import (
     ObservedSignal,
     Rating,
     Scorecard,
+    SelfIdentification,
 )
 from hiring.policy import SystemActor
 from hiring.services.audit import audit_record
@@ -36,7 +37,7 @@ def _name_pattern(name: str) -> re.Pattern[str] | None:
 def candidate_forget(*, candidate: Candidate, by: User | SystemActor) -> int:
     """Remove a candidate's personal data; ratings stay, anonymous, for statistics.
 
-    Name, email and notes go; every free text of their loops (evidence, notes, takeaways,
+    Name, email, notes and the self-identification go; every free text of their loops (evidence, notes, takeaways,
     rationales, amendment history) has their name replaced by "[candidate]".
     Returns how many texts were scrubbed.
     """
@@ -74,6 +75,7 @@ def candidate_forget(*, candidate: Candidate, by: User | SystemActor) -> int:
             for change in amendment.changes
         ]
     Amendment.objects.bulk_update(amendments, ["changes"], batch_size=500)
+    SelfIdentification.objects.filter(candidate=candidate).delete()  # personal data, and nothing else holds it
     candidate.name = f"Forgotten candidate {candidate.pk}"
     candidate.email = ""
     candidate.notes = ""
