@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from api.exports import row_serializer
 from hiring.export_columns import RATING_COLUMNS, SUMMARY_GROUPS, summary_columns
-from hiring.models import Amendment, Decision, Interview, Loop, Scorecard
+from hiring.models import DECLINED, Amendment, Decision, Interview, Loop, Scorecard
 from roles.models import Anchor, AssessmentArea, Dimension, Exercise, RubricVersion, ScaleLevel, Signal
 
 
@@ -305,6 +305,14 @@ class AmendWrite(ScorecardWrite):
 class DecisionWrite(StrictSerializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     rationale = serializers.CharField(max_length=20_000)
+
+
+class SelfIdentificationWrite(StrictSerializer):
+    """A candidate's voluntary self-identification: category names as the company configured them (a value
+    outside them is a 422 naming the field); "Declined to answer" when left out. Never answered back."""
+
+    sex = serializers.CharField(max_length=100, required=False, default=DECLINED)
+    race_ethnicity = serializers.CharField(max_length=100, required=False, default=DECLINED)
 
 
 # Debrief -----------------------------------------------------------------------------------------

@@ -15,4 +15,5 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "nav_new_loop": policy.can_plan_loops(user),
         "nav_calibration": policy.can_view_calibration(user),
         "nav_health": policy.can_view_hiring_health(user),
+        "nav_compliance": policy.can_read_self_identification(user),
     }
