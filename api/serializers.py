@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from api.exports import row_serializer
@@ -165,8 +166,12 @@ class LoopSerializer(serializers.ModelSerializer[Any]):
         ]  # fmt: skip
 
 
+NOT_ONLY_SPACE = RegexValidator(r"^[^\u0000]*\S[^\u0000]*$", "Give at least one character other than a space.")
+"""A required text that spaces alone do not fill (they are trimmed to nothing): the schema says so as its pattern."""
+
+
 class CandidateWrite(StrictSerializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=[NOT_ONLY_SPACE])
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
 
