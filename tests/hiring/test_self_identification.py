@@ -4,15 +4,18 @@ back, never on any page, file or API answer but the Compliance group's report; e
 from __future__ import annotations
 
 import base64
+import io
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from hiring import policy
+from hiring.demo import demo_accounts_create
 from hiring.models import DECLINED, AuditEvent, Loop, Scorecard, SelfIdentification
 from hiring.services.privacy import candidate_forget
 from hiring.services.self_identification import self_identification_record
@@ -329,3 +332,26 @@ def test_it_goes_with_the_candidate(db):
     SelfIdentification.objects.create(candidate=candidate, sex=SEX)
     candidate.delete()
     assert not SelfIdentification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("export_loops", "--format", "csv", "--kind", "summary"),
+        ("export_loops", "--format", "csv", "--kind", "ratings"),
+        ("export_loops", "--format", "json"),
+        ("calibration_report",),
+    ],
+)
+def test_no_command_writes_it(world, arguments):
+    out = io.StringIO()
+    call_command(*arguments, stdout=out)
+    assert world["loop"].candidate.name in out.getvalue() or arguments[0] == "calibration_report"
+    assert _hidden(out.getvalue())
+
+
+def test_the_demo_has_a_compliance_account_that_reads_it(db):
+    users = demo_accounts_create(password="scorecards-demo")
+    assert policy.can_read_self_identification(User.objects.get(pk=users["compliance"].pk))
+    assert users["compliance"].check_password("scorecards-demo")
+    assert not policy.can_read_self_identification(users["admin"])
