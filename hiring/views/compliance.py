@@ -40,16 +40,18 @@ def self_identification(request: HttpRequest, loop_id: int) -> HttpResponse:
     return loop_page(request, loop, self_identification_form=form, status=400)
 
 
-def impact_form(request: HttpRequest) -> AdverseImpactForm:
-    """The report's form (page and file); refuses whoever the policy does not let read self-identification."""
+def impact_form(request: HttpRequest, *, opening: bool = False) -> AdverseImpactForm:
+    """The report's form (page and file); refuses whoever the policy does not let read self-identification.
+    A page opened with nothing asked (``opening``) gets it unbound, so the role is not yet marked as missing."""
     if not policy.can_read_self_identification(request.user):
         raise PermissionDenied("The adverse-impact report is for the Compliance group only.")
-    return AdverseImpactForm(request.GET, roles=pipeline.pipeline_roles(), today=timezone.localdate())
+    data = None if opening and not request.GET else request.GET
+    return AdverseImpactForm(data, roles=pipeline.pipeline_roles(), today=timezone.localdate())
 
 
 @login_required
 def adverse_impact_page(request: HttpRequest) -> HttpResponse:
-    form = impact_form(request)
+    form = impact_form(request, opening=True)
     if not request.GET:
         return render(request, "hiring/adverse_impact.html", {"form": form, "report": None, "asked": False})
     if not form.is_valid():

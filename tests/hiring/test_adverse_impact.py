@@ -256,4 +256,8 @@ def test_the_page_opens_with_a_choice_and_no_read(compliance, db):
     status, html = _page(client)
     assert status == 200
     assert "Choose a role and a period" in html
+    assert 'aria-invalid="true"' not in html
+    exported = client.get(reverse("adverse_impact_export"))
+    assert exported.status_code == 400
+    assert "Role: This field is required." in exported.content.decode()
     assert not AuditEvent.objects.exists()
