@@ -235,8 +235,9 @@ def dimension_impact(
     return DimensionImpact(slug, name, reference, rows)
 
 
-def impact_loops(*, user: policy.Viewer, filters: ImpactFilter) -> QuerySet[Loop]:
-    """The loops the report covers: the role's, created in the period (local days, both included)."""
+def impact_loops(*, filters: ImpactFilter) -> QuerySet[Loop]:
+    """The loops the report covers: every loop of the role created in the period (local days, both included),
+    whoever runs it; only who may read the groups is the policy's (``_outcomes``)."""
     return Loop.objects.filter(
         rubric__role__slug=filters.role,
         created_at__gte=day_start(filters.since),
@@ -245,7 +246,7 @@ def impact_loops(*, user: policy.Viewer, filters: ImpactFilter) -> QuerySet[Loop
 
 
 def _outcomes(*, user: policy.Viewer, filters: ImpactFilter) -> tuple[list[LoopOutcome], dict[str, str]]:
-    loops = impact_loops(user=user, filters=filters)
+    loops = impact_loops(filters=filters)
     readable = policy.self_identifications_readable_by(user).filter(candidate=OuterRef("candidate_id"))
     submitted = Q(interviews__scorecard__status=Scorecard.Status.SUBMITTED)
     recommends = submitted & ~Q(interviews__scorecard__recommendation="")

@@ -28,6 +28,7 @@ from django.utils import timezone
 from hiring import policy
 from hiring.models import DECLINED, AuditEvent, Loop, Scorecard, SelfIdentification
 from hiring.selectors import adverse_impact
+from roles.models import RubricVersion
 from tests.factories import (
     DecisionFactory,
     InterviewFactory,
@@ -184,6 +185,12 @@ def test_the_page_shows_the_figures_and_pins_its_queries(role, compliance, djang
     assert '<td>0.500</td><td><strong class="text-danger">yes</strong></td><td>0.5238</td>' in html
     assert "<td>1.414</td><td>0.028 to 2.800</td>" in html
     assert "too few to compare" in html
+    rubric = RubricVersion.objects.get(role__slug=role)
+    for score in (1, 2, 3, 4, 5, 5, 4):  # seven loops more, with interviews, ratings, decisions: the same cost
+        _loop(rubric, sex="Female", race="Asian", yes=score > 2, hired=score > 3, score=score)
+    with django_assert_num_queries(12):
+        status, html = _page(client, role=role)
+    assert 'id="impact-loops">19<' in html
 
 
 def _streamed(response) -> str:
