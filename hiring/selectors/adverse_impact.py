@@ -195,6 +195,8 @@ def stage_impact(stage: Stage, by_group: dict[str, list[LoopOutcome]], *, min_gr
             rows.append(GroupRate(group, of, passed, rate, note=TOO_FEW))
         elif reference is None:
             rows.append(GroupRate(group, of, passed, rate, note="no other group to compare with"))
+        elif group == reference and passed == 0:  # nobody in any compared group passed: no ratio to speak of
+            rows.append(GroupRate(group, of, passed, rate, note="nobody passed"))
         elif group == reference:
             rows.append(GroupRate(group, of, passed, rate, ratio=1.0, below_four_fifths=False, note=REFERENCE))
         else:

@@ -164,6 +164,18 @@ def test_the_recommended_stage_is_the_panels_majority(db):
     assert adverse_impact.panel_recommends(outcome(0, 0)) is False
 
 
+def test_a_stage_nobody_passed_has_no_ratio_and_no_flag(db):
+    def nobody(count: int) -> list[adverse_impact.LoopOutcome]:
+        return [adverse_impact.LoopOutcome({}, True, True, 0, 1, False) for _ in range(count)]
+
+    selected = adverse_impact.STAGES[-1]
+    stage = adverse_impact.stage_impact(selected, {"Female": nobody(5), "Male": nobody(6)}, min_group=5)
+    rows = {row.group: (row.ratio, row.below_four_fifths, row.note) for row in stage.rows}
+    # Fisher of [[0, 6], [0, 5]]: a single possible table, p = 1.
+    assert rows == {"Female": (None, None, "nobody passed"), "Male": (None, None, "nobody in the highest group passed")}
+    assert stage.rows[1].p_value == pytest.approx(1.0)
+
+
 def _page(client: Client, **query: str) -> tuple[int, str]:
     response = client.get(reverse("adverse_impact"), query)
     return response.status_code, response.content.decode()
