@@ -17,7 +17,7 @@ def remove_compliance(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0019_audit_publish"),
+        ("hiring", "0020_amendment_conformity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
