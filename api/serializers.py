@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from api.exports import row_serializer
 from hiring.export_columns import RATING_COLUMNS, SUMMARY_GROUPS, summary_columns
-from hiring.models import Amendment, Decision, HiringOutcome, Interview, Loop, Scorecard
+from hiring.models import DECLINED, Amendment, Decision, HiringOutcome, Interview, Loop, Scorecard
 from hiring.services.outcomes import OUTCOMES_MAX_ROWS
 from roles.models import Anchor, AssessmentArea, Dimension, Exercise, RubricVersion, ScaleLevel, Signal
 
@@ -186,8 +187,12 @@ class LoopSerializer(serializers.ModelSerializer[Any]):
         ]  # fmt: skip
 
 
+NOT_ONLY_SPACE = RegexValidator(r"^[^\u0000]*\S[^\u0000]*$", "Give at least one character other than a space.")
+"""A required text that spaces alone do not fill (they are trimmed to nothing): the schema says so as its pattern."""
+
+
 class CandidateWrite(StrictSerializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, validators=[NOT_ONLY_SPACE])
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
 
@@ -338,6 +343,14 @@ class AmendWrite(ScorecardWrite):
 class DecisionWrite(StrictSerializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     rationale = serializers.CharField(max_length=20_000)
+
+
+class SelfIdentificationWrite(StrictSerializer):
+    """A candidate's voluntary self-identification: category names as the company configured them (a value
+    outside them is a 422 naming the field); "Declined to answer" when left out. Never answered back."""
+
+    sex = serializers.CharField(max_length=100, required=False, default=DECLINED)
+    race_ethnicity = serializers.CharField(max_length=100, required=False, default=DECLINED)
 
 
 # Debrief -----------------------------------------------------------------------------------------

@@ -19,6 +19,11 @@ urlpatterns = [
     path("loops/<int:loop_id>/plan/", views.LoopPlan.as_view(), name="loop_plan"),
     path("loops/<int:loop_id>/debrief/", views.LoopDebrief.as_view(), name="loop_debrief"),
     path("loops/<int:loop_id>/decision/", views.LoopDecision.as_view(), name="loop_decision"),
+    path(
+        "loops/<int:loop_id>/self-identification/",
+        views.LoopSelfIdentification.as_view(),
+        name="loop_self_identification",
+    ),
     path("interviews/", views.InterviewList.as_view(), name="interviews"),
     path("interviews/<int:interview_id>/", views.InterviewDetail.as_view(), name="interview"),
     path("scorecards/", views.ScorecardList.as_view(), name="scorecards"),

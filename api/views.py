@@ -32,7 +32,7 @@ from hiring.selectors import debrief as aggregation
 from hiring.selectors import loops as loop_selectors
 from hiring.selectors import pipeline
 from hiring.selectors import scorecards as scorecard_selectors
-from hiring.services import decisions, loops, outcomes, scorecards
+from hiring.services import decisions, loops, outcomes, scorecards, self_identification
 from roles.models import RubricVersion
 from roles.selectors import current_rubrics, newest_rubrics, rubric_get
 
@@ -236,6 +236,20 @@ class LoopDecision(APIView):
             loop=loop, by=_user(request), outcome=data["outcome"], rationale=data["rationale"]
         )
         return Response(s.DecisionSerializer(decision).data, 201)
+
+
+class LoopSelfIdentification(APIView):
+    """The loop's candidate's voluntary self-identification, write only: PUT records (or replaces) it, as the
+    loop's recruiter; the answer is an empty 204, and nothing in the API ever reads it back."""
+
+    @extend_schema(request=s.SelfIdentificationWrite, responses={204: None})
+    def put(self, request: Request, loop_id: int) -> Response:
+        loop = _visible_loop(request, loop_id)
+        if not policy.can_record_self_identification(_user(request), loop):
+            raise PermissionDenied("Only the loop's recruiter can record the candidate's self-identification.")
+        data = _valid(s.SelfIdentificationWrite, request)
+        self_identification.self_identification_record(loop=loop, **data, by=_user(request))
+        return Response(status=204)
 
 
 # Interviews --------------------------------------------------------------------------------------

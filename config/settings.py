@@ -114,6 +114,32 @@ VALIDITY_MIN_HIRES = env.int("VALIDITY_MIN_HIRES", default=10)
 if not 4 <= VALIDITY_MIN_HIRES <= 100_000:
     raise ImproperlyConfigured(f"VALIDITY_MIN_HIRES must be between 4 and 100000, not {VALIDITY_MIN_HIRES}.")
 
+# Compliance (issue 29): voluntary self-identification and the adverse-impact report -----------
+# The categories a candidate may self-identify with, per company (comma-separated); "Declined to answer"
+# (hiring.models.DECLINED) is always offered besides them and is the default. Defaults: EEO-1's.
+SELF_IDENTIFICATION_SEX = tuple(env.list("SELF_IDENTIFICATION_SEX", default=["Female", "Male"]))
+SELF_IDENTIFICATION_RACE_ETHNICITY = tuple(
+    env.list(
+        "SELF_IDENTIFICATION_RACE_ETHNICITY",
+        default=[
+            "Hispanic or Latino",
+            "White",
+            "Black or African American",
+            "Native Hawaiian or Other Pacific Islander",
+            "Asian",
+            "American Indian or Alaska Native",
+            "Two or More Races",
+        ],
+    )
+)
+for _categories in (SELF_IDENTIFICATION_SEX, SELF_IDENTIFICATION_RACE_ETHNICITY):
+    if not _categories or any(not name.strip() or len(name) > 100 for name in _categories):
+        raise ImproperlyConfigured("Self-identification categories are names of 1 to 100 characters, at least one.")
+# The adverse-impact report shows no ratio, test or difference for a group with fewer loops than this.
+ADVERSE_IMPACT_MIN_GROUP = env.int("ADVERSE_IMPACT_MIN_GROUP", default=5)
+if ADVERSE_IMPACT_MIN_GROUP < 2:
+    raise ImproperlyConfigured(f"ADVERSE_IMPACT_MIN_GROUP must be at least 2, not {ADVERSE_IMPACT_MIN_GROUP}.")
+
 # Hardening (issue 18): login limits and proxies --------------------------------------------------
 # None (unset) behaves as 0 but fails `check --deploy` (config.checks): production must say how
 # many proxies append to X-Forwarded-For (docs/DEPLOY.md).

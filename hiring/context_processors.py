@@ -17,4 +17,5 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "nav_health": policy.can_view_hiring_health(user),
         "nav_outcomes": policy.can_record_outcomes(user),
         "nav_holds": policy.can_manage_legal_holds(user),
+        "nav_compliance": policy.can_read_self_identification(user),
     }

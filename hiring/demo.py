@@ -9,7 +9,9 @@ The first roles also carry the states a page shows only sometimes, so that every
 list can be seen (and is swept for accessibility, tests/browser/test_every_page.py): the first
 role's loop in progress has overdue scorecards, one of whose interviewers the recruiter reminded
 two hours ago; the second role's planned loop has no interview yet (a loop to plan), and its
-changed decision was confirmed by the hiring manager (a decision history of two).
+changed decision was confirmed by the hiring manager (a decision history of two). Every demo candidate has a
+voluntary self-identification (drawn from the configured categories, "Declined to answer" among them), for the
+compliance account's adverse-impact report.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hiring.models import Candidate, Interview, Loop, Rating, Scorecard
+from hiring.models import Candidate, Interview, Loop, Rating, Scorecard, self_identification_categories
 from hiring.services.decisions import loop_decide, loop_decision_revisit
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from hiring.services.reminders import scorecard_remind
@@ -37,6 +39,7 @@ from hiring.services.scorecards import (
     scorecard_save_draft,
     scorecard_submit,
 )
+from hiring.services.self_identification import self_identification_record
 from roles.models import Role, RubricVersion, Signal
 from roles.selectors import newest_rubrics
 
@@ -54,6 +57,7 @@ DEMO_ACCOUNTS: dict[str, _DemoAccount] = {
     "hiring-manager": {"groups": ["Hiring managers"], "first_name": "Harper", "last_name": "Manager"},
     "interviewer": {"groups": ["Interviewers"], "first_name": "Ines", "last_name": "Interviewer"},
     "interviewer2": {"groups": ["Interviewers"], "first_name": "Ivo", "last_name": "Interviewer"},
+    "compliance": {"groups": ["Compliance"], "first_name": "Casey", "last_name": "Compliance"},
     "admin": {"groups": [], "first_name": "Ada", "last_name": "Admin", "is_staff": True, "is_superuser": True},
 }
 DEMO_EMAIL_DOMAIN = "candidates.demo.example"
@@ -136,6 +140,13 @@ def _demo_loop(
         candidate_notes="Demo candidate.",
         rubric=rubric,
         hiring_manager=users["hiring-manager"],
+        by=users["recruiter"],
+    )
+    said = random.Random(f"self-identification-{number}")  # its own draws: the scores' stay as they were
+    self_identification_record(  # voluntary, some declined: for the compliance account's report
+        loop=loop,
+        sex=said.choice(self_identification_categories("sex")),
+        race_ethnicity=said.choice(self_identification_categories("race_ethnicity")),
         by=users["recruiter"],
     )
     if state == "planned" and unplanned:

@@ -14,6 +14,7 @@ from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.http import QueryDict
 
 from hiring.models import (
+    DECLINED,
     INTERVIEW_TIME_MAX,
     INTERVIEW_TIME_MIN,
     MAX_TEXT,
@@ -23,10 +24,11 @@ from hiring.models import (
     Loop,
     Scorecard,
     interview_time_out_of_range,
+    self_identification_categories,
     validate_interview_time,
 )
 from hiring.search import MAX_QUERY
-from hiring.selectors import health
+from hiring.selectors import adverse_impact, health
 from hiring.selectors.loops import PlanProposal
 from hiring.selectors.pipeline import PipelineFilter
 from hiring.selectors.scorecards import ScorecardPage
@@ -729,3 +731,70 @@ class LegalHoldForm(forms.Form):
             if data["candidate"] is None:
                 self.add_error("candidate", f"No candidate has the id {pk}.")
         return data
+
+
+class SelfIdentificationForm(ServiceForm):
+    """A candidate's voluntary self-identification, as a recruiter enters it: always opened at "Declined to
+    answer" (never showing what is recorded), the categories the company configured."""
+
+    sex = forms.ChoiceField(label="Sex", choices=())
+    race_ethnicity = forms.ChoiceField(label="Race/ethnicity", choices=())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("sex", "race_ethnicity"):
+            choice = cast(forms.ChoiceField, self.fields[name])
+            choice.choices = [(category, category) for category in self_identification_categories(name)]
+            choice.initial = DECLINED
+
+
+class AdverseImpactForm(forms.Form):
+    """The adverse-impact report's role and period (local days, both included; loops created in it).
+
+    Without dates it covers the `adverse_impact.DEFAULT_DAYS` days up to `today`; dates lie in the years of the
+    interview bounds.
+    """
+
+    role = forms.ChoiceField(label="Role", choices=())
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, roles: Iterable[RubricVersion], today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        role = cast(forms.ChoiceField, self.fields["role"])
+        role.choices = [("", "Choose a role"), *[(r.role.slug, r.title) for r in roles]]
+
+    def _day(self, name: str) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data.get(name)
+        if day is not None and not INTERVIEW_TIME_MIN.year <= day.year < INTERVIEW_TIME_MAX.year:
+            raise ValidationError(
+                "Choose a date between the years %(low)s and %(high)s.",
+                code="date_range",
+                params={"low": INTERVIEW_TIME_MIN.year, "high": INTERVIEW_TIME_MAX.year - 1},
+            )
+        return day
+
+    def clean_since(self) -> dt.date | None:
+        return self._day("since")
+
+    def clean_until(self) -> dt.date | None:
+        return self._day("until")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors:
+            since, until = self.period(data)
+            if until < since:
+                self.add_error("until", "The end date is before the start date.")
+        return data
+
+    def period(self, data: dict[str, Any]) -> tuple[dt.date, dt.date]:
+        """The chosen days, a missing end up to today, a missing start `DEFAULT_DAYS` before the end."""
+        until: dt.date = data.get("until") or max(data.get("since") or self.today, self.today)
+        since: dt.date = data.get("since") or until - dt.timedelta(days=adverse_impact.DEFAULT_DAYS - 1)
+        return since, until
+
+    def to_filter(self) -> adverse_impact.ImpactFilter:
+        since, until = self.period(self.cleaned_data)
+        return adverse_impact.ImpactFilter(role=self.cleaned_data["role"], since=since, until=until)

@@ -94,6 +94,42 @@ class Candidate(models.Model):
         super().save(*args, **kwargs)
 
 
+DECLINED = "Declined to answer"
+"""The self-identification category always offered, and the default: the candidate chose not to say."""
+
+
+def self_identification_categories(characteristic: str) -> tuple[str, ...]:
+    """The categories offered for "sex" or "race_ethnicity": the company's (settings), then "Declined to answer"."""
+    configured = {
+        "sex": settings.SELF_IDENTIFICATION_SEX,
+        "race_ethnicity": settings.SELF_IDENTIFICATION_RACE_ETHNICITY,
+    }[characteristic]
+    return (*(name for name in configured if name != DECLINED), DECLINED)
+
+
+class SelfIdentification(models.Model):
+    """A candidate's voluntary self-identification, kept apart from the candidate (its own table): read only by the
+    Compliance group (hiring.policy.can_read_self_identification), every read audited; it goes with the candidate.
+
+    The values are category names as configured when recorded (settings); the service checks them.
+    """
+
+    candidate = models.OneToOneField(Candidate, on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=100, default=DECLINED)
+    race_ethnicity = models.CharField(max_length=100, default=DECLINED)
+    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(sex=""), name="self_identification_sex_not_blank"),
+            models.CheckConstraint(condition=~Q(race_ethnicity=""), name="self_identification_race_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Self-identification of candidate {self.candidate_id}"  # never the values
+
+
 class LoopStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     IN_PROGRESS = "in_progress", "In progress"
@@ -507,6 +543,8 @@ class AuditAction(models.TextChoices):
     HOLD = "hold", "Legal hold set"
     RELEASE = "release", "Legal hold released"
     OUTCOMES = "outcomes", "Hiring outcomes recorded"
+    SELF_ID_RECORD = "selfid_set", "Self-identification recorded"
+    SELF_ID_READ = "selfid_get", "Self-identification read"
 
 
 class AuditEvent(models.Model):

@@ -15,6 +15,10 @@
 - Only the interviewer edits, submits or amends their own scorecard; a draft is written (saved or
   submitted) only while it is still a draft and its loop undecided (``can_write_draft``).
 - A loop's recruiter (or staff) plans it until it is decided (``can_plan``, ``can_change_plan``).
+- Self-identification (a candidate's voluntary sex and race/ethnicity) is read by the Compliance group
+  only, staff and the app itself included in the refusal (``can_read_self_identification``, the one
+  rule every read asks, and ``self_identifications_readable_by``); a loop's recruiter (or staff) records
+  it without ever reading it back (``can_record_self_identification``).
 - The app itself, acting from a management command (``SYSTEM``), sees every loop as staff does;
   it is nobody, so it never edits a scorecard and is recorded in the audit log without an actor.
 """
@@ -30,7 +34,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, StringAgg, Value
 from django.db.models.expressions import Combinable
 
-from hiring.models import Interview, Loop, Scorecard
+from hiring.models import Interview, Loop, Scorecard, SelfIdentification
 
 RECRUITERS = "Recruiters"
 HIRING_MANAGERS = "Hiring managers"
@@ -103,6 +107,7 @@ def is_hiring_manager(user: AnyUser) -> bool:
 
 
 def is_compliance(user: AnyUser) -> bool:
+    """In the Compliance group. Staff are not, by being staff: self-identification is read by this group only."""
     return user.is_authenticated and COMPLIANCE in _groups(user)
 
 
@@ -289,3 +294,23 @@ def can_record_outcomes(user: AnyUser) -> bool:
 def can_be_planned_as_interviewer(user: User, loop: Loop) -> bool:
     """Anyone active in the Interviewers group, and the loop's own hiring manager (many teams put them on the panel)."""
     return user.is_active and (INTERVIEWERS in _groups(user) or user.pk == loop.hiring_manager_id)
+
+
+def can_read_self_identification(user: Viewer) -> bool:
+    """The one rule for reading self-identification: the Compliance group, nobody else (not staff as such, not
+    the app itself: a command has no compliance officer behind it). Every read asks it, through
+    ``self_identifications_readable_by``, and is recorded in the audit log."""
+    return isinstance(user, User) and user.is_active and is_compliance(user)
+
+
+def self_identifications_readable_by(user: Viewer) -> QuerySet[SelfIdentification]:
+    """Every self-identification for the Compliance group, none for anyone else (``can_read_self_identification``)."""
+    if not can_read_self_identification(user):
+        return SelfIdentification.objects.none()
+    return SelfIdentification.objects.all()
+
+
+def can_record_self_identification(user: AnyUser, loop: Loop) -> bool:
+    """A loop's recruiter (or staff) records its candidate's self-identification, on the loop page or through the
+    API; recording shows only whether one is recorded, never what (``can_read_self_identification``)."""
+    return can_plan(user, loop)

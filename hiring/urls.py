@@ -5,6 +5,7 @@ from django.urls import path
 from hiring.views import (
     audit,
     calibration,
+    compliance,
     debrief,
     health,
     home,
@@ -23,6 +24,8 @@ urlpatterns = [
     path("outcomes/import/", outcomes.outcomes_import, name="outcomes_import"),
     path("legal-holds/", legal_holds.holds, name="legal_holds"),
     path("legal-holds/<int:hold_id>/release/", legal_holds.hold_end, name="legal_hold_release"),
+    path("compliance/adverse-impact/", compliance.adverse_impact_page, name="adverse_impact"),
+    path("compliance/adverse-impact/export/", compliance.adverse_impact_export, name="adverse_impact_export"),
     path("hiring-health/", health.hiring_health_page, name="hiring_health"),
     path("hiring-health/export/", health.hiring_health_export, name="hiring_health_export"),
     path("loops/", pipeline.loop_pipeline, name="loop_pipeline"),
@@ -31,6 +34,11 @@ urlpatterns = [
     path("loops/<int:loop_id>/summary/", debrief.loop_summary, name="loop_summary"),
     path("loops/<int:loop_id>/", loops.loop_detail, name="loop_detail"),
     path("loops/<int:loop_id>/plan/", loops.loop_plan, name="loop_plan"),
+    path(
+        "loops/<int:loop_id>/self-identification/",
+        compliance.self_identification,
+        name="loop_self_identification",
+    ),
     path("loops/<int:loop_id>/debrief/", debrief.loop_debrief, name="loop_debrief"),
     path("interviews/open/", home.my_interviews, name="my_interviews"),
     path("interviews/<int:interview_id>/invite.ics", invites.invite, name="interview_invite"),

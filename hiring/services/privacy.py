@@ -20,12 +20,16 @@ from hiring.models import (
     ObservedSignal,
     Rating,
     Scorecard,
+    SelfIdentification,
 )
 from hiring.policy import SystemActor
 from hiring.services.audit import audit_record
 from hiring.services.holds import refuse_if_held
 
-CANDIDATE_DATA: tuple[tuple[type[Model], str], ...] = ((HiringOutcome, "loop__candidate"),)
+CANDIDATE_DATA: tuple[tuple[type[Model], str], ...] = (
+    (SelfIdentification, "candidate"),
+    (HiringOutcome, "loop__candidate"),
+)
 """Data about the candidate as a person, deleted outright when they are forgotten (model, path to the candidate).
 A candidate row is kept (anonymised), so a foreign key's CASCADE never fires: each such model is named here."""
 
@@ -44,8 +48,8 @@ def candidate_forget(*, candidate: Candidate, by: User | SystemActor, because: s
 
     Name, email and notes go; every free text of their loops (evidence, notes, takeaways,
     rationales, amendment history) has their name replaced by "[candidate]"; the data about them as
-    a person (CANDIDATE_DATA: their later outcomes) is deleted. Refused (CandidateHeld, nothing
-    changed) while a legal hold covers them. ``because`` says why in the audit entry.
+    a person (CANDIDATE_DATA: their self-identification, their later outcomes) is deleted. Refused
+    (CandidateHeld, nothing changed) while a legal hold covers them. ``because`` says why in the audit entry.
     Returns how many texts were scrubbed.
     """
     candidate.refresh_from_db(from_queryset=Candidate.objects.select_for_update())  # two forgets queue here

@@ -14,7 +14,16 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 
 Place = Literal[
-    "score", "evidence", "signal_note", "recommendation", "key_takeaways", "reason", "hiring_manager", "input"
+    "score",
+    "evidence",
+    "signal_note",
+    "recommendation",
+    "key_takeaways",
+    "reason",
+    "hiring_manager",
+    "sex",
+    "race_ethnicity",
+    "input",
 ]
 
 
@@ -24,7 +33,8 @@ class Problem:
 
     ``place`` is what it is about: a dimension's score or evidence, a signal's note (``item`` is then
     the dimension's or signal's id), the recommendation, the key takeaways, the amendment's reason, a new
-    loop's hiring manager, or the input as a whole ("input"). Forms and the API decide where to show it.
+    loop's hiring manager, a self-identification's sex or race/ethnicity, or the input as a whole ("input").
+    Forms and the API decide where to show it.
     """
 
     place: Place

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from hiring import policy
-from hiring.forms import LoopCreateForm, PlanForm
+from hiring.forms import LoopCreateForm, PlanForm, SelfIdentificationForm
 from hiring.models import Loop
 from hiring.selectors.loops import (
     hiring_managers,
@@ -22,13 +22,14 @@ from hiring.selectors.loops import (
     plan_proposal,
     uncovered_dimensions,
 )
+from hiring.selectors.self_identification import self_identification_recorded
 from hiring.services.loops import loop_create, loop_plan_save
 from hiring.views import signed_in_user
 from roles.models import Dimension
 from roles.selectors import current_rubrics
 
 
-def _visible_loop(request: HttpRequest, loop_id: int, *, planning: bool = False) -> Loop:
+def visible_loop(request: HttpRequest, loop_id: int, *, planning: bool = False) -> Loop:
     """The loop, if the user may see it; 404 otherwise."""
     try:
         if planning:
@@ -56,7 +57,19 @@ def loop_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def loop_detail(request: HttpRequest, loop_id: int) -> HttpResponse:
-    loop = _visible_loop(request, loop_id)
+    return loop_page(request, visible_loop(request, loop_id))
+
+
+def loop_page(
+    request: HttpRequest,
+    loop: Loop,
+    *,
+    self_identification_form: SelfIdentificationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The loop's page; its recruiter (or staff) also sees whether the candidate's self-identification is recorded
+    (never what) and a form to record it."""
+    records = policy.can_record_self_identification(request.user, loop)
     return render(
         request,
         "hiring/loop_detail.html",
@@ -66,13 +79,16 @@ def loop_detail(request: HttpRequest, loop_id: int) -> HttpResponse:
             "can_plan": policy.can_plan(request.user, loop),
             "can_view_debrief": policy.can_view_debrief(request.user, loop),
             "uncovered": uncovered_dimensions(loop=loop),
+            "self_identification_form": (self_identification_form or SelfIdentificationForm()) if records else None,
+            "self_identification_recorded": records and self_identification_recorded(loop=loop),
         },
+        status=status,
     )
 
 
 @login_required
 def loop_plan(request: HttpRequest, loop_id: int) -> HttpResponse:
-    loop = _visible_loop(request, loop_id, planning=True)
+    loop = visible_loop(request, loop_id, planning=True)
     if not policy.can_plan(request.user, loop):
         raise PermissionDenied("Only the loop's recruiter can plan its interviews.")
     changeable = policy.can_change_plan(request.user, loop)

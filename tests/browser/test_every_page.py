@@ -46,6 +46,8 @@ NOT_PAGES = {
     "health": "a JSON health check",
     "loop_export": "a CSV or JSON download",
     "hiring_health_export": "a CSV download",
+    "adverse_impact_export": "a CSV download",
+    "loop_self_identification": "a POST from the loop page (the recruiter's sweep records one there)",
     "scorecard_autosave": "the form's JSON endpoint",
     "scorecard_next": "a redirect to the next scorecard to write, or home",
     "scorecard_remind": "a POST that redirects (the Remind button of the recruiter's home)",
@@ -219,8 +221,27 @@ def recruiter(page: Page, sweep: Sweep, world: World) -> None:
     visit(page, sweep, "plan (a dimension uncovered)", f"/loops/{w.uncovered.pk}/plan/")
     visit(page, sweep, "plan (decided: read only)", f"/loops/{w.changed.pk}/plan/")
     visit(page, sweep, "loop (recruiter, a dimension uncovered)", f"/loops/{w.uncovered.pk}/")
+    form = page.get_by_role("form", name="Record the candidate's self-identification")
+    form.get_by_label("Sex").select_option("Male")
+    form.get_by_role("button", name="Record").click()
+    expect(page.get_by_text("Self-identification recorded.")).to_be_visible()
+    sweep.check(page, "loop (recruiter, self-identification recorded)")
     visit(page, sweep, "pipeline (recruiter)", "/loops/")
     visit(page, sweep, "outcomes import", "/outcomes/import/")
+
+
+def compliance(page: Page, sweep: Sweep, world: World) -> None:
+    visit(page, sweep, "compliance home", "/")
+    visit(page, sweep, "adverse impact, nothing chosen", "/compliance/adverse-impact/")
+    page.get_by_label("Role", exact=True).select_option(world.complete.rubric.role.slug)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#impact-loops")).to_be_visible()
+    sweep.check(page, "adverse impact, one role")
+    page.get_by_label("From", exact=True).fill("2026-03-01")
+    page.get_by_label("Until", exact=True).fill("2026-02-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    sweep.check(page, "adverse impact, a period ending before it starts (error summary)")
 
 
 def staff(page: Page, sweep: Sweep, world: World) -> None:
@@ -249,6 +270,7 @@ PERSONAS: list[tuple[str | None, Callable[[Page, Sweep, World], None]]] = [
     ("interviewer", interviewer),
     ("hiring-manager", hiring_manager),
     ("recruiter", recruiter),
+    ("compliance", compliance),
     ("admin", staff),
 ]
 

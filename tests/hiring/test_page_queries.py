@@ -159,7 +159,7 @@ PAGES: dict[str, tuple[int, tuple[Case, Case]]] = {
     "debrief": (8, _loop_page("/loops/{loop}/debrief/", "manager")),
     "debrief, adjusted": (9, _loop_page("/loops/{loop}/debrief/?adjusted=1", "manager")),
     "loop summary": (8, _loop_page("/loops/{loop}/summary/", "manager")),
-    "loop detail": (7, _loop_page("/loops/{loop}/", "recruiter")),
+    "loop detail": (8, _loop_page("/loops/{loop}/", "recruiter")),  # its recruiter: is a self-identification recorded
     "pipeline": (7, _overview_page("/loops/")),
     "pipeline, one role": (8, _overview_page("/loops/?role={role}")),
     "pipeline, a search": (7, _overview_page("/loops/?q=a")),

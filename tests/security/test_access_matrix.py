@@ -93,6 +93,14 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": signed_in_only(405),
         "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 404),
     },
+    # Self-identification is read by the Compliance group only (none of these personas, staff included).
+    "adverse_impact": {"GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 403)},
+    "adverse_impact_export": {"GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 403)},
+    # Recorded by the loop's recruiter (or staff); an untouched form is refused (both fields are required).
+    "loop_self_identification": {
+        "GET": row(LOGIN, 405, 405, 405, 405, 405, 405, 405, 405),
+        "POST": row(LOGIN, 404, 403, 403, 404, 403, 400, 404, 400),
+    },
     "loop_new": {
         "GET": row(LOGIN, 403, 403, 403, 403, 403, 200, 200, 200),
         "POST": row(LOGIN, 403, 403, 403, 403, 403, 400, 400, 400),
@@ -181,6 +189,7 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
         "GET": row(401, 404, 403, 404, 404, 404, 404, 404, 404),  # no decision yet
         "POST": row(401, 404, 403, 403, 404, 415, 403, 404, 415),
     },
+    "api:loop_self_identification": {"GET": signed_in_only(405, anon=401)},  # write only: PUT (its tests)
     "api:interviews": {"GET": signed_in_only(200, anon=401)},
     "api:interview": {"GET": row(401, 404, 404, 200, 404, 200, 200, 404, 200)},
     "api:scorecards": {"GET": signed_in_only(200, anon=401)},

@@ -211,7 +211,8 @@ ACTIONS = {label for _, label in AuditEvent.Action.choices}
 def audited(remembered):
     """One event of each kind: submit and amend (interviewer), decide (hiring manager), export (staff), forget,
     a reminder sent by the hiring manager of another loop (through the Remind button), a role published from
-    the role editor by someone else on the staff, a legal hold set and released, outcomes imported."""
+    the role editor by someone else on the staff, a legal hold set and released, outcomes imported, a
+    self-identification recorded by the loop's recruiter and the adverse-impact report read by the Compliance group."""
     candidate, loop, _card, _scores = remembered
     overdue = InterviewFactory(scheduled_at=timezone.now() - dt.timedelta(days=2))
     reminded = signed_in(overdue.loop.hiring_manager).post(reverse("scorecard_remind", args=[overdue.scorecard.pk]))
@@ -219,6 +220,15 @@ def audited(remembered):
     editor = UserFactory(username="role-editor", is_staff=True)
     draft = draft_create(by=editor)
     draft_publish(draft=draft, by=editor, revision=draft.revision)
+    recorded = signed_in(loop.recruiter).post(reverse("loop_self_identification", args=[loop.pk]), {})
+    assert recorded.status_code == 400  # both fields are required: refused, nothing recorded or audited
+    recorded = signed_in(loop.recruiter).post(
+        reverse("loop_self_identification", args=[loop.pk]), {"sex": "Female", "race_ethnicity": "Asian"}
+    )
+    assert recorded.status_code == 302
+    compliance = UserFactory(username="compliance-officer", groups=("Compliance",))
+    report = signed_in(compliance).get(reverse("adverse_impact"), {"role": loop.rubric.role.slug})
+    assert report.status_code == 200
     staff = UserFactory(username="auditor", is_staff=True, is_superuser=True)
     client = signed_in(staff)
     body(client.get(reverse("loop_export"), {"kind": "summary", "format": "csv"}))
@@ -242,7 +252,7 @@ def test_audit_log_lists_every_kind_of_event(audited) -> None:
     client, _loop = audited
     rows = _rows(client)
     assert {row[2] for row in rows} == ACTIONS
-    assert len(rows) == 10
+    assert len(rows) == 12
 
 
 @pytest.mark.parametrize("action", [value for value, _ in AuditEvent.Action.choices])
@@ -267,7 +277,7 @@ def test_audit_log_filters_by_user(audited) -> None:
 def test_audit_log_filters_by_date(audited) -> None:
     client, _loop = audited
     today = timezone.localdate()
-    assert len(_rows(client, {"since": today.isoformat(), "until": today.isoformat()})) == 10
+    assert len(_rows(client, {"since": today.isoformat(), "until": today.isoformat()})) == 12
     assert _rows(client, {"since": (today + dt.timedelta(days=1)).isoformat()}) == []
     assert _rows(client, {"until": (today - dt.timedelta(days=1)).isoformat()}) == []
 
