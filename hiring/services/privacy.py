@@ -37,7 +37,7 @@ def candidate_forget(*, candidate: Candidate, by: User | SystemActor) -> int:
     """Remove a candidate's personal data; ratings stay, anonymous, for statistics.
 
     Name, email and notes go; every free text of their loops (evidence, notes, takeaways,
-    rationales, amendment history) has their name replaced by "[candidate]".
+    rationales and override reasons, amendment history) has their name replaced by "[candidate]".
     Returns how many texts were scrubbed.
     """
     if candidate.forgotten_at is not None:
@@ -58,7 +58,7 @@ def candidate_forget(*, candidate: Candidate, by: User | SystemActor) -> int:
         (Rating, ["evidence"], "scorecard__interview__loop__in"),
         (ObservedSignal, ["note"], "scorecard__interview__loop__in"),
         (Scorecard, ["key_takeaways"], "interview__loop__in"),
-        (Decision, ["rationale"], "loop__in"),
+        (Decision, ["rationale", "override_reason"], "loop__in"),
         (Amendment, ["reason"], "scorecard__interview__loop__in"),
     )
     for model, fields, path in texts:
