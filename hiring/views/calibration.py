@@ -89,5 +89,9 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
             "panel_target": settings.PANEL_RELIABILITY_TARGET,
             "min_panel_loops": MIN_PANEL_LOOPS,
             "due_hours": settings.SCORECARD_DUE_HOURS,
+            "override_tables": [
+                ("by hiring manager", report.overrides.by_manager, "managers"),
+                ("by role", report.overrides.by_role, "roles"),
+            ],
         },
     )
