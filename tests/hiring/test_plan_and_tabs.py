@@ -67,7 +67,9 @@ def test_the_plan_of_a_decided_loop_is_read_only():
     Scorecard.objects.filter(pk=card.pk).update(
         status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=timezone.now()
     )
-    loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Strong.")
+    loop_decide(
+        loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Strong.", override_reason="Against the rule."
+    )
     client = _client(loop.recruiter)
 
     page = client.get(reverse("loop_plan", args=[loop.pk])).content.decode()
