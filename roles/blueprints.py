@@ -352,7 +352,8 @@ def _check_decision_rule(
     """The version's decision rule: a threshold on the normalised scale, and must-have dimensions of this rubric,
     each with a bar on its scale; a must-have cannot be an optional dimension no exercise assesses."""
     rule, path = rubric["decision_rule"], "rubric.decision_rule"
-    if not check.fields(rule, DECISION_RULE, "decision rule", path) or not isinstance(rule.get("must_have"), dict):
+    check.fields(rule, DECISION_RULE, "decision rule", path)  # a bad threshold does not hide the must-haves' problems
+    if not isinstance(rule.get("must_have"), dict):
         return
     dimensions = {d["slug"]: d for d in rubric.get("dimensions", []) if isinstance(d, dict) and "slug" in d}
     exercises = rubric.get("exercises", [])
