@@ -108,6 +108,8 @@ def test_an_override_with_its_reason_keeps_the_rules_outcome_and_shows_on_the_de
     assert "The decision rule said <strong>Hire</strong> when this was recorded: <strong>overridden</strong>" in html
     summary = _client(loop.hiring_manager).get(reverse("loop_summary", args=[loop.pk])).content.decode()
     assert "The decision rule said Hire when it was recorded: overridden. Why: The references contradict" in summary
+    assert "The rule says: <strong>Hire</strong>." in summary  # the rule and its inputs, printed too
+    assert summary.count('class="rule-input ') == 2  # the normalised mean and the red flags
 
 
 def test_a_decision_that_follows_the_rule_needs_no_reason_and_keeps_none():
