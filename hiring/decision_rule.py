@@ -27,7 +27,7 @@ DEFAULT_THRESHOLD = 0.65
 HIRE = DecisionOutcome.HIRE.value
 NO_HIRE = DecisionOutcome.NO_HIRE.value
 OUTCOME_LABELS = {HIRE: "Hire", NO_HIRE: "No hire", "": "Not yet"}
-UP, DOWN = "up", "down"
+UP, DOWN = "up", "down"  # an override's direction: OVERRIDE_DIRECTIONS
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,6 @@ def is_override(*, rule_outcome: str, outcome: str) -> bool:
     return bool(rule_outcome) and outcome in (HIRE, NO_HIRE) and outcome != rule_outcome
 
 
-def override_direction(*, rule_outcome: str, outcome: str) -> str:
-    """UP: the rule said no hire and the candidate was hired; DOWN: the rule said hire and they were not."""
-    return UP if outcome == HIRE and rule_outcome == NO_HIRE else DOWN
+OVERRIDE_DIRECTIONS = {HIRE: UP, NO_HIRE: DOWN}
+"""An override's direction follows from its outcome: hired where the rule said no hire is UP, not hired where it
+said hire is DOWN (an override is always hire or no hire, `is_override`)."""

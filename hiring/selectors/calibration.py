@@ -55,7 +55,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from hiring.agreement import alpha_from_coincidences, bootstrap_interval, t_interval_from_sums
 from hiring.agreement import ordinal_alpha as agreement_alpha
-from hiring.decision_rule import HIRE, NO_HIRE
+from hiring.decision_rule import DOWN, HIRE, NO_HIRE, OVERRIDE_DIRECTIONS, UP
 from hiring.models import (
     INTERVIEWER_FIGURES,
     AgreementInterval,
@@ -429,6 +429,11 @@ def calibration_report(*, filters: CalibrationFilter, page: str | int | None = N
     )
 
 
+def _outcome_going(direction: str) -> str:
+    """The decision outcome whose overrides go in `direction` (hiring.decision_rule.OVERRIDE_DIRECTIONS)."""
+    return next(outcome for outcome, going in OVERRIDE_DIRECTIONS.items() if going == direction)
+
+
 def override_rates(*, filters: CalibrationFilter) -> Overrides:
     """Override counts per hiring manager (who recorded the decision) and per role, over the loops' current decisions
     that the rule had an outcome for: one grouped query."""
@@ -438,8 +443,8 @@ def override_rates(*, filters: CalibrationFilter) -> Overrides:
         .values("decision__by__username", "decision__by__first_name", "decision__by__last_name", "rubric__role__slug")
         .annotate(
             decided=Count("pk"),
-            up=Count("pk", filter=Q(decision__overridden=True, decision__outcome=HIRE)),
-            down=Count("pk", filter=Q(decision__overridden=True, decision__outcome=NO_HIRE)),
+            up=Count("pk", filter=Q(decision__overridden=True, decision__outcome=_outcome_going(UP))),
+            down=Count("pk", filter=Q(decision__overridden=True, decision__outcome=_outcome_going(DOWN))),
         )
         .order_by()
     )
