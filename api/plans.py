@@ -34,7 +34,9 @@ def _resolved(*, rubric_id: int, interviews: dict[int, Interview], rows: list[di
     plan = []
     for index, row in enumerate(rows):
         problems = []
-        if row["exercise"] not in exercises:
+        if row["exercise"] is None and exercises:
+            problems.append("choose one of this role's exercises")
+        elif row["exercise"] is not None and row["exercise"] not in exercises:
             problems.append(f"exercise {row['exercise']} is not one of this role's exercises")
         if row["interviewer"] not in interviewers:
             problems.append(f"{row['interviewer']!r} is not an active member of the Interviewers group")
@@ -48,7 +50,8 @@ def _resolved(*, rubric_id: int, interviews: dict[int, Interview], rows: list[di
             continue
         plan.append(
             PlanRow(
-                exercise=exercises[row["exercise"]],
+                exercise=exercises[row["exercise"]] if row["exercise"] is not None else None,
+                title=row["title"],
                 interviewer=interviewers[row["interviewer"]],
                 scheduled_at=row["scheduled_at"],
                 focus=[dimensions[pk] for pk in dict.fromkeys(row["focus"])],

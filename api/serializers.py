@@ -52,27 +52,43 @@ class ScaleLevelSerializer(serializers.ModelSerializer[Any]):
 class AnchorSerializer(serializers.ModelSerializer[Any]):
     class Meta:
         model = Anchor
-        fields = ["level", "text", "source"]
+        fields = ["level", "level_max", "text", "source"]
+        extra_kwargs = {"level_max": {"help_text": "A band's highest level (one text for several); null for one."}}
+
+
+def _question_texts(questions: Any) -> list[str]:
+    return [question.text for question in questions.all()]
 
 
 class DimensionSerializer(serializers.ModelSerializer[Any]):
     anchors = AnchorSerializer(many=True, read_only=True)
+    questions = serializers.SerializerMethodField(help_text="Questions to ask about this dimension.")
 
     class Meta:
         model = Dimension
-        fields = ["id", "slug", "position", "name", "description", "anchors"]
+        fields = ["id", "slug", "position", "name", "description", "optional", "anchors", "questions"]
+
+    def get_questions(self, dimension: Dimension) -> list[str]:
+        return _question_texts(dimension.questions)
 
 
 class ExerciseSerializer(serializers.ModelSerializer[Any]):
     ask_for = serializers.ListField(child=serializers.CharField(), source="ask_for_list")
     dimensions = serializers.SerializerMethodField(help_text="Ids of the dimensions the exercise assesses.")
+    questions = serializers.SerializerMethodField(help_text="The exercise's questions (its question bank).")
 
     class Meta:
         model = Exercise
-        fields = ["id", "slug", "position", "title", "format", "duration", "optional", "brief", "ask_for", "dimensions"]
+        fields = [
+            "id", "slug", "position", "title", "format", "duration", "optional", "brief", "ask_for", "dimensions",
+            "questions",
+        ]  # fmt: skip
 
     def get_dimensions(self, exercise: Exercise) -> list[int]:
         return [dimension.pk for dimension in exercise.dimensions.all()]
+
+    def get_questions(self, exercise: Exercise) -> list[str]:
+        return _question_texts(exercise.questions)
 
 
 class SignalSerializer(serializers.ModelSerializer[Any]):
@@ -104,13 +120,17 @@ class RubricSerializer(serializers.ModelSerializer[Any]):
     dimensions = DimensionSerializer(many=True)
     exercises = ExerciseSerializer(many=True)
     signals = SignalSerializer(many=True)
+    questions = serializers.SerializerMethodField(help_text="The role's questions, under no dimension or exercise.")
 
     class Meta:
         model = RubricVersion
         fields = [
             "role", "number", "title", "level", "purpose", "locked", "scale", "areas", "dimensions", "exercises",
-            "signals",
+            "signals", "questions",
         ]  # fmt: skip
+
+    def get_questions(self, rubric: RubricVersion) -> list[str]:
+        return [q.text for q in rubric.questions.all() if q.dimension_id is None and q.exercise_id is None]
 
 
 # Loops and interviews ----------------------------------------------------------------------------
@@ -175,7 +195,19 @@ class PlanRowWrite(StrictSerializer):
     interview = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="An existing interview of the loop, to change it."
     )
-    exercise = serializers.IntegerField(help_text="Id of one of the rubric's exercises.")
+    exercise = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of one of the rubric's exercises; null or left out when the rubric has none (give a title).",
+    )
+    title = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="What the interview is called when it is of no exercise (the rubric has none).",
+    )
     # A username is matched as sent: padded with spaces it names nobody (422), it is not blank (400).
     interviewer = serializers.CharField(
         max_length=150, trim_whitespace=False, help_text="Username of someone in the Interviewers group."

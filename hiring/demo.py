@@ -14,8 +14,10 @@ changed decision was confirmed by the hiring manager (a decision history of two)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
+from collections.abc import Iterable
 from typing import Required, TypedDict
 
 from django.contrib.auth.models import Group, User
@@ -23,10 +25,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hiring.models import Candidate, Interview, Loop, Scorecard
+from hiring.models import Candidate, Interview, Loop, Rating, Scorecard
 from hiring.services.decisions import loop_decide, loop_decision_revisit
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from hiring.services.reminders import scorecard_remind
+from hiring.services.scorecard_views import scorecard_views_record
 from hiring.services.scorecards import (
     RatingInput,
     ScorecardInput,
@@ -171,20 +174,41 @@ def _demo_loop(
     if state == "decided":
         _demo_decide(loop, users)
         first = Scorecard.objects.select_related("interview__interviewer").get(interview=interviews[0])
-        data = _demo_scorecard_input(rubric, interviews[0], rng, split=False)
+        held = {
+            r.dimension_id: RatingInput(score=r.score, not_assessed=r.not_assessed, evidence=r.evidence)
+            for r in first.ratings.all()
+        }
+        # Its author read a colleague's scorecard first, then moved a score toward it: calibration's conformity.
+        colleagues = Scorecard.objects.filter(interview__in=interviews[1:]).select_related("interview")
+        scorecard_views_record(viewer=first.interview.interviewer, scorecards=colleagues)
         scorecard_amend(
             scorecard=first,
             by=first.interview.interviewer,
             revision=first.revision,
             data=ScorecardInput(
-                ratings=data.ratings,
-                signals=data.signals,
+                ratings=_stepped_toward(held, colleagues),
+                signals={observed.signal_id: observed.note for observed in first.observed_signals.all()},
                 recommendation=first.recommendation,
                 key_takeaways=first.key_takeaways + " Added after the debrief: checked the take-home again.",
             ),
             reason="Re-read my notes after the debrief.",
         )
     return loop
+
+
+def _stepped_toward(ratings: dict[int, RatingInput], colleagues: Iterable[Scorecard]) -> dict[int, RatingInput]:
+    """The ratings with the first one a colleague also scored moved one point toward that colleague's score."""
+    theirs = dict(
+        Rating.objects.filter(scorecard__in=colleagues, score__isnull=False, dimension_id__in=list(ratings))
+        .order_by("dimension__position")
+        .values_list("dimension_id", "score")
+    )
+    for dimension_id, rating in ratings.items():
+        other = theirs.get(dimension_id)
+        if other is not None and rating.score is not None and other != rating.score:
+            step = 1 if other > rating.score else -1
+            return {**ratings, dimension_id: dataclasses.replace(rating, score=rating.score + step)}
+    return ratings
 
 
 def _demo_scorecard_input(

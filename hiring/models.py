@@ -324,11 +324,20 @@ class Amendment(models.Model):
     after_viewing = models.BooleanField(
         default=False, help_text="Its author had opened a colleague's scorecard on this loop before amending."
     )
+    moves = models.PositiveSmallIntegerField(
+        default=0, help_text="After viewing: scores changed where colleagues scored the dimension (hiring.conformity)."
+    )
+    moves_toward = models.PositiveSmallIntegerField(
+        default=0, help_text="Of those, the changes that came closer to the colleagues' mean score."
+    )
 
     class Meta:
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="amendment_reason_not_blank"),
+            models.CheckConstraint(
+                condition=Q(moves_toward__lte=models.F("moves")), name="amendment_toward_within_moves"
+            ),
             text_within("reason", model="amendment"),
         ]
 
@@ -510,6 +519,8 @@ INTERVIEWER_FIGURES = (
     "deviation_sum",
     "deviation_squares",
     "panel_sum",
+    "conformity_moves",
+    "conformity_toward",
 )
 
 
@@ -519,7 +530,8 @@ class _InterviewerFigureFields(models.Model):
     Submitted scorecards, how many on time, on loops decided hire or no hire, matching that decision;
     their ratings: normalised scores (count, sum, per bucket), not assessed; and their leniency cells,
     the (loop, dimension) pairs they scored with someone else: `compared` counts them, `deviation_*`
-    sum (own mean score - the others' mean) and its square, `panel_sum` the others' mean.
+    sum (own mean score - the others' mean) and its square, `panel_sum` the others' mean; and the moves of
+    their amendments made after seeing colleagues' scorecards, with those toward the panel (hiring.conformity).
     """
 
     scorecards = models.PositiveIntegerField(default=0)
@@ -538,6 +550,8 @@ class _InterviewerFigureFields(models.Model):
     deviation_sum = models.FloatField(default=0)
     deviation_squares = models.FloatField(default=0)
     panel_sum = models.FloatField(default=0)
+    conformity_moves = models.PositiveIntegerField(default=0)
+    conformity_toward = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -553,6 +567,9 @@ def _interviewer_checks(model: str) -> list[models.CheckConstraint]:
         models.CheckConstraint(condition=Q(matched__lte=models.F("decided")), name=f"{model}_matched_within_decided"),
         models.CheckConstraint(condition=Q(scored=buckets + models.F("bucket_4")), name=f"{model}_buckets_add_up"),
         models.CheckConstraint(condition=Q(deviation_squares__gte=0), name=f"{model}_squares_not_negative"),
+        models.CheckConstraint(
+            condition=Q(conformity_toward__lte=models.F("conformity_moves")), name=f"{model}_toward_within_moves"
+        ),
     ]
 
 

@@ -213,7 +213,12 @@ DECISION_RULE: Spec = {
     "no_red_flag": (_bool, True),
     "must_have": (dict, {}),
 }
-REVIEW_ITEM: Spec = {"topic": (_text, REQUIRED), "message": (_text, REQUIRED), "field": (_text, ""), "line": (_line, 0)}
+REVIEW_ITEM: Spec = {
+    "topic": (_text, REQUIRED),
+    "message": (_text, REQUIRED),
+    "field": (_optional_text, ""),  # blank for a line that concerns no field (one the import did not place)
+    "line": (_line, 0),
+}
 DOCUMENT_KEYS = frozenset({"format", "role", "rubric", "review", "sources"})
 
 

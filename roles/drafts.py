@@ -233,19 +233,23 @@ class _Rollback(Exception):
 class DraftPreview:
     kit: selectors.Kit
     versions: list[RubricVersion]
+    scorecard: selectors.ScorecardPreview  # the scorecard as an interviewer fills it in, from the same load
 
 
 def draft_preview(draft: RoleDraft) -> DraftPreview:
-    """The kit the draft would publish, read from a load that is rolled back; DraftRefused when it would not."""
+    """The kit and scorecard the draft would publish, read from a load that is rolled back; DraftRefused when it
+    would not."""
     fixture = draft_fixture(draft)
     preview: DraftPreview | None = None
     try:
         with transaction.atomic():
             _load(fixture)
             slug, number = fixture["role"]["slug"], fixture["rubric"]["version"]
+            kit = selectors.kit_get(role_slug=slug, number=number)
             preview = DraftPreview(
-                kit=selectors.kit_get(role_slug=slug, number=number),
+                kit=kit,
                 versions=list(selectors.rubric_versions(role_slug=slug)),
+                scorecard=selectors.scorecard_preview(kit),
             )
             raise _Rollback
     except _Rollback:

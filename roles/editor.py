@@ -3,10 +3,11 @@
 Every field is named by its path in the document ("rubric.dimensions[2].anchors[0].level"), the path
 `blueprint_check` names in its problems, so each problem is shown next to its field. The same parser reads
 a full form post (the page works without JavaScript) and the autosave's JSON (`[[name, value], ...]`).
-Parts the editor does not show (assessment areas, the scale's rationale and definitions, the import's review
-list and sources) are carried over from the draft unchanged. The decision rule's must-have bars are typed beside
-each dimension (`rubric.dimensions[i].must_have_bar`) and kept in the document's `rubric.decision_rule.must_have`
-by slug; a problem naming one is shown beside its dimension's field.
+Parts the editor does not show (the scale's rationale, the import's review list and sources) are carried over
+from the draft unchanged; the scale's per-level definitions and the assessment areas are edited when the form
+carries them (a post without them keeps the draft's). The decision rule's must-have bars are typed beside each
+dimension (`rubric.dimensions[i].must_have_bar`) and kept in the document's `rubric.decision_rule.must_have` by
+slug; a problem naming one is shown beside its dimension's field.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from roles.models import SIGNAL_GROUP_TITLES
 NUMBER_RE = re.compile(r"^-?\d{1,6}$")
 DECIMAL_RE = re.compile(r"^-?\d{0,6}(\.\d{1,6})?$")
 RULE = "rubric.decision_rule"
-ACTION_RE = re.compile(r"^(add|remove)-(dimension|anchor|exercise|signal)((?:-\d{1,4}){0,2})$")
+ACTION_RE = re.compile(r"^(add|remove)-(dimension|anchor|exercise|signal|area)((?:-\d{1,4}){0,2})$")
 NEW_ROWS: dict[str, dict[str, Any]] = {
     "dimension": {"slug": "", "name": "", "anchors": [], "questions": []},
     "exercise": {"slug": "", "title": "", "format": "discussion", "dimensions": []},
     "signal": {"kind": "strong", "text": "", "dimension": None},
+    "area": {"name": "", "questions": []},
 }
+AREAS_SHOWN = "rubric.areas"  # the form's marker: it shows the areas, so an empty list is one
 MAX_ROWS = 200  # dimensions, exercises, signals or anchors of one dimension a form may carry
 
 
@@ -88,7 +91,9 @@ def _scale(data: FormData, base: dict[str, Any]) -> dict[str, Any]:
     scale["min"], scale["max"] = low, high
     scale["labels"] = {level: _text(data, f"rubric.scale.labels.{level}").strip() for level in levels}
     definitions = scale.get("definitions") if isinstance(scale.get("definitions"), dict) else {}
-    scale["definitions"] = {level: text for level, text in (definitions or {}).items() if level in levels}
+    if any(f"rubric.scale.definitions.{level}" in data for level in levels):  # the form shows them: as typed
+        definitions = {level: _text(data, f"rubric.scale.definitions.{level}").strip() for level in levels}
+    scale["definitions"] = {level: text for level, text in (definitions or {}).items() if level in levels and text}
     return scale
 
 
@@ -140,6 +145,14 @@ def document_from_form(data: FormData, *, base: dict[str, Any], kept: Iterable[s
         "scale": _scale(data, base_rubric.get("scale", {})),
         "questions": _lines(_text(data, "rubric.questions")),
     }
+    if AREAS_SHOWN in data:
+        rubric["areas"] = [
+            {
+                "name": _text(data, f"rubric.areas[{i}].name").strip(),
+                "questions": _lines(_text(data, f"rubric.areas[{i}].questions")),
+            }
+            for i in _indices(data, "rubric.areas", "name")
+        ]
 
     dimension_rows = _indices(data, "rubric.dimensions", "name")
     old = [_text(data, f"rubric.dimensions[{i}].slug") for i in dimension_rows]
@@ -247,7 +260,7 @@ def document_change(document: dict[str, Any], *, action: str) -> dict[str, Any]:
         low = rubric["scale"]["min"]
         new: dict[str, Any] = {"level": low, "level_max": None, "text": "", "source": "verbatim"}
     else:
-        rows = rubric[f"{kind}s"]
+        rows = rubric.setdefault(f"{kind}s", [])
         new = copy.deepcopy(NEW_ROWS[kind])
         if kind in ("dimension", "exercise"):
             taken = {row.get("slug") for row in rows if isinstance(row, dict)}
@@ -332,6 +345,13 @@ class SignalRow:
 
 
 @dataclass
+class AreaRow:
+    index: int
+    name: Field
+    questions: Field
+
+
+@dataclass
 class EditorPage:
     title: Field
     slug: Field | None  # a new role's address; None for the next version of a role
@@ -348,6 +368,15 @@ class EditorPage:
     rule_no_red_flag: Field
     problems: list[tuple[str, str]]  # (the field's id, or "", the message) for the list at the top
     review: list[dict[str, str]]  # the import's review list, each with the id of the field it concerns
+    definitions: list[Field] = field(default_factory=list)  # one a level, beside its label
+    areas: list[AreaRow] = field(default_factory=list)
+
+    @property
+    def scale_levels(self) -> list[tuple[Field, Field | None]]:
+        """Each level's label with its definition field."""
+        return [
+            (label, self.definitions[i] if i < len(self.definitions) else None) for i, label in enumerate(self.labels)
+        ]
 
 
 def _get(value: Any, key: str, default: Any = "") -> Any:
@@ -403,6 +432,17 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
         add(
             Field(
                 f"rubric.scale.labels.{value}", f"Label of level {value}", _get(_get(scale, "labels", {}), str(value))
+            )
+        )
+        for value in levels
+    ]
+    definitions = [
+        add(
+            Field(
+                f"rubric.scale.definitions.{value}",
+                f"Definition of level {value} (optional)",
+                _get(_get(scale, "definitions", {}), str(value)),
+                kind="textarea",
             )
         )
         for value in levels
@@ -577,6 +617,21 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
         )
     )
 
+    areas = [
+        AreaRow(
+            index=i,
+            name=add(Field(f"rubric.areas[{i}].name", f"Area {i + 1}: name", _get(area, "name"))),
+            questions=add(
+                Field(
+                    f"rubric.areas[{i}].questions",
+                    f"Area {i + 1}: questions, one a line",
+                    _join(_get(area, "questions", [])),
+                    kind="textarea",
+                )
+            ),
+        )
+        for i, area in enumerate(a for a in _get(rubric, "areas", []) if isinstance(a, dict))
+    ]
     rule_threshold = add(
         Field(
             f"{RULE}.threshold",
@@ -624,6 +679,8 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
         rule_no_red_flag=rule_no_red_flag,
         problems=listed,
         review=review,
+        definitions=definitions,
+        areas=areas,
     )
 
 

@@ -321,3 +321,133 @@ def draft_get(*, draft_id: int) -> RoleDraft | None:
 def drafts_open() -> list[RoleDraft]:
     """Every draft, the most recently saved first, for the roles list (a small number: one per role in work)."""
     return list(RoleDraft.objects.select_related("role", "updated_by").order_by("-updated_at", "-pk")[:50])
+
+
+# --- the scorecard preview: the draft as an interviewer fills it in ---------------------------------------------
+# hiring's scorecard partials (templates/hiring/_dimension_fields.html, _signal_fields.html) draw a row from a few
+# attributes; these rows give them from a kit alone, so the editor's preview shows the very markup interviewers
+# get without roles knowing hiring. The fields are named for the preview only: the page shows them disabled, in
+# no form, so nothing posts.
+
+NOT_ASSESSED_OPTION = ("na", "Not assessed", "Does not count as a low score.")
+
+
+@dataclass(frozen=True)
+class PreviewField:
+    """What the scorecard partials read of a form field: its name, id, label, value and errors (none)."""
+
+    html_name: str
+    label: str = ""
+    value: str = ""
+    errors: tuple[str, ...] = ()
+
+    @property
+    def auto_id(self) -> str:
+        return f"id_{self.html_name}"
+
+
+@dataclass(frozen=True)
+class PreviewOption:
+    value: str
+    label: str
+    anchor: str
+    checked: bool = False
+
+
+@dataclass(frozen=True)
+class PreviewDimension:
+    """A dimension as the scorecard partial names it: its slug prefixed, so its fieldset's id is not the kit's."""
+
+    name: str
+    slug: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PreviewDimensionRow:
+    """One dimension as the scorecard draws it: each level with the anchor covering it (a band's text on each of
+    its levels, a label alone where no anchor is written), then "not assessed"; the questions to ask beside it."""
+
+    dimension: PreviewDimension
+    levels: list[LevelRow]  # lowest first, as the scorecard lists them
+    questions: list[Question]
+    is_focus: bool = True
+    chosen: PreviewOption | None = None
+    evidence_required: bool = False
+
+    @property
+    def options(self) -> list[PreviewOption]:
+        return [
+            PreviewOption(str(level.value), level.label, level.anchor.text if level.anchor else "")
+            for level in self.levels
+        ] + [PreviewOption(*NOT_ASSESSED_OPTION)]
+
+    @property
+    def score(self) -> PreviewField:
+        return PreviewField(f"{self.dimension.slug}-score", label=f"Score for {self.dimension.name}")
+
+    @property
+    def evidence(self) -> PreviewField:
+        return PreviewField(f"{self.dimension.slug}-evidence", label=f"Evidence for {self.dimension.name}")
+
+    @property
+    def anchored_levels(self) -> list[LevelRow]:
+        """The levels the kit beside the form lists, as the scorecard's does: each written anchor once, lowest first
+        (a band at its lowest level, with that level's label)."""
+        return [level for level in self.levels if level.anchor and level.anchor.level == level.value]
+
+
+@dataclass(frozen=True)
+class PreviewSignalRow:
+    signal: Signal
+    number: int
+
+    @property
+    def observed(self) -> PreviewField:
+        return PreviewField(f"scorecard-signal-{self.number}", label=self.signal.text)
+
+    @property
+    def note(self) -> PreviewField:
+        label = "What you saw" + (" (required for a red flag)" if self.signal.is_red_flag else "")
+        return PreviewField(f"scorecard-signal-{self.number}-note", label=label)
+
+
+@dataclass(frozen=True)
+class PreviewSignalGroup:
+    kind: str
+    title: str
+    rows: list[PreviewSignalRow]
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class ScorecardPreview:
+    scale_min: int
+    scale_max: int
+    dimensions: list[PreviewDimensionRow]
+    signal_groups: list[PreviewSignalGroup]  # red flags first, as the scorecard lists them
+
+
+def scorecard_preview(kit: Kit) -> ScorecardPreview:
+    """The scorecard of an interview focusing on every dimension of the kit's rubric, read from the kit alone (no
+    query: the kit's content is prefetched, so this works on a kit read inside a rolled-back load)."""
+    rubric = kit.rubric
+    signals = list(rubric.signals.all())
+    numbers = {id(signal): number for number, signal in enumerate(signals, start=1)}
+    return ScorecardPreview(
+        scale_min=rubric.scale_min,
+        scale_max=rubric.scale_max,
+        dimensions=[
+            PreviewDimensionRow(
+                PreviewDimension(row.dimension.name, f"scorecard-{row.dimension.slug}", row.dimension.description),
+                list(reversed(row.levels)),
+                row.questions,
+            )
+            for row in kit.dimensions
+        ],
+        signal_groups=[
+            PreviewSignalGroup(group.kind, group.title, [PreviewSignalRow(s, numbers[id(s)]) for s in group.signals])
+            for group in red_flags_first(_grouped(signals))
+            if group.signals
+        ],
+    )

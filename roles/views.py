@@ -297,7 +297,7 @@ def role_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 def _fragment(action: str) -> str:
     """Back to the part of the page the button was in."""
-    for kind in ("dimension", "anchor", "exercise", "signal"):
+    for kind in ("dimension", "anchor", "exercise", "signal", "area"):
         if kind in action:
             return f"#{'dimension' if kind == 'anchor' else kind}s"
     return ""
@@ -340,7 +340,8 @@ def role_draft_autosave(request: HttpRequest, draft_id: int) -> JsonResponse:
 @require_GET
 @login_required
 def role_draft_preview(request: HttpRequest, draft_id: int) -> HttpResponse:
-    """The draft as interviewers will see it once published (a load that is rolled back), or why it cannot be."""
+    """The draft as interviewers will see it once published (its kit, then its scorecard, inert), from a load that
+    is rolled back, or why it cannot be."""
     draft = _draft(request, draft_id)
     try:
         preview = drafts.draft_preview(draft)
@@ -351,6 +352,7 @@ def role_draft_preview(request: HttpRequest, draft_id: int) -> HttpResponse:
         "kit": preview.kit,
         "rubric": preview.kit.rubric,
         "versions": preview.versions,
+        "scorecard": preview.scorecard,
         "can_see_provenance": True,
         "provenance": True,
     }

@@ -32,6 +32,9 @@ The rules are defined here and nowhere else:
   little about the rubric's wording; ten loops of two or more interviewers give at least
   twenty pairable scores, the least at which a low alpha is worth a look.
 
+- Conformity: of the score changes in amendments made after seeing colleagues' scorecards, the share that
+  moved toward the colleagues' mean, per interviewer and per role (hiring.conformity).
+
 - How many independent ratings a dimension needs for the panel's reliability target: Spearman–Brown on
   its alpha, with the range from alpha's interval, none below MIN_PANEL_LOOPS loops (hiring.reliability).
 
@@ -55,6 +58,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from hiring.agreement import alpha_from_coincidences, bootstrap_interval, t_interval_from_sums
 from hiring.agreement import ordinal_alpha as agreement_alpha
+from hiring.conformity import share
 from hiring.decision_rule import DOWN, HIRE, NO_HIRE, OVERRIDE_DIRECTIONS, UP
 from hiring.models import (
     INTERVIEWER_FIGURES,
@@ -92,6 +96,26 @@ class Leniency:
 
 
 @dataclass(frozen=True)
+class Conformity:
+    """The moves of amendments made after seeing colleagues' scorecards, and those toward the panel
+    (hiring.conformity)."""
+
+    moves: int = 0
+    toward: int = 0
+
+    @property
+    def pct(self) -> float | None:
+        return _pct(share(moves=self.moves, toward=self.toward))
+
+
+@dataclass(frozen=True)
+class RoleConformity:
+    role: str
+    role_title: str
+    conformity: Conformity
+
+
+@dataclass(frozen=True)
 class InterviewerCalibration:
     user_id: int
     username: str
@@ -105,6 +129,7 @@ class InterviewerCalibration:
     on_time: int
     decision_match: int
     decision_match_n: int
+    conformity: Conformity
 
     @property
     def not_assessed_share(self) -> float | None:
@@ -201,6 +226,7 @@ class CalibrationReport:
     interviewers: list[InterviewerCalibration]
     agreement: list[DimensionAgreement]
     interviewer_page: Page[Any] | None = None
+    conformity: list[RoleConformity] = field(default_factory=list)
     overrides: Overrides = field(default_factory=lambda: Overrides([], []))
 
 
@@ -262,8 +288,8 @@ def _dated(filters: CalibrationFilter) -> bool:
     return filters.since is not None or filters.until is not None
 
 
-def _interviewer_figures(*, filters: CalibrationFilter) -> QuerySet[Any, Any]:
-    """Per interviewer with a submitted scorecard, by username: the sums of their stored figures, one grouped query."""
+def _figure_rows(*, filters: CalibrationFilter) -> QuerySet[Any]:
+    """The stored interviewer figures the filters select: the totals, or the contributions of the window's loops."""
     rows: QuerySet[Any]
     if _dated(filters):
         rows = LoopInterviewerFigures.objects.filter(loop__in=calibration_loops(filters=filters))
@@ -271,8 +297,14 @@ def _interviewer_figures(*, filters: CalibrationFilter) -> QuerySet[Any, Any]:
         rows = InterviewerFigures.objects.all()
         if filters.role:
             rows = rows.filter(rubric__role__slug=filters.role)
-    grouped = (
-        rows.order_by()
+    return rows
+
+
+def _interviewer_figures(*, filters: CalibrationFilter) -> QuerySet[Any, Any]:
+    """Per interviewer with a submitted scorecard, by username: the sums of their stored figures, one grouped query."""
+    grouped: QuerySet[Any, Any] = (
+        _figure_rows(filters=filters)
+        .order_by()
         .values(
             user_id=F("interviewer_id"),
             username=F("interviewer__username"),
@@ -305,6 +337,32 @@ def _interviewer(figures: dict[str, Any]) -> InterviewerCalibration:
         on_time=figures["on_time"],
         decision_match=figures["matched"],
         decision_match_n=figures["decided"],
+        conformity=Conformity(moves=figures["conformity_moves"], toward=figures["conformity_toward"]),
+    )
+
+
+def role_conformity(*, filters: CalibrationFilter) -> list[RoleConformity]:
+    """Per role with a move after viewing, by title: the moves and those toward the panel, in one query (grouped
+    by rubric version, named after the newest)."""
+    rows = (
+        _figure_rows(filters=filters)
+        .order_by()
+        .values(role=F("rubric__role__slug"), title=F("rubric__title"), number=F("rubric__number"))
+        .annotate(moves=Sum("conformity_moves"), toward=Sum("conformity_toward"))
+        .filter(moves__gt=0)
+    )
+    roles: dict[str, tuple[int, str, int, int]] = {}
+    for row in rows:
+        number, title, moves, toward = roles.get(row["role"], (0, "", 0, 0))
+        if row["number"] > number:
+            number, title = row["number"], row["title"]
+        roles[row["role"]] = (number, title, moves + row["moves"], toward + row["toward"])
+    return sorted(
+        (
+            RoleConformity(role=slug, role_title=title, conformity=Conformity(moves=moves, toward=toward))
+            for slug, (_, title, moves, toward) in roles.items()
+        ),
+        key=lambda item: (item.role_title, item.role),
     )
 
 
@@ -425,6 +483,7 @@ def calibration_report(*, filters: CalibrationFilter, page: str | int | None = N
         interviewers=interviewers,
         agreement=agreement,
         interviewer_page=paged,
+        conformity=role_conformity(filters=filters),
         overrides=override_rates(filters=filters),
     )
 
@@ -530,6 +589,8 @@ def report_as_dict(report: CalibrationReport) -> dict[str, Any]:
                 "on_time_rate": _rounded(row.on_time_rate),
                 "decision_match_rate": _rounded(row.decision_match_rate),
                 "decision_match_n": row.decision_match_n,
+                "conformity_moves": row.conformity.moves,
+                "conformity_toward": row.conformity.toward,
             }
             for row in report.interviewers
         ],
@@ -551,5 +612,9 @@ def report_as_dict(report: CalibrationReport) -> dict[str, Any]:
                 "low_agreement": item.low_agreement,
             }
             for item in report.agreement
+        ],
+        "conformity": [
+            {"role": item.role, "moves": item.conformity.moves, "toward": item.conformity.toward}
+            for item in report.conformity
         ],
     }

@@ -59,7 +59,7 @@ from hiring.selectors.calibration import leniency_elsewhere
 from hiring.selectors.decisions import DecisionState, decision_state
 from hiring.selectors.scorecards import seen_by
 from roles.models import SIGNAL_GROUP_TITLES, SIGNAL_KINDS_RED_FLAGS_FIRST, Dimension, RubricVersion, Signal, SignalKind
-from roles.selectors import rubric_content
+from roles.selectors import LevelRow, dimension_levels, rubric_content
 
 
 class _Seen(TypedDict):
@@ -124,6 +124,7 @@ class Cell:
     dimension: Dimension
     rating: Rating | None
     normalised: float | None = None  # the rating's score on the normalised scale; None when it has none
+    level: LevelRow | None = None  # the scored level: its label and the anchor covering it (a band's), if written
 
     @property
     def anchor_id(self) -> str:
@@ -424,11 +425,14 @@ def _panel_rows(
     amended_late = {a.scorecard_id for a in amendments if a.after_decision}
     changed = {a.scorecard_id for a in decisions.changes}
     amended_after_viewing = {a.scorecard_id for a in amendments if a.after_viewing}
+    levels = {pk: {row.value: row for row in rows} for pk, rows in dimension_levels(rubric=rubric).items()}
     return [
         PanelRow(
             interview=i,
             scorecard=i.scorecard,
-            cells=[_cell(d, ratings.get((i.scorecard.pk, d.pk)), rubric=rubric) for d in dimensions],
+            cells=[
+                _cell(d, ratings.get((i.scorecard.pk, d.pk)), rubric=rubric, levels=levels[d.pk]) for d in dimensions
+            ],
             amended=i.scorecard.pk in amended,
             amended_after_decision=i.scorecard.pk in amended_late,
             changed_since_decision=i.scorecard.pk in changed,
@@ -439,10 +443,11 @@ def _panel_rows(
     ]
 
 
-def _cell(dimension: Dimension, rating: Rating | None, *, rubric: RubricVersion) -> Cell:
+def _cell(dimension: Dimension, rating: Rating | None, *, rubric: RubricVersion, levels: dict[int, LevelRow]) -> Cell:
+    """A rating's cell, with the level it scored as the rubric version the loop was planned on words it."""
     score = None if rating is None else rating.score
     normalised = None if score is None else normalise(score, scale_min=rubric.scale_min, scale_max=rubric.scale_max)
-    return Cell(dimension, rating, normalised)
+    return Cell(dimension, rating, normalised, None if score is None else levels.get(score))
 
 
 def _observations(submitted: Sequence[Interview]) -> dict[str, list[Observation]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hiring import policy, signals
+from hiring.conformity import Moves, panel_moves
 from hiring.models import (
     MAX_TEXT,
     Amendment,
@@ -257,6 +259,32 @@ def scorecard_snapshot(scorecard: Scorecard) -> dict[str, str]:
     return snapshot
 
 
+def _scores(scorecard: Scorecard) -> dict[int, int]:
+    """Each dimension the scorecard scores (not "not assessed") with its score."""
+    ratings = scorecard.ratings.filter(score__isnull=False, not_assessed=False).values_list("dimension_id", "score")
+    return {dimension_id: score for dimension_id, score in ratings if score is not None}
+
+
+def _panel_moves(scorecard: Scorecard, before: dict[int, int], data: ScorecardInput) -> Moves:
+    """The amendment's moves against its colleagues' submitted scores as they stand now (hiring.conformity)."""
+    colleagues: dict[int, list[int]] = defaultdict(list)
+    ratings = (
+        Rating.objects.filter(
+            scorecard__interview__loop_id=scorecard.interview.loop_id,
+            scorecard__status=Scorecard.Status.SUBMITTED,
+            score__isnull=False,
+            not_assessed=False,
+        )
+        .exclude(scorecard__interview__interviewer_id=scorecard.interview.interviewer_id)
+        .values_list("dimension_id", "score")
+    )
+    for dimension_id, score in ratings:
+        if score is not None:
+            colleagues[dimension_id].append(score)
+    after = {pk: r.score for pk, r in data.ratings.items() if r.score is not None and not r.not_assessed}
+    return panel_moves(before=before, after=after, colleagues=colleagues)
+
+
 @transaction.atomic
 def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: ScorecardInput, reason: str) -> Amendment:
     """Change a submitted scorecard, with a reason; after the decision, the hiring manager is emailed."""
@@ -269,6 +297,12 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
         raise InputRefused([Problem("reason", f"The reason is limited to {MAX_TEXT:,} characters.")])
     _validate(current, data, final=True)
     before = scorecard_snapshot(current)
+    viewed = list(
+        ScorecardView.objects.filter(viewer=by, loop=current.interview.loop)
+        .exclude(scorecard=current)
+        .values_list("scorecard_id", flat=True)
+    )
+    before_scores = _scores(current) if viewed else {}
     _write(current, data)
     current.full_clean()
     current.save()
@@ -280,11 +314,7 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
     ]
     if not changes:
         raise ValidationError("Nothing changed: the amendment would leave the scorecard as it is.")
-    viewed = list(
-        ScorecardView.objects.filter(viewer=by, loop=current.interview.loop)
-        .exclude(scorecard=current)
-        .values_list("scorecard_id", flat=True)
-    )
+    moves = _panel_moves(current, before_scores, data) if viewed else Moves()
     amendment = Amendment(
         scorecard=current,
         by=by,
@@ -293,6 +323,8 @@ def scorecard_amend(*, scorecard: Scorecard, by: User, revision: int, data: Scor
         after_decision=current.interview.loop.status == Loop.Status.DECIDED,
         revision=current.revision,
         after_viewing=bool(viewed),
+        moves=moves.moves,
+        moves_toward=moves.toward,
     )
     amendment.full_clean()
     amendment.save()

@@ -33,6 +33,7 @@ from config.progress import Tracker, silent
 from hiring.agreement import unit_coincidences
 from hiring.models import (
     INTERVIEWER_FIGURES,
+    Amendment,
     Decision,
     DimensionFigures,
     DimensionSpread,
@@ -80,6 +81,12 @@ def contributions(loop_ids: list[int]) -> dict[int, Contribution]:
     """Every loop's contribution, from two queries over its submitted scorecards and their ratings."""
     found: dict[int, Contribution] = defaultdict(Contribution)
     due = dt.timedelta(hours=settings.SCORECARD_DUE_HOURS)
+    conformity = (
+        Amendment.objects.filter(scorecard=OuterRef("pk"), after_viewing=True)
+        .order_by()
+        .values("scorecard")
+        .annotate(moves=Sum("moves"), toward=Sum("moves_toward"))
+    )
     cards = (
         Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED, interview__loop_id__in=loop_ids)
         .order_by()
@@ -91,13 +98,17 @@ def contributions(loop_ids: list[int]) -> dict[int, Contribution]:
             "interview__scheduled_at",
             "recommendation",
             "interview__loop__decision__outcome",
+            Coalesce(Subquery(conformity.values("moves")), 0),
+            Coalesce(Subquery(conformity.values("toward")), 0),
         )
     )
-    for loop_id, rubric_id, interviewer, submitted_at, scheduled_at, recommendation, outcome in cards:
+    for loop_id, rubric_id, interviewer, submitted_at, scheduled_at, recommendation, outcome, moves, toward in cards:
         loop = found[loop_id]
         loop.rubric_id = rubric_id
         figures = loop.interviewers.setdefault(interviewer, _zero_interviewer())
         figures["scorecards"] += 1
+        figures["conformity_moves"] += moves
+        figures["conformity_toward"] += toward
         figures["on_time"] += submitted_at is not None and submitted_at <= scheduled_at + due
         if outcome in (Decision.Outcome.HIRE, Decision.Outcome.NO_HIRE):
             figures["decided"] += 1

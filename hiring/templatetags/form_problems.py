@@ -34,12 +34,14 @@ def form_problems(form: forms.BaseForm | FormOfRows | None) -> list[FormProblem]
     if form is None:
         return []
     if not isinstance(form, forms.BaseForm):
-        return [
-            problem
-            for row in form.rows
-            for problem in _problems(row, prefix=f"{getattr(row, 'row_label', '')}: ".lstrip(": "))
-        ]
+        return [problem for row in form.rows for problem in _problems(row, prefix=_row_prefix(row))]
     return _problems(form)
+
+
+def _row_prefix(row: forms.BaseForm) -> str:
+    """What names a row's messages: its label and a colon, or nothing for a row without a label."""
+    label = getattr(row, "row_label", "")
+    return f"{label}: " if label else ""
 
 
 def _problems(form: forms.BaseForm, *, prefix: str = "") -> list[FormProblem]:

@@ -11,10 +11,15 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]  # the package has no types
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from hiring.models import Rating, Scorecard
+from hiring.services.statistics import loop_statistics_refresh
+from roles.models import Dimension, RubricVersion
 from tests.browser.conftest import E2E_DESIGN, People, laid_out, plan_loop, screenshot
 from tests.browser.test_accessibility import describe
+from tests.factories import InterviewFactory, LoopFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -140,3 +145,43 @@ def test_interviewers_get_the_guide_and_staff_the_provenance_one_click_away(
     page.get_by_role("link", name="Show where this kit comes from").click()
     expect(page.get_by_text("derived", exact=True).first).to_be_visible()
     expect(page.get_by_text(panel.rubric.source)).to_be_visible()
+
+
+def _agreed_history(rubric: RubricVersion, dimension: Dimension) -> None:
+    """Ten earlier loops where two interviewers scored `dimension` (1–5): Krippendorff's alpha 0.77, so a mean of
+    two scorecards reaches 0.8 (Spearman–Brown: 2·0.77 / (1 + 0.77) = 0.87) and one does not."""
+    pairs = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (2, 3), (3, 4), (1, 2), (4, 4), (2, 4)]
+    for pair in pairs:
+        loop = LoopFactory(rubric=rubric)
+        for score in pair:
+            card = InterviewFactory(loop=loop, interviewer=UserFactory(), focus=[dimension]).scorecard
+            Scorecard.objects.filter(pk=card.pk).update(
+                status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=timezone.now()
+            )
+            Rating.objects.create(scorecard=card, dimension=dimension, score=score, evidence="Seen in the interview.")
+        loop_statistics_refresh(loop=loop)
+
+
+def test_the_plans_interviews_per_dimension_follow_the_rows_as_they_change(page, log_in, four_dimension_card):
+    panel = four_dimension_card
+    framing = panel.dimension("problem-framing")
+    _agreed_history(panel.rubric, framing)
+    log_in(page, panel.people.recruiter)
+    page.goto(f"/loops/{panel.loop.pk}/plan/")
+    line = page.locator(f'#panel-size tr[data-dimension="{framing.pk}"]')
+    expect(line.locator("td").nth(1)).to_have_text("2")  # needed, from the ten loops
+    expect(line.locator(".planned-count")).to_have_text("1")  # the design interview
+    expect(line.locator(".panel-short")).to_be_visible()
+
+    other = page.locator("fieldset.plan-row").nth(1)
+    other.locator("input[data-include]").check()
+    other.locator("details.plan-focus > summary").click()
+    other.locator(f'input[data-dimension="{framing.pk}"]').check()
+
+    expect(line.locator(".planned-count")).to_have_text("2")
+    expect(line.locator(".panel-short")).to_be_hidden()
+    page.locator("fieldset.plan-row").first.locator("details.plan-focus > summary").click()
+    page.locator("fieldset.plan-row").first.locator(f'input[data-dimension="{framing.pk}"]').uncheck()
+    expect(line.locator(".planned-count")).to_have_text("1")
+    expect(line.locator(".panel-short")).to_be_visible()
+    assert_page_fits_and_passes_axe(page)

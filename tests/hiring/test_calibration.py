@@ -360,7 +360,7 @@ def test_queries_do_not_grow_with_data(login, hiring_manager):
     _many_loops(3, _rubric())  # and a second role
     large = (_queries(_report), _queries(lambda: client.get(reverse("calibration"))))
     assert small == large
-    assert small[0] == 3  # interviewers, agreement, and the overrides of the decision rule (one grouped query)
+    assert small[0] == 4  # interviewers, dimensions, conformity by role, overrides of the decision rule
 
 
 def test_debrief_queries_stay_fixed_with_history_and_adjusted_view(login):
@@ -494,6 +494,8 @@ def test_command_json_matches_the_page(login, hiring_manager, two_loops):
         "on_time_rate": 0.5,
         "decision_match_rate": 0.5,
         "decision_match_n": 2,
+        "conformity_moves": 0,
+        "conformity_toward": 0,
     }
     assert {item["role"] for item in printed["agreement"]} == {"data-engineer"}
 

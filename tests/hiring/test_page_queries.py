@@ -163,9 +163,9 @@ PAGES: dict[str, tuple[int, tuple[Case, Case]]] = {
     "pipeline": (7, _overview_page("/loops/")),
     "pipeline, one role": (8, _overview_page("/loops/?role={role}")),
     "pipeline, a search": (7, _overview_page("/loops/?q=a")),
-    # calibration: one grouped query more for the overrides of the decision rule (issue 28)
-    "calibration": (7, _overview_page("/calibration/")),
-    "calibration, one role": (7, _overview_page("/calibration/?role={role}")),
+    # calibration: one grouped query for conformity and one for the overrides of the decision rule (issue 28)
+    "calibration": (8, _overview_page("/calibration/")),
+    "calibration, one role": (8, _overview_page("/calibration/?role={role}")),
     "hiring health": (10, _overview_page("/hiring-health/?role={role}")),
     "roles": (3, _history_page("/roles/")),
     "role kit": (4, _overview_page("/roles/{role}/?provenance=1")),

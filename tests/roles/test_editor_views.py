@@ -313,6 +313,93 @@ def test_who_is_neither_staff_nor_a_role_editor_cannot_open_or_create_drafts(log
     assert RoleDraft.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "name", ["account-executive-hire-reconsider.md", "platform-engineer-ladder.md", "technical-writer-plain.txt"]
+)
+def test_an_import_with_lines_it_did_not_place_publishes_from_the_editor_unedited(client, name) -> None:
+    """The review's "not placed" entries concern no field; the editor's publish took their blank field for a
+    problem and refused every such document ("review item 9: field: is required")."""
+    client.post(reverse("roles:import"), {"document": SimpleUploadedFile(name, (BLUEPRINTS / name).read_bytes())})
+    client.post(reverse("roles:import_edit"), {"token": client.session["role_import"]["token"], "target": ""})
+    draft = RoleDraft.objects.get()
+    assert any(item["topic"] == "unplaced" for item in draft.document["review"])
+
+    response = client.post(_draft_url(draft), {**page_form(client.get(_draft_url(draft))), "action": "publish"})
+
+    assert response.status_code == 302
+    assert RubricVersion.objects.get().number == 1
+    assert not RoleDraft.objects.exists()
+
+
+def test_assessment_areas_are_added_written_and_removed_in_the_editor_and_reach_the_kit(client, editor) -> None:
+    draft = draft_create(by=editor)
+    client.post(_draft_url(draft), {**page_form(client.get(_draft_url(draft))), "action": "add-area"})
+    client.post(_draft_url(draft), {**page_form(client.get(_draft_url(draft))), "action": "add-area"})
+    form = page_form(client.get(_draft_url(draft)))
+    form["rubric.areas[0].name"] = ["Debugging under pressure"]
+    form["rubric.areas[0].questions"] = ["Walk me through your last outage.\n\nWhat did you change after it?"]
+    form["rubric.areas[1].name"] = ["To be removed"]
+    client.post(_draft_url(draft), {**form, "action": "remove-area-1"})
+
+    areas = RoleDraft.objects.get().document["rubric"]["areas"]
+    assert areas == [
+        {
+            "name": "Debugging under pressure",
+            "questions": ["Walk me through your last outage.", "What did you change after it?"],
+        }
+    ]
+    preview = client.get(_draft_url(draft, "roles:draft_preview")).content.decode()
+    assert "<strong>Debugging under pressure</strong>" in preview
+    assert "<li>What did you change after it?</li>" in preview
+
+
+def test_a_blank_area_name_is_refused_on_publish_beside_its_field_and_nothing_is_published(client, editor) -> None:
+    draft = draft_create(by=editor)
+    client.post(_draft_url(draft), {**page_form(client.get(_draft_url(draft))), "action": "add-area"})
+    form = page_form(client.get(_draft_url(draft)))
+
+    response = client.post(_draft_url(draft), {**form, "action": "publish"})
+
+    assert response.status_code == 400
+    assert 'id="f-rubric-areas-0-name-errors"' in response.content.decode()
+    assert not RubricVersion.objects.exists()
+
+
+def test_each_levels_definition_is_edited_beside_its_label_and_shown_in_the_kit(client, editor) -> None:
+    draft = draft_create(by=editor)
+    form = page_form(client.get(_draft_url(draft)))
+    assert form["rubric.scale.definitions.3"] == [""]
+    form["rubric.scale.definitions.3"] = ["Would hire at this level without reservation."]
+    form["rubric.scale.definitions.5"] = ["  "]  # blank: no definition
+
+    client.post(_draft_url(draft), {**form, "action": "save"})
+
+    scale = RoleDraft.objects.get().document["rubric"]["scale"]
+    assert scale["definitions"] == {"3": "Would hire at this level without reservation."}
+    preview = client.get(_draft_url(draft, "roles:draft_preview")).content.decode()
+    assert "<dd>Would hire at this level without reservation.</dd>" in preview
+
+
+def test_a_post_without_the_areas_and_definitions_keeps_the_drafts(client, editor) -> None:
+    """An autosave from a page opened before the editor showed them (or any partial post) keeps what the draft had."""
+    draft = draft_create(by=editor)
+    document = draft.document
+    document["rubric"]["areas"] = [{"name": "Kept area", "questions": []}]
+    document["rubric"]["scale"]["definitions"] = {"1": "Kept definition"}
+    draft = draft_save(draft=draft, by=editor, revision=draft.revision, document=document)
+    form = {
+        name: values
+        for name, values in page_form(client.get(_draft_url(draft))).items()
+        if not name.startswith(("rubric.areas", "rubric.scale.definitions"))
+    }
+
+    client.post(_draft_url(draft), {**form, "action": "save"})
+
+    rubric = RoleDraft.objects.get().document["rubric"]
+    assert rubric["areas"] == [{"name": "Kept area", "questions": []}]
+    assert rubric["scale"]["definitions"] == {"1": "Kept definition"}
+
+
 # The decision rule (issue 28) -------------------------------------------------------------------------------
 
 

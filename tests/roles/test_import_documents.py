@@ -12,7 +12,7 @@ import pytest
 
 from roles.blueprints import blueprint_problems
 from roles.importing.building import fixture_import
-from roles.importing.reading import document_file_read
+from roles.importing.reading import document_file_read, document_parse
 
 BLUEPRINTS = Path(__file__).parent / "blueprints"
 CHOSEN = object()  # labels the document does not give: the import's ladder, listed as chosen
@@ -687,3 +687,24 @@ def test_a_review_entry_names_the_field_it_concerns(imported: dict[str, dict[str
     } | {"line": 43} in review
     manager = imported["people-manager-0-to-4.md"]
     assert manager["sources"]["rubric.dimensions[0].anchors[0]"] == 9  # "**4 – Role model:** …"
+
+
+def test_a_two_column_meets_exceeds_table_keeps_a_two_level_scale() -> None:
+    """A criteria table whose only level columns are "Meets" and "Exceeds" is a 1–2 scale, not the import's 1–5."""
+    text = (
+        "# Sales Engineer\n\n"
+        "| Criterion | Meets | Exceeds |\n"
+        "|-|-|-|\n"
+        "| Discovery | Asks about the customer's stack | Finds the real problem behind the ask |\n"
+        "| Demo craft | Shows the product working | Tailors the demo to the buyer's pain |\n"
+    )
+    fixture = fixture_import(document_parse(file="sales-engineer.md", data=text.encode()))
+
+    scale = fixture["rubric"]["scale"]
+    assert (scale["min"], scale["max"]) == (1, 2)
+    assert scale["labels"] == {"1": "Meets", "2": "Exceeds"}
+    anchors = {d["name"]: {a["level"]: a["text"] for a in d["anchors"]} for d in fixture["rubric"]["dimensions"]}
+    assert anchors == {
+        "Discovery": {1: "Asks about the customer's stack", 2: "Finds the real problem behind the ask"},
+        "Demo craft": {1: "Shows the product working", 2: "Tailors the demo to the buyer's pain"},
+    }

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0019_audit_publish"),
+        ("hiring", "0020_amendment_conformity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
