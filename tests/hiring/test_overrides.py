@@ -13,6 +13,7 @@ from django.utils import timezone
 from hiring.models import Decision, Loop, Rating, Scorecard
 from hiring.selectors.calibration import CalibrationFilter, override_rates
 from hiring.services.decisions import loop_decide, loop_decision_revisit
+from hiring.services.privacy import candidate_forget
 from roles.models import RubricVersion
 from tests import factories
 
@@ -110,6 +111,25 @@ def test_an_override_with_its_reason_keeps_the_rules_outcome_and_shows_on_the_de
     assert "The decision rule said Hire when it was recorded: overridden. Why: The references contradict" in summary
     assert "The rule says: <strong>Hire</strong>." in summary  # the rule and its inputs, printed too
     assert summary.count('class="rule-input ') == 2  # the normalised mean and the red flags
+
+
+def test_forgetting_the_candidate_scrubs_their_name_from_an_override_reason_and_keeps_the_override():
+    loop = _hire_loop()
+    loop.candidate.name = "Ingrid Halvorsen"
+    loop.candidate.save()
+    loop_decide(
+        loop=loop,
+        by=loop.hiring_manager,
+        outcome="no_hire",
+        rationale="Not for us.",
+        override_reason="Ingrid's references contradict the panel.",
+    )
+
+    candidate_forget(candidate=loop.candidate, by=loop.hiring_manager)
+
+    decision = Decision.objects.get(loop=loop)
+    assert decision.override_reason == "[candidate]'s references contradict the panel."
+    assert (decision.rule_outcome, decision.overridden) == ("hire", True)
 
 
 def test_a_decision_that_follows_the_rule_needs_no_reason_and_keeps_none():
