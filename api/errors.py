@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from hiring.forms import problem_field
 from hiring.services.decisions import DecisionConflict
+from hiring.services.outcomes import OutcomesRefused
 from hiring.services.refusals import InputRefused
 from hiring.services.scorecards import ScorecardConflict
 
@@ -67,6 +68,15 @@ def error_response(
     return Response(body, status=status_code)
 
 
+def _outcome_fields(refused: OutcomesRefused) -> dict[str, list[str]]:
+    """Refused outcomes by their place in the request's list (``outcomes[0].rating``; the input as a whole: __all__)."""
+    fields: dict[str, list[str]] = {}
+    for problem in refused.problems:
+        key = f"outcomes[{problem.row - 1}].{problem.column}" if problem.row and problem.column else "__all__"
+        fields.setdefault(key, []).append(str(problem))
+    return fields
+
+
 def _problem_fields(refused: InputRefused) -> dict[str, list[str]]:
     """A refused input's problems by the web form's field names ("__all__" for the input as a whole)."""
     fields: dict[str, list[str]] = {}
@@ -86,6 +96,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         if isinstance(exc, InputRefused):
             fields = _problem_fields(exc)
+        elif isinstance(exc, OutcomesRefused):
+            fields = _outcome_fields(exc)
         elif hasattr(exc, "error_dict"):
             fields = {key: list(messages) for key, messages in exc.message_dict.items()}
         else:

@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from api.exports import row_serializer
 from hiring.export_columns import RATING_COLUMNS, SUMMARY_GROUPS, summary_columns
-from hiring.models import Amendment, Decision, Interview, Loop, Scorecard
+from hiring.models import Amendment, Decision, HiringOutcome, Interview, Loop, Scorecard
+from hiring.services.outcomes import OUTCOMES_MAX_ROWS
 from roles.models import Anchor, AssessmentArea, Dimension, Exercise, RubricVersion, ScaleLevel, Signal
 
 
@@ -489,3 +490,33 @@ class ExportQuery(serializers.Serializer[Any]):
 # The export rows' serializers are built from the export columns (hiring.export_columns).
 LoopSummaryRowSerializer = row_serializer("LoopSummaryRowSerializer", summary_columns([]), SUMMARY_GROUPS)
 RatingRowSerializer = row_serializer("RatingRowSerializer", RATING_COLUMNS)
+
+
+# Hiring outcomes ---------------------------------------------------------------------------------
+
+
+class OutcomeWrite(StrictSerializer):
+    """One outcome: the hire's loop, or the candidate (their one loop decided "hire"); the rules are the service's."""
+
+    loop_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
+    candidate_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
+    date = serializers.DateField(help_text="When the performance was assessed: from 2000-01-01 to today.")
+    rating = serializers.FloatField(min_value=-999_999.999, max_value=999_999.999, help_text="At most 3 decimals.")
+    scale_min = serializers.FloatField(min_value=-999_999.999, max_value=999_999.999)
+    scale_max = serializers.FloatField(min_value=-999_999.999, max_value=999_999.999)
+    still_employed = serializers.BooleanField()
+
+
+class OutcomesWrite(StrictSerializer):
+    outcomes = serializers.ListField(child=OutcomeWrite(), min_length=1, max_length=OUTCOMES_MAX_ROWS)
+
+
+class OutcomeSerializer(serializers.ModelSerializer[HiringOutcome]):
+    loop_id = serializers.IntegerField()
+    rating = serializers.DecimalField(max_digits=9, decimal_places=3, coerce_to_string=False)
+    scale_min = serializers.DecimalField(max_digits=9, decimal_places=3, coerce_to_string=False)
+    scale_max = serializers.DecimalField(max_digits=9, decimal_places=3, coerce_to_string=False)
+
+    class Meta:
+        model = HiringOutcome
+        fields = ["id", "loop_id", "date", "rating", "scale_min", "scale_max", "still_employed", "recorded_at"]

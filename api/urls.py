@@ -28,5 +28,6 @@ urlpatterns = [
     path("scorecards/<int:scorecard_id>/amend/", views.ScorecardAmend.as_view(), name="scorecard_amend"),
     path("exports/loop-summary/", views.LoopSummaryExport.as_view(), name="export_summary"),
     path("exports/ratings/", views.RatingsExport.as_view(), name="export_ratings"),
+    path("outcomes/", views.Outcomes.as_view(), name="outcomes"),
     path("hiring-health/", health.HiringHealth.as_view(), name="hiring_health"),
 ]

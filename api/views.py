@@ -7,6 +7,7 @@ the web pages; these views only translate between JSON and those calls.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -31,7 +32,7 @@ from hiring.selectors import debrief as aggregation
 from hiring.selectors import loops as loop_selectors
 from hiring.selectors import pipeline
 from hiring.selectors import scorecards as scorecard_selectors
-from hiring.services import decisions, loops, scorecards
+from hiring.services import decisions, loops, outcomes, scorecards
 from roles.models import RubricVersion
 from roles.selectors import current_rubrics, newest_rubrics, rubric_get
 
@@ -483,3 +484,32 @@ class RatingsExport(_Export):
 
     def rows(self, ids: Sequence[int]) -> Sequence[dict[str, Any]]:
         return list(api_exports.rating_objects(Loop.objects.filter(pk__in=ids)))
+
+
+# Hiring outcomes ---------------------------------------------------------------------------------
+
+
+class Outcomes(APIView):
+    """Record hires' later outcomes, all or none (recruiters and staff, for the loops they run). A refused input is a
+    422 naming each problem by its place in the list (`outcomes[0].rating`; "Row 1" in the message is the first)."""
+
+    @extend_schema(request=s.OutcomesWrite, responses={201: s.OutcomeSerializer(many=True)})
+    def post(self, request: Request) -> Response:
+        if not policy.can_record_outcomes(_user(request)):
+            raise PermissionDenied("Hiring outcomes are recorded by recruiters and staff.")
+        data = _valid(s.OutcomesWrite, request)
+        items = [
+            outcomes.OutcomeInput(
+                row=position,
+                loop_id=item.get("loop_id"),
+                candidate_id=item.get("candidate_id"),
+                date=item["date"],
+                rating=Decimal(repr(item["rating"])),  # the number as sent (a float's shortest form)
+                scale_min=Decimal(repr(item["scale_min"])),
+                scale_max=Decimal(repr(item["scale_max"])),
+                still_employed=item["still_employed"],
+            )
+            for position, item in enumerate(data["outcomes"], start=1)
+        ]
+        created = outcomes.outcomes_record(outcomes=items, by=_user(request))
+        return Response(s.OutcomeSerializer(created, many=True).data, 201)

@@ -90,6 +90,30 @@ AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
+# Retention (issue 29, docs/COMPLIANCE.md): candidates not hired are anonymised (hiring.services.privacy) once every
+# loop of theirs has been still for RETENTION_DAYS_NOT_HIRED days, unless a legal hold keeps them. The minimum is the
+# law the company answers to: 365 days (EEOC, 29 CFR 1602.14); set 730 for an OFCCP contractor (41 CFR 60-1.12).
+# The default, 730 days, meets both and stays within GDPR guidance on keeping applicants' data (up to two years).
+RETENTION_LEGAL_MINIMUM = 365  # days: the least any US employer keeps hiring records (29 CFR 1602.14)
+RETENTION_MINIMUM_DAYS = env.int("RETENTION_MINIMUM_DAYS", default=RETENTION_LEGAL_MINIMUM)
+RETENTION_DAYS_NOT_HIRED = env.int("RETENTION_DAYS_NOT_HIRED", default=730)
+if not RETENTION_LEGAL_MINIMUM <= RETENTION_MINIMUM_DAYS <= 36_500:
+    raise ImproperlyConfigured(
+        f"RETENTION_MINIMUM_DAYS must be between {RETENTION_LEGAL_MINIMUM} (29 CFR 1602.14) and 36500 days, "
+        f"not {RETENTION_MINIMUM_DAYS}."
+    )
+if not RETENTION_MINIMUM_DAYS <= RETENTION_DAYS_NOT_HIRED <= 36_500:
+    raise ImproperlyConfigured(
+        f"RETENTION_DAYS_NOT_HIRED ({RETENTION_DAYS_NOT_HIRED}) is shorter than the legal minimum configured "
+        f"(RETENTION_MINIMUM_DAYS, {RETENTION_MINIMUM_DAYS} days) or longer than 36500 days."
+    )
+
+# Validity (issue 29): calibration shows a dimension's correlation with later performance only once this many hires
+# have an outcome (below it the interval spans most of -1..1). Fisher's z needs at least 4.
+VALIDITY_MIN_HIRES = env.int("VALIDITY_MIN_HIRES", default=10)
+if not 4 <= VALIDITY_MIN_HIRES <= 100_000:
+    raise ImproperlyConfigured(f"VALIDITY_MIN_HIRES must be between 4 and 100000, not {VALIDITY_MIN_HIRES}.")
+
 # Hardening (issue 18): login limits and proxies --------------------------------------------------
 # None (unset) behaves as 0 but fails `check --deploy` (config.checks): production must say how
 # many proxies append to X-Forwarded-For (docs/DEPLOY.md).

@@ -15,4 +15,6 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "nav_new_loop": policy.can_plan_loops(user),
         "nav_calibration": policy.can_view_calibration(user),
         "nav_health": policy.can_view_hiring_health(user),
+        "nav_outcomes": policy.can_record_outcomes(user),
+        "nav_holds": policy.can_manage_legal_holds(user),
     }

@@ -17,6 +17,7 @@ from hiring.models import (
     INTERVIEW_TIME_MAX,
     INTERVIEW_TIME_MIN,
     MAX_TEXT,
+    Candidate,
     Decision,
     Interview,
     Loop,
@@ -32,7 +33,7 @@ from hiring.selectors.scorecards import ScorecardPage
 from hiring.services.loops import PlanRow
 from hiring.services.refusals import InputRefused, Problem
 from hiring.services.scorecards import RatingInput, ScorecardConflict, ScorecardInput
-from roles.models import Dimension, Exercise, RubricVersion, Signal
+from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
 from roles.selectors import LevelRow, red_flags_first
 
 NOT_ASSESSED = "na"
@@ -705,3 +706,42 @@ class HealthFilterForm(forms.Form):
             hiring_manager=manager.pk if manager else None,
             sort=data.get("sort") or "slowest",
         )
+
+
+class OutcomesUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Outcomes file (CSV)",
+        help_text="A CSV file, UTF-8, with a header row; the columns are listed below.",
+        error_messages={"required": "Choose the CSV file of outcomes to import."},
+    )
+
+
+class LegalHoldForm(forms.Form):
+    """A new hold: on a candidate (by id) or on a role, with the reason."""
+
+    candidate = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, label="Candidate id", help_text="Hold one candidate…"
+    )
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.order_by("slug"),
+        required=False,
+        empty_label="—",
+        help_text="…or every candidate of a role.",
+    )
+    reason = forms.CharField(
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The claim, charge or request the records are kept for.",
+        error_messages={"required": "Give the reason for the hold (the claim or request it keeps records for)."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and (data.get("candidate") is None) == (data.get("role") is None):
+            self.add_error("candidate", "Give either a candidate id or a role (one of them).")
+        pk = data.get("candidate")
+        if pk is not None and not self.errors:
+            data["candidate"] = Candidate.objects.filter(pk=pk).first()
+            if data["candidate"] is None:
+                self.add_error("candidate", f"No candidate has the id {pk}.")
+        return data

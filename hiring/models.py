@@ -12,9 +12,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 
 from hiring.search import SEARCH_TEXT_MAX, candidate_search_text
 from roles.models import Dimension, Exercise, Role, RubricVersion, Signal
@@ -128,6 +129,23 @@ class Loop(models.Model):
         help_text="Whether the current decision is changed since decided (hiring.selectors.decisions), kept by "
         "loop_status_refresh.",
     )
+    # Hiring health's figures, stored so that its page reads them by index (hiring.selectors.health), kept by
+    # loop_status_refresh (hiring.services.health_columns).
+    last_interview_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Its latest interview's time (none: no interview yet)."
+    )
+    scorecards_missing = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many of its interviews' scorecards are not submitted."
+    )
+    last_scorecard_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its latest submitted scorecard was submitted."
+    )
+    first_decided_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was decided (its first decision), set with it."
+    )
+    decision_outcome = models.CharField(
+        max_length=10, blank=True, editable=False, help_text="Its current decision's outcome, set with the decision."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -143,6 +161,20 @@ class Loop(models.Model):
             models.Index(fields=["-red_flags", "-created_at", "-id"], name="loop_most_red_flags"),
             models.Index(fields=["-created_at", "-id"], condition=Q(red_flags__gt=0), name="loop_red_flagged_newest"),
             models.Index(fields=["-created_at", "-id"], condition=Q(decision_changed=True), name="loop_changed_newest"),
+            # Hiring health's "changed since decided" list, latest decision first: only those loops.
+            models.Index(fields=["-decision"], condition=Q(decision_changed=True), name="loop_changed_latest"),
+            # Hiring health's stalled loops: undecided, a scorecard missing, by their last interview: only those.
+            models.Index(
+                fields=["last_interview_at", "id"],
+                condition=Q(status__in=[LoopStatus.PLANNED, LoopStatus.IN_PROGRESS], scorecards_missing__gt=0),
+                name="loop_stalled",
+            ),
+            # Hiring health's time to decision: the loops first decided in a period, with what it subtracts.
+            models.Index(
+                fields=["first_decided_at", "last_scorecard_at", "created_at"],
+                condition=Q(first_decided_at__isnull=False),
+                name="loop_first_decided",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,13 +190,25 @@ class Interview(models.Model):
     )
     focus_dimensions = models.ManyToManyField(Dimension, related_name="+")
     scheduled_at = models.DateTimeField(validators=[validate_interview_time])
+    scorecard_submitted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its scorecard was submitted (none while a draft), kept by loop_status_refresh: hiring "
+        "health's latency is read from this row alone.",
+    )
 
     class Meta:
         ordering = ["scheduled_at", "id"]
-        # One person's interviews by time (their home); every interview of a period (hiring health).
+        # One person's interviews by time (their home); every interview of a period with all that hiring health
+        # reads of it, as key columns rather than INCLUDE so that SQLite covers them too: an index-only range read
+        # with no join to the scorecards, on both databases.
         indexes = [
             models.Index(fields=["interviewer", "scheduled_at"]),
-            models.Index(fields=["scheduled_at"], name="interview_scheduled"),
+            models.Index(
+                fields=["scheduled_at", "scorecard_submitted_at", "interviewer", "loop"],
+                name="interview_period",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -472,6 +516,9 @@ class AuditAction(models.TextChoices):
     FORGET = "forget", "Candidate forgotten"
     REMIND = "remind", "Interviewer reminded"
     PUBLISH = "publish", "Role published"
+    HOLD = "hold", "Legal hold set"
+    RELEASE = "release", "Legal hold released"
+    OUTCOMES = "outcomes", "Hiring outcomes recorded"
 
 
 class AuditEvent(models.Model):
@@ -493,6 +540,93 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.summary}"
+
+
+OUTCOME_DATE_MIN = dt.date(2000, 1, 1)
+OUTCOME_DATE_MAX = dt.date(2099, 12, 31)  # the database's bound; a model check also refuses a date after today
+
+
+def validate_outcome_date(value: dt.date) -> None:
+    today = timezone.localdate()
+    if not OUTCOME_DATE_MIN <= value <= today:
+        raise ValidationError(
+            "Give a date from %(low)s to today (%(today)s).",
+            code="outcome_date_range",
+            params={"low": OUTCOME_DATE_MIN.isoformat(), "today": today.isoformat()},
+        )
+
+
+class HiringOutcome(models.Model):
+    """How a hire did later: a performance rating on the scale it was given in, and whether they are still employed.
+
+    Only a loop decided "hire" has outcomes (hiring.services.outcomes). The scale travels with the row, so
+    outcomes from different review systems are compared on the normalised scale (0 = scale_min, 1 = scale_max).
+    Personal data about the candidate: removed when the candidate is forgotten (hiring.services.privacy).
+    """
+
+    loop = models.ForeignKey(Loop, on_delete=models.CASCADE, related_name="outcomes")
+    date = models.DateField(validators=[validate_outcome_date], help_text="When the performance was assessed.")
+    rating = models.DecimalField(max_digits=9, decimal_places=3)
+    scale_min = models.DecimalField(max_digits=9, decimal_places=3)
+    scale_max = models.DecimalField(max_digits=9, decimal_places=3)
+    still_employed = models.BooleanField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["loop_id", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["loop", "date"], name="outcome_one_per_loop_and_date"),
+            models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="outcome_scale_ordered"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=F("scale_min"), rating__lte=F("scale_max")), name="outcome_rating_on_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=OUTCOME_DATE_MIN, date__lte=OUTCOME_DATE_MAX), name="outcome_date_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome of loop {self.loop_id} on {self.date}: {self.rating} on {self.scale_min}–{self.scale_max}"
+
+    @property
+    def normalised(self) -> float:
+        return float((self.rating - self.scale_min) / (self.scale_max - self.scale_min))
+
+
+class LegalHold(models.Model):
+    """Records kept for a claim: while a hold is active (not released) on a candidate, or on a role (every candidate
+    with a loop for it), neither retention nor forgetting touches them (hiring.services.holds)."""
+
+    candidate = models.ForeignKey(Candidate, null=True, blank=True, on_delete=models.CASCADE, related_name="holds")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reason = bounded_text(limit=2_000)
+    set_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(candidate__isnull=False, role__isnull=True) | Q(candidate__isnull=True, role__isnull=False),
+                name="legal_hold_on_candidate_or_role",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="legal_hold_reason_not_blank"),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(released_by__isnull=False), name="legal_hold_released_by"
+            ),
+            text_within("reason", model="legal_hold", limit=2_000),
+        ]
+
+    def __str__(self) -> str:
+        on = f"candidate {self.candidate_id}" if self.candidate_id else f"role {self.role_id}"
+        return f"Legal hold on {on} ({'released' if self.released_at else 'active'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.released_at is None
 
 
 # Running statistics -----------------------------------------------------------------------------------------

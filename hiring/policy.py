@@ -35,7 +35,8 @@ from hiring.models import Interview, Loop, Scorecard
 RECRUITERS = "Recruiters"
 HIRING_MANAGERS = "Hiring managers"
 INTERVIEWERS = "Interviewers"
-ROLE_GROUPS = (INTERVIEWERS, HIRING_MANAGERS, RECRUITERS)
+COMPLIANCE = "Compliance"
+ROLE_GROUPS = (INTERVIEWERS, HIRING_MANAGERS, RECRUITERS, COMPLIANCE)
 """The groups this policy reads; none of their names holds a comma (``with_role_groups`` joins them with one)."""
 
 AnyUser = User | AnonymousUser
@@ -99,6 +100,10 @@ def is_recruiter(user: AnyUser) -> bool:
 
 def is_hiring_manager(user: AnyUser) -> bool:
     return user.is_authenticated and (user.is_staff or HIRING_MANAGERS in _groups(user))
+
+
+def is_compliance(user: AnyUser) -> bool:
+    return user.is_authenticated and COMPLIANCE in _groups(user)
 
 
 def can_plan_loops(user: AnyUser) -> bool:
@@ -269,6 +274,16 @@ def can_view_audit(user: AnyUser) -> bool:
 def can_view_calibration(user: AnyUser) -> bool:
     """Hiring managers and staff compare interviewers' scoring (leniency, agreement) across all loops."""
     return is_hiring_manager(user)
+
+
+def can_manage_legal_holds(user: AnyUser) -> bool:
+    """Staff and the Compliance group set and release legal holds (and see them)."""
+    return user.is_authenticated and (user.is_staff or is_compliance(user))
+
+
+def can_record_outcomes(user: AnyUser) -> bool:
+    """Recruiters and staff record hires' later outcomes (CSV import, API): they hold the HR data it comes from."""
+    return is_recruiter(user)
 
 
 def can_be_planned_as_interviewer(user: User, loop: Loop) -> bool:

@@ -1,8 +1,8 @@
 """Background work of hiring, run by the task worker (`manage.py run_worker`, django.tasks with django-tasks-db).
 
-Scorecard reminders schedule themselves: each run sends what is due, then enqueues the next run
-REMINDER_INTERVAL later. `reminders_start()` (called by every worker as it starts) enqueues the
-first run unless one is already waiting, so no cron entry is needed and starting N workers does not
+Scorecard reminders (every REMINDER_INTERVAL) and retention (daily) schedule themselves: each run does what is
+due, then enqueues the next one. `reminders_start()` and `retention_start()` (called by every worker as it
+starts) enqueue the first run unless one is already waiting, so no cron entry is needed and starting N workers does not
 start N schedules. `manage.py send_scorecard_reminders` still sends once, for a one-off run.
 """
 
@@ -18,8 +18,10 @@ from django_tasks_db.models import DBTaskResult
 from hiring.services.agreement_intervals import agreement_intervals_refresh
 from hiring.services.invites import interview_invites_send
 from hiring.services.reminders import scorecard_reminders_send
+from hiring.services.retention import retention_run
 
 REMINDER_INTERVAL = dt.timedelta(minutes=15)
+RETENTION_INTERVAL = dt.timedelta(days=1)
 
 
 def _waiting_reminder_runs() -> int:
@@ -59,3 +61,25 @@ def agreement_intervals_waiting(*, role_id: int) -> bool:
 def interview_invites(*, interview_ids: list[int]) -> int:
     """Email the planned interviews' calendar invites to their interviewers (hiring.services.invites)."""
     return interview_invites_send(interview_ids=interview_ids, now=timezone.now())
+
+
+def _waiting_retention_runs() -> int:
+    return DBTaskResult.objects.filter(task_path=retention.module_path, status="READY").count()
+
+
+@task()
+def retention() -> int:
+    """Anonymise the candidates past the retention period (hiring.services.retention), then schedule the next run a
+    day later. Returns how many were anonymised."""
+    run = retention_run(now=timezone.now())
+    if _waiting_retention_runs() == 0:
+        retention.using(run_after=timezone.now() + RETENTION_INTERVAL).enqueue()
+    return len(run.forgotten)
+
+
+def retention_start() -> bool:
+    """Enqueue a retention run now unless one is already waiting (like ``reminders_start``)."""
+    if _waiting_retention_runs():
+        return False
+    retention.enqueue()
+    return True

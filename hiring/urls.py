@@ -2,12 +2,27 @@ from __future__ import annotations
 
 from django.urls import path
 
-from hiring.views import audit, calibration, debrief, health, home, invites, loops, pipeline, scorecards
+from hiring.views import (
+    audit,
+    calibration,
+    debrief,
+    health,
+    home,
+    invites,
+    legal_holds,
+    loops,
+    outcomes,
+    pipeline,
+    scorecards,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("calibration/", calibration.calibration_page, name="calibration"),
+    path("outcomes/import/", outcomes.outcomes_import, name="outcomes_import"),
+    path("legal-holds/", legal_holds.holds, name="legal_holds"),
+    path("legal-holds/<int:hold_id>/release/", legal_holds.hold_end, name="legal_hold_release"),
     path("hiring-health/", health.hiring_health_page, name="hiring_health"),
     path("hiring-health/export/", health.hiring_health_export, name="hiring_health_export"),
     path("loops/", pipeline.loop_pipeline, name="loop_pipeline"),

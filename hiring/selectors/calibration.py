@@ -35,6 +35,8 @@ The rules are defined here and nowhere else:
 - Conformity: of the score changes in amendments made after seeing colleagues' scorecards, the share that
   moved toward the colleagues' mean, per interviewer and per role (hiring.conformity).
 
+- Validity against later performance (hires' outcomes): hiring.selectors.validity, where its rules are written.
+
 - How many independent ratings a dimension needs for the panel's reliability target: Spearman–Brown on
   its alpha, with the range from alpha's interval, none below MIN_PANEL_LOOPS loops (hiring.reliability).
 
@@ -70,6 +72,7 @@ from hiring.models import (
     LoopInterviewerFigures,
 )
 from hiring.reliability import PanelSize, panel_size
+from hiring.selectors.validity import Validity, validity_report
 
 LOW_AGREEMENT = 0.667  # Krippendorff's threshold for tentative conclusions
 MIN_ALPHA_LOOPS = 2
@@ -227,6 +230,7 @@ class CalibrationReport:
     agreement: list[DimensionAgreement]
     interviewer_page: Page[Any] | None = None
     conformity: list[RoleConformity] = field(default_factory=list)
+    validity: list[Validity] = field(default_factory=list)
     overrides: Overrides = field(default_factory=lambda: Overrides([], []))
 
 
@@ -463,7 +467,8 @@ def _agreement(role: str, slug: str, dimension: _Dimension, *, dated: bool) -> D
 
 
 def calibration_report(*, filters: CalibrationFilter, page: str | int | None = None) -> CalibrationReport:
-    """Every interviewer's figures and every role dimension's agreement, from the stored figures in two queries.
+    """Every interviewer's figures and every role dimension's agreement, from the stored figures in two queries;
+    each dimension's validity against hires' later outcomes (hiring.selectors.validity) in two more.
 
     With `page` (the calibration page), the interviewers are one page of INTERVIEWERS_PER_PAGE, by
     username, and a count query more: what a person reads stays bounded as the pool grows.
@@ -484,6 +489,7 @@ def calibration_report(*, filters: CalibrationFilter, page: str | int | None = N
         agreement=agreement,
         interviewer_page=paged,
         conformity=role_conformity(filters=filters),
+        validity=validity_report(loops=calibration_loops(filters=filters)),
         overrides=override_rates(filters=filters),
     )
 
@@ -616,5 +622,17 @@ def report_as_dict(report: CalibrationReport) -> dict[str, Any]:
         "conformity": [
             {"role": item.role, "moves": item.conformity.moves, "toward": item.conformity.toward}
             for item in report.conformity
+        ],
+        "validity": [
+            {
+                "role": item.role,
+                "dimension": item.dimension or None,  # None: the loop's normalised mean
+                "dimension_name": item.dimension_name,
+                "hires": item.hires,
+                "r": _rounded(item.r),
+                "r_ci": [_rounded(end) for end in item.interval] if item.interval else None,
+                "enough_hires": not item.too_few,
+            }
+            for item in report.validity
         ],
     }

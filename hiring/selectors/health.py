@@ -22,9 +22,13 @@ The definitions, here and nowhere else:
 - **Stalled loops**, as of now and whatever the period: undecided loops whose every interview is past
   its due time with a scorecard still missing; and decided loops whose decision is changed since decided.
 
-Every figure is computed by the database over rows found through indexes on the period's column
+Every figure is computed exactly by the database over rows found through indexes on the period's column
 (interview time, loop creation, decision time): the page costs a fixed number of queries, and its cost
-follows the number of interviews, loops and decisions in the period, never the whole history.
+follows the number of interviews, loops and decisions in the period, never the whole history. What would
+need a join or a grouping of older rows is stored on the rows read and kept in step by every write
+(hiring.services.health_columns): each interview's scorecard submission time (the latency is read from the
+period's index alone), each loop's last interview and missing scorecards (the stalled list reads only stalled
+loops, by a partial index) and its last submission (time to decision).
 """
 
 from __future__ import annotations
@@ -43,28 +47,23 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     Count,
-    DateTimeField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
-    Max,
     Model,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
-    Window,
 )
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from hiring import policy
-from hiring.models import Decision, Interview, Loop, Scorecard
+from hiring.models import Decision, Interview, Loop
 from hiring.percentiles import Percentile, as_duration, percentile_sql
 
 PERCENTILES = {"median": 0.5, "p75": 0.75, "p90": 0.9}
@@ -316,9 +315,10 @@ class Elapsed(Func):
 
 def _with_latency(interviews: QuerySet[Interview], *, now: dt.datetime) -> QuerySet[Interview]:
     """The interviews with a submitted scorecard or one past its due time (missing), each with its scorecard
-    latency: submission minus interview time (null while a draft)."""
-    due = Q(scorecard__status=Scorecard.Status.SUBMITTED) | Q(scheduled_at__lt=now - _due())
-    return interviews.filter(due).annotate(latency=Elapsed("scorecard__submitted_at", "scheduled_at"))
+    latency: submission minus interview time (null while a draft). Read from the interview row alone (its
+    stored submission time, hiring.services.health_columns): no join to the scorecards."""
+    due = Q(scorecard_submitted_at__isnull=False) | Q(scheduled_at__lt=now - _due())
+    return interviews.filter(due).annotate(latency=Elapsed("scorecard_submitted_at", "scheduled_at"))
 
 
 def _week_of(filters: HealthFilter) -> tuple[Case, list[dt.date]]:
@@ -361,42 +361,38 @@ def latency_figures(interviews: QuerySet[Interview], *, filters: HealthFilter) -
     """Scorecard latency over these interviews, overall, by week and by interviewer, in one statement.
 
     The interviews are read once (a common table expression, materialized: SQLite would otherwise repeat
-    it in every branch) and grouped three ways over that small result, instead of joining interviews to
-    scorecards for each grouping.
+    it in every branch), from the period's index alone, and grouped three ways over that result; the
+    interviewers' names are joined to their groups, one row per interviewer, not to every interview.
     """
     week_index, mondays = _week_of(filters)
     base = interviews.annotate(
         week=week_index,
         within=Case(When(latency__lte=_due(), then=Value(1)), default=Value(0), output_field=IntegerField()),
-    ).values(
-        "week",
-        "interviewer_id",
-        "latency",
-        "within",
-        username=F("interviewer__username"),
-        first_name=F("interviewer__first_name"),
-        last_name=F("interviewer__last_name"),
-    )
+    ).values("week", "interviewer_id", "latency", "within")
     try:
         base_sql, params = base.query.sql_with_params()
     except EmptyResultSet:
         return LatencyFigures(Latency(), _every_week({}, filters), [])
     quote = connection.ops.quote_name
     latency = quote("latency")
-    figures = ", ".join(
-        [
-            f"COUNT({latency})",
-            f"COALESCE(SUM({quote('within')}), 0)",
-            f"COUNT(*) - COUNT({latency})",
-            *[percentile_sql(latency, value, vendor=connection.vendor) for value in PERCENTILES.values()],
-        ]
-    )
-    names = [quote(name) for name in ("week", "interviewer_id", "username", "first_name", "last_name")]
-    week, interviewer = names[0], ", ".join(names[1:])
+    figures_sql = [
+        f"COUNT({latency})",
+        f"COALESCE(SUM({quote('within')}), 0)",
+        f"COUNT(*) - COUNT({latency})",
+        *[percentile_sql(latency, value, vendor=connection.vendor) for value in PERCENTILES.values()],
+    ]
+    figures = ", ".join(figures_sql)
+    week, interviewer = quote("week"), quote("interviewer_id")
+    cells = ", ".join(f"g.f{n}" for n in range(3 + len(PERCENTILES)))
+    per_interviewer = ", ".join(f"{cell} AS f{n}" for n, cell in enumerate(figures_sql))
+    users, pk = quote(User._meta.db_table), quote("id")
+    people_names = ", ".join(f"u.{quote(name)}" for name in ("username", "first_name", "last_name"))
     # The branch with the most typed columns first: PostgreSQL types a UNION's columns from left to right.
     sql = (
         f"WITH b AS MATERIALIZED ({base_sql}) "
-        f"SELECT 2, NULL, {interviewer}, {figures} FROM b GROUP BY {interviewer} "
+        f"SELECT 2, NULL, g.{interviewer}, {people_names}, {cells} FROM "
+        f"(SELECT {interviewer}, {per_interviewer} FROM b GROUP BY {interviewer}) g "
+        f"INNER JOIN {users} u ON u.{pk} = g.{interviewer} "
         f"UNION ALL SELECT 1, {week}, NULL, NULL, NULL, NULL, {figures} FROM b GROUP BY {week} "
         f"UNION ALL SELECT 0, NULL, NULL, NULL, NULL, NULL, {figures} FROM b"
     )
@@ -441,24 +437,16 @@ def _sorted(people: list[InterviewerLatency], sort: str) -> list[InterviewerLate
 
 
 def decision_times(*, user: policy.Viewer, filters: HealthFilter) -> DecisionTimes:
-    """Loops first decided in the period: from their last scorecard in, and from their creation, to the decision."""
+    """Loops first decided in the period: from their last scorecard in, and from their creation, to the decision;
+    all three times stored on the loop (hiring.services.health_columns), read by the `loop_first_decided` index."""
     start, end = _bounds(filters)
-    last_in = (
-        Scorecard.objects.filter(interview__loop_id=OuterRef("loop_id"), status=Scorecard.Status.SUBMITTED)
-        .order_by()
-        .values("interview__loop_id")
-        .annotate(last=Max("submitted_at"))
-        .values("last")
-    )
-    decided = Decision.objects.filter(kind=Decision.Kind.DECIDED, at__gte=start, at__lt=end)
-    decisions = _of_loops(decided, health_loops(user=user, filters=filters)).annotate(
-        from_last=ExpressionWrapper(
-            F("at") - Subquery(last_in, output_field=DateTimeField()), output_field=DurationField()
-        ),
-        from_creation=ExpressionWrapper(F("at") - F("loop__created_at"), output_field=DurationField()),
+    decided = health_loops(user=user, filters=filters).filter(first_decided_at__gte=start, first_decided_at__lt=end)
+    decisions = decided.annotate(
+        from_last=ExpressionWrapper(F("first_decided_at") - F("last_scorecard_at"), output_field=DurationField()),
+        from_creation=ExpressionWrapper(F("first_decided_at") - F("created_at"), output_field=DurationField()),
     )
     # DISTINCT (on the primary key: a no-op) makes the aggregate read the two durations from a subquery, each
-    # computed once per decision, rather than repeat the last-scorecard lookup inside every percentile.
+    # computed once per loop, rather than repeat the subtraction inside every percentile.
     row = (
         decisions.order_by()
         .values("pk", "from_last", "from_creation")
@@ -493,15 +481,15 @@ def funnel(*, user: policy.Viewer, filters: HealthFilter) -> Funnel:
     """The loops created in the period, by the furthest stage each has reached, and the decided by outcome."""
     start, end = _bounds(filters)
     loops = health_loops(user=user, filters=filters).filter(created_at__gte=start, created_at__lt=end)
-    has_interview = Exists(Interview.objects.filter(loop=OuterRef("pk")))
     decided = Q(status=Loop.Status.DECIDED)
     row = loops.order_by().aggregate(
         created=Count("pk"),
-        planned=Count("pk", filter=Q(has_interview) | ~Q(status=Loop.Status.PLANNED)),
+        # has an interview (its stored last interview time), or has moved on without one
+        planned=Count("pk", filter=Q(last_interview_at__isnull=False) | ~Q(status=Loop.Status.PLANNED)),
         all_in=Count("pk", filter=Q(status__in=(Loop.Status.COMPLETE, Loop.Status.DECIDED))),
         decided=Count("pk", filter=decided),
         **{
-            f"outcome_{value}": Count("pk", filter=decided & Q(decision__outcome=value))
+            f"outcome_{value}": Count("pk", filter=decided & Q(decision_outcome=value))  # stored: no join
             for value in Decision.Outcome.values
         },
     )
@@ -533,22 +521,20 @@ def funnel(*, user: policy.Viewer, filters: HealthFilter) -> Funnel:
 
 
 def stalled_waiting(*, user: policy.Viewer, filters: HealthFilter, now: dt.datetime) -> Stalled:
-    """Undecided loops whose every interview is past its due time, a scorecard still missing: longest stalled first."""
-    undecided = health_loops(user=user, filters=filters).filter(status__in=UNDECIDED)
-    stalled = (
-        Interview.objects.filter(loop__in=undecided)
-        .values("loop_id")
-        .annotate(
-            last_interview=Max("scheduled_at"),
-            missing=Count("pk", filter=Q(scorecard__status=Scorecard.Status.DRAFT)),
-        )
-        .filter(last_interview__lt=now - _due(), missing__gt=0)
+    """Undecided loops whose every interview is past its due time, a scorecard still missing: longest stalled first.
+
+    Read from the loops' stored last interview time and missing count by the `loop_stalled` partial index,
+    which holds only such loops."""
+    stalled = health_loops(user=user, filters=filters).filter(
+        status__in=UNDECIDED, scorecards_missing__gt=0, last_interview_at__lt=now - _due()
     )
-    # The first STALLED_LIST, each row carrying how many there are in all (a window over the groups).
-    first = list(stalled.annotate(total=Window(Count("loop_id"))).order_by("last_interview", "loop_id")[:STALLED_LIST])
-    loops = Loop.objects.select_related("candidate", "rubric", "hiring_manager").in_bulk([r["loop_id"] for r in first])
-    items = [StalledLoop(loops[r["loop_id"]], r["last_interview"], r["missing"]) for r in first]
-    return Stalled(items=items, total=first[0]["total"] if first else 0)
+    # The first STALLED_LIST, each row carrying how many there are in all: a count of the index's rows alone, once
+    # (an uncorrelated subquery; a window would join every stalled loop to its candidate before the limit).
+    total = stalled.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
+    listed = stalled.select_related("candidate", "rubric", "hiring_manager").annotate(total=Subquery(total))
+    first = list(listed.order_by("last_interview_at", "pk")[:STALLED_LIST])
+    items = [StalledLoop(loop, loop.last_interview_at, loop.scorecards_missing) for loop in first]
+    return Stalled(items=items, total=first[0].total if first else 0)
 
 
 def stalled_changed(*, user: policy.Viewer, filters: HealthFilter) -> Stalled:

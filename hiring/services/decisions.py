@@ -116,7 +116,11 @@ def _record(
     DecisionBasis.objects.bulk_create(
         DecisionBasis(decision=decision, scorecard_id=pk, revision=revision) for pk, revision in cards
     )
-    Loop.objects.filter(pk=loop.pk).update(status=Loop.Status.DECIDED, decision=decision)
+    # The current decision, and what hiring health reads of it on the loop (hiring.services.health_columns).
+    first = {"first_decided_at": decision.at} if kind == Decision.Kind.DECIDED else {}
+    Loop.objects.filter(pk=loop.pk).update(
+        status=Loop.Status.DECIDED, decision=decision, decision_outcome=decision.outcome, **first
+    )
     loop.decision = decision
     return decision
 

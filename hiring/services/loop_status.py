@@ -13,6 +13,7 @@ from hiring.models import (
 )
 from hiring.scoring import scored_ratings
 from hiring.selectors.decisions import decision_is_changed
+from hiring.services.health_columns import PanelRow, interviews_submission_store, loop_health_values, panel_rows
 from hiring.services.statistics import loop_red_flags_count, loop_statistics_refresh, spread_totals_apply
 
 FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
@@ -20,17 +21,22 @@ FINISHED = (Loop.Status.COMPLETE, Loop.Status.DECIDED)
 
 def loop_status_refresh(loop: Loop) -> None:
     """Derive the loop's status from its scorecards (a decided loop stays decided), and keep its
-    stored red-flag count, "changed since decided" flag, spreads and running statistics in step:
-    every write that can change a loop's scores, scorecards or decision ends here."""
-    old, flagged, was_changed, decision_id = Loop.objects.values_list(
-        "status", "red_flags", "decision_changed", "decision_id"
+    stored red-flag count, "changed since decided" flag, hiring health columns, spreads and running
+    statistics in step: every write that can change a loop's plan, scores, scorecards or decision ends here."""
+    old, flagged, was_changed, decision_id, *health_old = Loop.objects.values_list(
+        "status", "red_flags", "decision_changed", "decision_id", *HEALTH_COLUMNS
     ).get(pk=loop.pk)
-    new = old if old == Loop.Status.DECIDED else _status_from_scorecards(loop)
+    panel = panel_rows(loop_id=loop.pk)
+    interviews_submission_store(panel)
+    health = loop_health_values(panel)
+    new = old if old == Loop.Status.DECIDED else _status_from_scorecards(panel)
     red_flags = loop_red_flags_count(loop_id=loop.pk)
     changed = decision_id is not None and decision_is_changed(decision_id=decision_id)
-    if (new, red_flags, changed) != (old, flagged, was_changed):
-        Loop.objects.filter(pk=loop.pk).update(status=new, red_flags=red_flags, decision_changed=changed)
+    if (new, red_flags, changed, *health_old) != (old, flagged, was_changed, *health.values()):
+        Loop.objects.filter(pk=loop.pk).update(status=new, red_flags=red_flags, decision_changed=changed, **health)
     loop.status, loop.red_flags, loop.decision_changed = new, red_flags, changed
+    for name, value in health.items():
+        setattr(loop, name, value)
     if new == Loop.Status.COMPLETE and old != Loop.Status.COMPLETE:
         signals.loop_completed.send(sender=Loop, loop=loop)
     if old in FINISHED or new in FINISHED:
@@ -38,8 +44,11 @@ def loop_status_refresh(loop: Loop) -> None:
     loop_statistics_refresh(loop=loop)
 
 
-def _status_from_scorecards(loop: Loop) -> str:
-    statuses = list(Scorecard.objects.filter(interview__loop=loop).values_list("status", "revision"))
+HEALTH_COLUMNS = ("last_interview_at", "scorecards_missing", "last_scorecard_at")  # as loop_health_values gives them
+
+
+def _status_from_scorecards(panel: list[PanelRow]) -> str:
+    statuses = [(row.status, row.revision or 0) for row in panel if row.status is not None]
     if statuses and all(status == Scorecard.Status.SUBMITTED for status, _ in statuses):
         return Loop.Status.COMPLETE
     if any(scorecard_is_started(status=status, revision=revision) for status, revision in statuses):

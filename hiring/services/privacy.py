@@ -15,6 +15,7 @@ from hiring.models import (
     AuditEvent,
     Candidate,
     Decision,
+    HiringOutcome,
     Loop,
     ObservedSignal,
     Rating,
@@ -22,6 +23,11 @@ from hiring.models import (
 )
 from hiring.policy import SystemActor
 from hiring.services.audit import audit_record
+from hiring.services.holds import refuse_if_held
+
+CANDIDATE_DATA: tuple[tuple[type[Model], str], ...] = ((HiringOutcome, "loop__candidate"),)
+"""Data about the candidate as a person, deleted outright when they are forgotten (model, path to the candidate).
+A candidate row is kept (anonymised), so a foreign key's CASCADE never fires: each such model is named here."""
 
 
 def _name_pattern(name: str) -> re.Pattern[str] | None:
@@ -33,15 +39,19 @@ def _name_pattern(name: str) -> re.Pattern[str] | None:
 
 
 @transaction.atomic
-def candidate_forget(*, candidate: Candidate, by: User | SystemActor) -> int:
+def candidate_forget(*, candidate: Candidate, by: User | SystemActor, because: str = "on request") -> int:
     """Remove a candidate's personal data; ratings stay, anonymous, for statistics.
 
     Name, email and notes go; every free text of their loops (evidence, notes, takeaways,
-    rationales and override reasons, amendment history) has their name replaced by "[candidate]".
+    rationales and override reasons, amendment history) has their name replaced by "[candidate]"; the data about
+    them as a person (CANDIDATE_DATA: their later outcomes) is deleted. Refused (CandidateHeld, nothing
+    changed) while a legal hold covers them. ``because`` says why in the audit entry.
     Returns how many texts were scrubbed.
     """
+    candidate.refresh_from_db(from_queryset=Candidate.objects.select_for_update())  # two forgets queue here
     if candidate.forgotten_at is not None:
         raise ValidationError("This candidate's personal data was already removed.")
+    refuse_if_held(candidate)
     pattern = _name_pattern(candidate.name)
     scrubbed = 0
 
@@ -74,6 +84,8 @@ def candidate_forget(*, candidate: Candidate, by: User | SystemActor) -> int:
             for change in amendment.changes
         ]
     Amendment.objects.bulk_update(amendments, ["changes"], batch_size=500)
+    for model, path in CANDIDATE_DATA:
+        model._default_manager.filter(**{path: candidate}).delete()
     candidate.name = f"Forgotten candidate {candidate.pk}"
     candidate.email = ""
     candidate.notes = ""
@@ -84,6 +96,6 @@ def candidate_forget(*, candidate: Candidate, by: User | SystemActor) -> int:
         actor=None if isinstance(by, SystemActor) else by,
         action=AuditEvent.Action.FORGET,
         loop=None,
-        summary=f"Candidate {candidate.pk}: personal data removed ({scrubbed} texts scrubbed)",
+        summary=f"Candidate {candidate.pk}: personal data removed {because} ({scrubbed} texts scrubbed)",
     )
     return scrubbed

@@ -50,6 +50,7 @@ from hiring.scoring import normalise
 from hiring.selectors.calibration import NO, YES, bucket
 from hiring.selectors.decisions import moved_basis
 from hiring.services.agreement_intervals import agreement_intervals_refresh
+from hiring.services.health_columns import health_columns_rebuild
 from hiring.tasks import agreement_intervals, agreement_intervals_waiting
 from roles.models import SignalKind
 
@@ -388,6 +389,7 @@ def statistics_rebuild(*, intervals: bool = False, progress: Tracker = silent) -
     )
     SpreadTotal.objects.bulk_create([SpreadTotal(**row) for row in spreads])
     loop_flags_rebuild()
+    health_columns_rebuild()
     roles = sorted(set(Loop.objects.values_list("rubric__role_id", flat=True)))
     for role_id in roles:
         if intervals:

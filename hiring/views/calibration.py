@@ -89,6 +89,7 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
             "panel_target": settings.PANEL_RELIABILITY_TARGET,
             "min_panel_loops": MIN_PANEL_LOOPS,
             "due_hours": settings.SCORECARD_DUE_HOURS,
+            "min_hires": settings.VALIDITY_MIN_HIRES,
             "override_tables": [
                 ("by hiring manager", report.overrides.by_manager, "managers"),
                 ("by role", report.overrides.by_role, "roles"),

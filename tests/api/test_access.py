@@ -40,6 +40,7 @@ WRITES: dict[tuple[str, str], dict[str, object]] = {
     ("api:scorecard_draft", "PUT"): row(401, 404, 403, 403, 404, 403, 403, 404, 403),
     ("api:scorecard_submit", "POST"): row(401, 404, 403, 403, 404, 403, 403, 404, 403),
     ("api:scorecard_amend", "POST"): row(401, 404, 403, 403, 404, 403, 403, 404, 403),
+    ("api:outcomes", "POST"): row(401, 403, 403, 403, 403, 403, 400, 400, 400),
 }
 
 

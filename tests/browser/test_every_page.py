@@ -60,6 +60,7 @@ NOT_PAGES = {
     "roles:import_edit": "a POST that redirects to the new draft",
     "roles:draft_autosave": "the role editor's JSON endpoint",
     "roles:draft_discard": "a POST that redirects",
+    "legal_hold_release": "a POST that redirects (the legal holds page's Release button)",
 }
 # Django's admin; the JSON API and its generated reference (drf-spectacular); the Harvest-compatible JSON reads.
 NOT_PAGE_PREFIXES = ("admin:", "api:", "harvest:")
@@ -219,12 +220,14 @@ def recruiter(page: Page, sweep: Sweep, world: World) -> None:
     visit(page, sweep, "plan (decided: read only)", f"/loops/{w.changed.pk}/plan/")
     visit(page, sweep, "loop (recruiter, a dimension uncovered)", f"/loops/{w.uncovered.pk}/")
     visit(page, sweep, "pipeline (recruiter)", "/loops/")
+    visit(page, sweep, "outcomes import", "/outcomes/import/")
 
 
 def staff(page: Page, sweep: Sweep, world: World) -> None:
     visit(page, sweep, "staff overview", "/")
     visit(page, sweep, "audit log", "/audit/")
     expect(page.get_by_role("main")).to_contain_text("Interviewer reminded")
+    visit(page, sweep, "legal holds", "/legal-holds/")
     visit(page, sweep, "role import", "/roles/import/")
     page.locator("input[type=file]").set_input_files(
         str(REPOSITORY / "tests" / "roles" / "blueprints" / "data-engineer-1-to-4.md")

@@ -116,6 +116,25 @@ def test_a_panel_reliability_target_outside_zero_to_one_stops_the_app_with_its_n
     assert "PANEL_RELIABILITY_TARGET is a reliability strictly between 0 and 1" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"RETENTION_DAYS_NOT_HIRED": "180"}, "RETENTION_DAYS_NOT_HIRED (180) is shorter than the legal minimum"),
+        (
+            {"RETENTION_MINIMUM_DAYS": "730", "RETENTION_DAYS_NOT_HIRED": "400"},
+            "RETENTION_DAYS_NOT_HIRED (400) is shorter than the legal minimum configured (RETENTION_MINIMUM_DAYS, 730",
+        ),
+        ({"RETENTION_MINIMUM_DAYS": "90"}, "RETENTION_MINIMUM_DAYS must be between 365 (29 CFR 1602.14)"),
+    ],
+)
+def test_a_retention_period_shorter_than_the_legal_minimum_stops_the_app_with_its_name(
+    tmp_path: Path, variables: dict[str, str], message: str
+) -> None:
+    result = _production(tmp_path, "check", **variables)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 # Mail variables --------------------------------------------------------------------------------------------
 
 

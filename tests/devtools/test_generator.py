@@ -164,3 +164,27 @@ def test_bench_runs_end_to_end_and_prints_the_json_line() -> None:
     assert "debrief" in result.stdout
     assert {"/health/ signed out", "floor: bare signed-in view", "roles"} <= set(figures["queries_per_page"])
     assert "roles" in figures["page_vs_floor"]  # /roles/ is one of the pages now, measured against the bare view
+    health = {"hiring health, all loops", "hiring health, one role", "hiring health, one manager"}
+    assert health <= set(figures["page_vs_floor"])
+    assert set(figures["health_csv"]) == {"2", "20"}  # the file once at each size
+
+
+def test_bench_measures_an_existing_database_as_it_is_when_asked(tmp_path) -> None:
+    """--reuse: the pages of a database seeded before (here 20 loops), no throwaway copy, no seeding."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "DATABASE_URL": f"sqlite:///{tmp_path / 'kept.sqlite3'}"}
+
+    def manage(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done
+
+    manage("migrate", "-v", "0")
+    manage("seed_loops", "--loops", "20", "--seed", "2")
+    figures = json.loads(manage("bench", "--reuse", "--repeat", "1").stdout.strip().splitlines()[-1])
+    assert (figures["loops"], figures["label"]) == (20, "20")
+    assert "hiring health, one role" in figures["page_vs_floor"]
+    assert figures["health_csv"]["20"]["ms"] > 0
+    counted = manage("shell", "-c", "from hiring.models import Loop; print(Loop.objects.count())")
+    assert counted.stdout.split()[-1] == "20"  # nothing seeded by the bench

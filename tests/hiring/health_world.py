@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hiring.models import Decision, Interview, Loop, Scorecard
+from hiring.services.health_columns import health_columns_rebuild
 from tests.factories import (
     DecisionFactory,
     HiringManagerFactory,
@@ -89,11 +90,14 @@ class World:
             Scorecard.objects.filter(interview=interview).update(
                 status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=at + hours * HOUR
             )
+        # Written around the services, as the generator does: the stored health columns are rebuilt, as there.
+        health_columns_rebuild()
         return interview
 
     def decide(self, loop: Loop, at: dt.datetime, outcome: str) -> None:
         decision = DecisionFactory(loop=loop, outcome=outcome)
         Decision.objects.filter(pk=decision.pk).update(at=at)
+        health_columns_rebuild()
 
 
 def built_world(django_db_blocker) -> Iterator[World]:

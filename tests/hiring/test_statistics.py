@@ -27,6 +27,7 @@ from hiring.agreement import alpha_from_coincidences
 from hiring.models import (
     INTERVIEWER_FIGURES,
     Candidate,
+    Decision,
     DecisionBasis,
     DimensionFigures,
     DimensionSpread,
@@ -312,6 +313,7 @@ def _assert_stored_equal_scratch() -> None:
         current[d] for d, at, now in basis.values_list("decision_id", "revision", "scorecard__revision") if at != now
     }
     assert set(Loop.objects.filter(decision_changed=True).values_list("pk", flat=True)) == moved
+    _assert_health_columns_equal_scratch()
     totals = {
         (row.role_id, row.dimension_slug): (row.loops, row.total) for row in SpreadTotal.objects.filter(loops__gt=0)
     }
@@ -319,6 +321,23 @@ def _assert_stored_equal_scratch() -> None:
     for spread_key, (loops, total) in totals.items():
         assert loops == scratch["spreads"][spread_key][0]
         assert _close(total, scratch["spreads"][spread_key][1])
+
+
+def _assert_health_columns_equal_scratch() -> None:
+    """Hiring health's stored columns equal their definitions, read from the interviews and scorecards here."""
+    interviews = Interview.objects.select_related("scorecard")
+    for interview in interviews:
+        card = interview.scorecard
+        assert interview.scorecard_submitted_at == (card.submitted_at if card.is_submitted else None)
+    for loop in Loop.objects.select_related("decision").prefetch_related("decisions"):
+        panel = [i for i in interviews if i.loop_id == loop.pk]
+        assert loop.last_interview_at == max((i.scheduled_at for i in panel), default=None)
+        assert loop.scorecards_missing == sum(not i.scorecard.is_submitted for i in panel)
+        submitted = [i.scorecard.submitted_at for i in panel if i.scorecard.is_submitted]
+        assert loop.last_scorecard_at == max((at for at in submitted if at is not None), default=None)
+        decided = [d.at for d in loop.decisions.all() if d.kind == Decision.Kind.DECIDED]
+        assert loop.first_decided_at == min(decided, default=None)
+        assert loop.decision_outcome == (loop.decision.outcome if loop.decision else "")
 
 
 def _leniency_scratch(interviewer: int, *, leaving_out: int) -> tuple[int, float | None]:

@@ -79,6 +79,20 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "loop_export": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
     "hiring_health": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
     "hiring_health_export": {"GET": row(LOGIN, 403, 403, 403, 200, 200, 200, 200, 200)},
+    # Hiring outcomes are imported by recruiters and staff; an empty post is refused (no file).
+    "outcomes_import": {
+        "GET": row(LOGIN, 403, 403, 403, 403, 403, 200, 200, 200),
+        "POST": row(LOGIN, 403, 403, 403, 403, 403, 400, 400, 400),
+    },
+    # Legal holds: staff and the Compliance group (no persona here is in it: tests/hiring/test_legal_hold_page.py).
+    "legal_holds": {
+        "GET": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 200),
+        "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 400),
+    },
+    "legal_hold_release": {
+        "GET": signed_in_only(405),
+        "POST": row(LOGIN, 403, 403, 403, 403, 403, 403, 403, 404),
+    },
     "loop_new": {
         "GET": row(LOGIN, 403, 403, 403, 403, 403, 200, 200, 200),
         "POST": row(LOGIN, 403, 403, 403, 403, 403, 400, 400, 400),
@@ -183,6 +197,10 @@ MATRIX: dict[str, dict[str, dict[str, object]]] = {
     "api:export_summary": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
     "api:export_ratings": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
     "api:hiring_health": {"GET": row(401, 403, 403, 403, 200, 200, 200, 200, 200)},
+    "api:outcomes": {
+        "GET": signed_in_only(405, anon=401),
+        "POST": row(401, 403, 403, 403, 403, 403, 415, 415, 415),
+    },
     # The Harvest-compatible read path (api.harvest): the API's policy; lists hold only what one may see.
     # Its scorecard is the colleague's submitted one, its application the scenario loop, its candidate the loop's.
     "harvest:scorecards": {"GET": signed_in_only(200, anon=401)},
@@ -243,6 +261,7 @@ def route_url(name: str, scenario: Scenario) -> str:
         "interview_id": scenario.colleague_scorecard.interview_id,
         "token_id": 10**9,  # tests/api/test_tokens.py revokes real ones
         "draft_id": 10**9,  # tests/roles/test_editor_views.py opens real ones
+        "hold_id": 10**9,  # tests/hiring/test_legal_hold_page.py releases real ones
         "application_id": scenario.loop.pk,
         "candidate_id": scenario.loop.candidate_id,
     }

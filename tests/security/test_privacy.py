@@ -8,15 +8,16 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from hiring.models import Amendment, AuditEvent, Candidate, Decision, ObservedSignal, Rating, Scorecard
+from hiring.models import Amendment, AuditEvent, Candidate, Decision, LegalHold, ObservedSignal, Rating, Scorecard
 from hiring.services.decisions import loop_decide
 from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_amend, scorecard_submit
 from roles.drafts import draft_create, draft_publish
-from tests.factories import CandidateFactory, InterviewFactory, LoopFactory, UserFactory
+from tests.factories import CandidateFactory, DecisionFactory, InterviewFactory, LoopFactory, UserFactory
 from tests.security.scenario import body, signed_in, submit
 
 pytestmark = pytest.mark.django_db
@@ -209,8 +210,8 @@ ACTIONS = {label for _, label in AuditEvent.Action.choices}
 @pytest.fixture
 def audited(remembered):
     """One event of each kind: submit and amend (interviewer), decide (hiring manager), export (staff), forget,
-    a reminder sent by the hiring manager of another loop (through the Remind button), and a role published from
-    the role editor by someone else on the staff."""
+    a reminder sent by the hiring manager of another loop (through the Remind button), a role published from
+    the role editor by someone else on the staff, a legal hold set and released, outcomes imported."""
     candidate, loop, _card, _scores = remembered
     overdue = InterviewFactory(scheduled_at=timezone.now() - dt.timedelta(days=2))
     reminded = signed_in(overdue.loop.hiring_manager).post(reverse("scorecard_remind", args=[overdue.scorecard.pk]))
@@ -221,6 +222,12 @@ def audited(remembered):
     staff = UserFactory(username="auditor", is_staff=True, is_superuser=True)
     client = signed_in(staff)
     body(client.get(reverse("loop_export"), {"kind": "summary", "format": "csv"}))
+    assert client.post(reverse("legal_holds"), {"candidate": candidate.pk, "reason": "Claim"}).status_code == 302
+    assert client.post(reverse("legal_hold_release", args=[LegalHold.objects.get().pk])).status_code == 302
+    hire = DecisionFactory(outcome=Decision.Outcome.HIRE)
+    csv = f"loop_id,date,rating,scale_min,scale_max,still_employed\n{hire.loop_id},2026-01-05,4,1,5,yes\n"
+    upload = SimpleUploadedFile("outcomes.csv", csv.encode(), content_type="text/csv")
+    assert client.post(reverse("outcomes_import"), {"file": upload}).status_code == 302
     call_command("forget_candidate", str(candidate.pk), stdout=io.StringIO())
     return client, loop
 
@@ -235,7 +242,7 @@ def test_audit_log_lists_every_kind_of_event(audited) -> None:
     client, _loop = audited
     rows = _rows(client)
     assert {row[2] for row in rows} == ACTIONS
-    assert len(rows) == 7
+    assert len(rows) == 10
 
 
 @pytest.mark.parametrize("action", [value for value, _ in AuditEvent.Action.choices])
@@ -248,14 +255,19 @@ def test_audit_log_filters_by_action(audited, action: str) -> None:
 def test_audit_log_filters_by_user(audited) -> None:
     client, loop = audited
     assert {row[2] for row in _rows(client, {"actor": loop.hiring_manager.username})} == {"Decision recorded"}
-    assert {row[2] for row in _rows(client, {"actor": "auditor"})} == {"Export"}
+    assert {row[2] for row in _rows(client, {"actor": "auditor"})} == {
+        "Export",
+        "Legal hold set",
+        "Legal hold released",
+        "Hiring outcomes recorded",
+    }
     assert _rows(client, {"actor": "nobody-by-that-name"}) == []
 
 
 def test_audit_log_filters_by_date(audited) -> None:
     client, _loop = audited
     today = timezone.localdate()
-    assert len(_rows(client, {"since": today.isoformat(), "until": today.isoformat()})) == 7
+    assert len(_rows(client, {"since": today.isoformat(), "until": today.isoformat()})) == 10
     assert _rows(client, {"since": (today + dt.timedelta(days=1)).isoformat()}) == []
     assert _rows(client, {"until": (today - dt.timedelta(days=1)).isoformat()}) == []
 

@@ -305,6 +305,7 @@ class Bench:
             "calibration, one role": (manager, f"/calibration/?role={role}"),
             "loop summary": (manager, f"/loops/{decided.pk}/summary/"),
             "hiring health, all loops": (self.staff, "/hiring-health/"),
+            "hiring health, one role": (self.staff, f"/hiring-health/?role={role}"),
             "hiring health, one manager": (manager, "/hiring-health/"),
         }
         self.decided = decided
@@ -337,6 +338,56 @@ class Bench:
                 self.get(user, url)
             self.results.page_queries[page] = len(captured)
         self.out("  " + ", ".join(f"{page}: {ms:.1f} ms" for page, ms in medians.items()))
+
+    def health_file(self, *, label: str) -> None:
+        """The hiring health CSV (staff, every loop, the default period) once: wall and CPU time, and its ratio
+        to the floor's median at the same size (it is measured after the pages)."""
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = self.client(self.staff).get("/hiring-health/export/")
+        size = len(response.getvalue())  # consumed whole, as a download is
+        took, cpu = (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
+        if response.status_code != 200 or not size:
+            raise CommandError(f"GET /hiring-health/export/ answered {response.status_code} ({size} bytes).")
+        floor = self.results.pages[label][FLOOR]
+        self.results.figures.setdefault("health_csv", {})[label] = {
+            "ms": round(took, 1),
+            "cpu_ms": round(cpu, 1),
+            "vs_floor": round(took / floor, 1),
+        }
+        self.out(f"  hiring health CSV: {took:.1f} ms ({took / floor:.1f}x the floor), CPU {cpu:.1f} ms")
+
+    def existing_probe(self) -> Probe:
+        """For a run on existing data (--reuse): the newest loop in progress with a draft, as the large probe."""
+        draft = (
+            Scorecard.objects.filter(status=Scorecard.Status.DRAFT, interview__loop__status=Loop.Status.IN_PROGRESS)
+            .select_related("interview__interviewer", "interview__loop")
+            .order_by("-interview__loop_id", "-pk")
+            .first()
+        )
+        if draft is None:
+            raise CommandError("--reuse needs a loop in progress with a draft scorecard: seed_loops first.")
+        return Probe("large", draft.interview.loop, draft.interview.interviewer, draft)
+
+    def run_existing(self) -> Results:
+        """Measure the pages on the configured database as it is (no seeding): one size, `repeat` rounds."""
+        figures = self.results.figures
+        label = size_label(Loop.objects.count())
+        figures.update(database=connection.vendor, loops=Loop.objects.count(), label=label)
+        figures["load_average_start"] = round(os.getloadavg()[0], 2)
+        self.pool = seed_users(loops=Loop.objects.count())  # the generator's pool: created once, found after
+        self.staff = User.objects.get_or_create(username="bench-staff", defaults={"is_staff": True})[0]
+        self.nobody = User.objects.get_or_create(username="bench-nobody")[0]
+        self.choose_pages({"large": self.existing_probe()})
+        self.out(f"Measuring pages at {label} ({self.repeat} rounds)…")
+        self.measure_pages(label=label)
+        self.health_file(label=label)
+        pages = self.results.pages[label]
+        figures["pages_ms"] = {p: round(ms, 2) for p, ms in pages.items()}
+        figures["pages_cpu_ms"] = {p: round(ms, 2) for p, ms in self.results.cpu[label].items()}
+        figures["page_vs_floor"] = {p: round(ms / pages[FLOOR], 2) for p, ms in pages.items() if p not in BASES}
+        figures["queries_per_page"] = self.results.page_queries
+        figures["load_average_end"] = round(os.getloadavg()[0], 2)
+        return self.results
 
     def export(self, *, label: str) -> None:
         """Stream the loop-summary CSV of every loop: rows/s (median) and tracemalloc peak of one run."""
@@ -437,6 +488,7 @@ class Bench:
         self.choose_pages(probes)
         self.out(f"Measuring pages at {first}…")
         self.measure_pages(label=first)
+        self.health_file(label=first)
         self.export(label="first")
         rest = self.loops - self.small_loops
         self.out(f"Phase 2: {rest} more loops, {self.loops} in all")
@@ -445,6 +497,7 @@ class Bench:
         figures["heavy_interviews"] = Interview.objects.filter(interviewer=self.pool.heavy).count()
         self.out(f"Measuring pages at {full}…")
         self.measure_pages(label=full)
+        self.health_file(label=full)
         self.count_queries(probes)
         self.out("Export and COPY…")
         self.export(label="full")
@@ -482,6 +535,27 @@ class Bench:
             else None
         )
         return self.results
+
+
+def _existing_table(results: Results) -> list[str]:
+    f = results.figures
+    label = f["label"]
+    pages, cpu = results.pages[label], results.cpu[label]
+    lines = [
+        "",
+        f"Database {f['database']} as it is; {f['loops']} loops; load average {f['load_average_start']} at the "
+        f"start, {f['load_average_end']} at the end ({os.cpu_count()} CPUs)",
+        "",
+        f"{'page (median ms)':<28}{label:>10}{'x floor':>9}{'CPU ms':>8}{'CPU x':>7}{'queries':>9}",
+    ]
+    for page, ms in pages.items():
+        lines.append(
+            f"{page:<28}{ms:>10.2f}{ms / pages[FLOOR]:>9.2f}{cpu[page]:>8.2f}{cpu[page] / cpu[FLOOR]:>7.2f}"
+            f"{results.page_queries[page]:>9}"
+        )
+    csv = f["health_csv"][label]
+    lines.append(f"hiring health CSV once: {csv['ms']} ms ({csv['vs_floor']}x the floor), CPU {csv['cpu_ms']} ms")
+    return lines
 
 
 def _table(results: Results) -> list[str]:
@@ -535,8 +609,14 @@ class Command(BaseCommand):
         parser.add_argument("--loops", type=int, default=10_000, help="loops to generate (default: %(default)s)")
         parser.add_argument("--repeat", type=int, default=15, help="timed runs per figure (default: %(default)s)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="measure the pages on the configured database as it is (seeded before with seed_loops; "
+            "migrated): no throwaway database, no seeding, one size; adds the users bench-staff and bench-nobody",
+        )
 
-    def handle(self, *args: Any, loops: int, repeat: int, seed: int, **options: Any) -> None:
+    def handle(self, *args: Any, loops: int, repeat: int, seed: int, reuse: bool = False, **options: Any) -> None:
         if loops < 2 or repeat < 1:
             raise CommandError("--loops must be at least 2 and --repeat at least 1.")
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -548,15 +628,24 @@ class Command(BaseCommand):
         # WhiteNoise warns when collectstatic has not run; static files play no part here.
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         started = time.perf_counter()
+        measured = {
+            "DEBUG": False,
+            "ALLOWED_HOSTS": hosts,
+            "SECURE_SSL_REDIRECT": False,
+            "STORAGES": storages,
+            "ROOT_URLCONF": "devtools.urls",  # the app's URLs and the bare view, FLOOR_PATH
+        }
+        if reuse:
+            with override_settings(**measured):
+                self.stdout.write(f"Measuring the configured database {connection.settings_dict['NAME']} as it is")
+                results = Bench(loops=loops, repeat=repeat, seed=seed, out=self.stdout.write).run_existing()
+            for line in _existing_table(results):
+                self.stdout.write(line)
+            self.stdout.write(json.dumps(results.figures, sort_keys=True))
+            return
         with (
             throwaway_database() as name,
-            override_settings(
-                DEBUG=False,
-                ALLOWED_HOSTS=hosts,
-                SECURE_SSL_REDIRECT=False,
-                STORAGES=storages,
-                ROOT_URLCONF="devtools.urls",  # the app's URLs and the bare view, FLOOR_PATH
-            ),
+            override_settings(**measured),
         ):
             self.stdout.write(f"Benchmark database: {name} (dropped at the end)")
             results = Bench(loops=loops, repeat=repeat, seed=seed, out=self.stdout.write).run()

@@ -11,7 +11,10 @@ from hiring.services.privacy import candidate_forget
 
 
 class Command(BaseCommand):
-    help = "Remove a candidate's personal data (name, email, notes, their name in free text); ratings stay anonymous."
+    help = (
+        "Remove a candidate's personal data (name, email, notes, their name in free text, their later outcomes); "
+        "ratings stay anonymous. Refused while a legal hold covers the candidate."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("candidate_id", type=int)
@@ -22,6 +25,6 @@ class Command(BaseCommand):
             raise CommandError(f"No candidate with id {candidate_id}.")
         try:
             scrubbed = candidate_forget(candidate=candidate, by=policy.SYSTEM)
-        except ValidationError as error:
+        except ValidationError as error:  # already forgotten, or held (CandidateHeld names the hold)
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(f"Candidate {candidate_id} forgotten: personal data removed, {scrubbed} texts scrubbed.")

@@ -5,13 +5,14 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from hiring.tasks import reminders_start
+from hiring.tasks import reminders_start, retention_start
 
 
 class Command(BaseCommand):
     help = (
-        "Run a background worker (reminders, emails, webhook deliveries): starts the reminder schedule "
-        "if none is waiting, then runs django-tasks-db's db_worker. Start one per machine, as many as you like."
+        "Run a background worker (reminders, retention, emails, webhook deliveries): starts the reminder and "
+        "retention schedules if none is waiting, then runs django-tasks-db's db_worker. Start one per machine, "
+        "as many as you like."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,4 +22,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, batch: bool, interval: float, **options: Any) -> None:
         if reminders_start():
             self.stdout.write("Started the scorecard reminder schedule.")
+        if retention_start():
+            self.stdout.write("Started the daily retention run.")
         call_command("db_worker", batch=batch, interval=interval, reload=False, startup_delay=not batch)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0020_amendment_conformity"),
+        ("hiring", "0022_outcomes_legal_holds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
