@@ -168,7 +168,7 @@ class DecisionSerializer(serializers.ModelSerializer[Any]):
 
     class Meta:
         model = Decision
-        fields = ["kind", "outcome", "rationale", "by", "at"]
+        fields = ["kind", "outcome", "rationale", "by", "at", "rule_outcome", "overridden", "override_reason"]
 
 
 class LoopSerializer(serializers.ModelSerializer[Any]):
@@ -343,6 +343,13 @@ class AmendWrite(ScorecardWrite):
 class DecisionWrite(StrictSerializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
     rationale = serializers.CharField(max_length=20_000)
+    override_reason = serializers.CharField(
+        max_length=20_000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when the outcome differs from the decision rule's (see the debrief's `rule`).",
+    )
 
 
 class SelfIdentificationWrite(StrictSerializer):
@@ -404,10 +411,24 @@ class ObservationSerializer(serializers.Serializer[Any]):
     note = serializers.CharField()
 
 
-class SuggestionSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField()
-    outcome = serializers.ChoiceField(choices=["wait", "discuss", "hire", "no_hire"])
-    reasons = serializers.ListField(child=serializers.CharField())
+class RuleInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(
+        choices=["mean", "red_flags", "must_have"],
+        help_text="mean: the loop's normalised mean (0–1); red_flags: red flags observed (the threshold is 0); "
+        "must_have: a must-have dimension's panel mean on the role's scale.",
+    )
+    name = serializers.CharField(source="label", help_text="What the input is: a dimension's name for a must-have.")
+    value = serializers.FloatField(allow_null=True, help_text="Null until it is known.")
+    threshold = serializers.FloatField()
+    met = serializers.BooleanField(allow_null=True, help_text="Null until it is known.")
+
+
+class RuleSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(
+        choices=["hire", "no_hire", ""], help_text='The rule\'s outcome; "" (not yet) while an input is unknown.'
+    )
+    default = serializers.BooleanField(source="rule.is_default", help_text="The version sets no rule: the default.")
+    inputs = RuleInputSerializer(many=True)
 
 
 class DebriefSerializer(serializers.Serializer[Any]):
@@ -419,7 +440,9 @@ class DebriefSerializer(serializers.Serializer[Any]):
     pending = PendingSerializer(many=True)
     observations = serializers.SerializerMethodField()
     recommendations = serializers.SerializerMethodField()
-    suggestion = SuggestionSerializer(help_text="A suggestion from the panel's figures, never the decision.")
+    rule = RuleSerializer(
+        help_text="The rubric version's decision rule applied to the panel's figures; not the decision."
+    )
     decision = DecisionSerializer(allow_null=True)
 
     def get_observations(self, debrief: Any) -> list[dict[str, Any]]:

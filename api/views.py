@@ -233,7 +233,11 @@ class LoopDecision(APIView):
             raise PermissionDenied("Only the loop's hiring manager can record its decision.")
         data = _valid(s.DecisionWrite, request)
         decision = decisions.loop_decide(
-            loop=loop, by=_user(request), outcome=data["outcome"], rationale=data["rationale"]
+            loop=loop,
+            by=_user(request),
+            outcome=data["outcome"],
+            rationale=data["rationale"],
+            override_reason=data["override_reason"],
         )
         return Response(s.DecisionSerializer(decision).data, 201)
 

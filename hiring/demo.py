@@ -266,6 +266,7 @@ def _demo_decide(loop: Loop, users: dict[str, User]) -> None:
         by=users["hiring-manager"],
         outcome="hire",
         rationale="Strong across the panel; the red flag was discussed and judged a misunderstanding.",
+        override_reason="The rule says no hire for the red flag; the panel judged it a misunderstanding.",
     )
 
 
@@ -290,6 +291,7 @@ def _demo_confirm(loop: Loop, users: dict[str, User]) -> None:
         supersedes=loop.decision,
         outcome=loop.decision.outcome,
         rationale="Re-read the amended scorecard: it does not change the decision.",
+        override_reason=loop.decision.override_reason,
     )
 
 

@@ -242,6 +242,19 @@ def summary_columns(dimensions: Sequence[DimensionColumn]) -> list[Column]:
         ),
         Column("decision_rationale", (loop("decision__rationale"),), "string", _blank, _blank, "Its rationale."),
         Column(
+            "rule_outcome", (loop("decision__rule_outcome"),), "string", _blank, _blank,
+            "What the rubric version's decision rule said when the current decision was recorded (hire, no_hire); "
+            "blank: undecided, or no outcome yet (scorecards pending, a must-have unrated).",
+        ),
+        Column(
+            "decision_overridden", (decided, loop("decision__overridden")), "boolean", _changed_text, _changed,
+            "The current decision goes against the rule's outcome (hold never does); null: undecided.", nullable=True,
+        ),
+        Column(
+            "override_reason", (loop("decision__override_reason"),), "string", _blank, _blank,
+            "Why the current decision goes against the rule; blank when it does not.",
+        ),
+        Column(
             "decision_changed_since_decided", (decided, figure("decision_changed")), "boolean", _changed_text, _changed,
             "A scorecard it rests on was amended since; null: undecided.", nullable=True,
         ),

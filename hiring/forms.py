@@ -520,6 +520,14 @@ class DecisionForm(forms.Form):
         label="Rationale",
         help_text="Required. Recorded with your name and the time; shown on the loop summary.",
     )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why the decision goes against the rule",
+        help_text="Required when the outcome differs from the decision rule's (hold never does). "
+        "Kept with the decision and counted on calibration.",
+    )
     without_scorecards = forms.BooleanField(
         required=False,
         label="Decide without interviews",
@@ -540,6 +548,14 @@ class DecisionRevisitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Rationale",
         help_text="Required: why the decision still holds, or why it changes. Kept in the decision history.",
+    )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why the decision goes against the rule",
+        help_text="Required when the outcome differs from the decision rule's (hold never does). "
+        "Kept with the decision and counted on calibration.",
     )
 
 

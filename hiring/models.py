@@ -479,6 +479,14 @@ class Decision(models.Model):
     )
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    rule_outcome = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[(DecisionOutcome.HIRE.value, "Hire"), (DecisionOutcome.NO_HIRE.value, "No hire")],
+        help_text="What the rubric version's decision rule said when this was recorded; empty: no outcome yet.",
+    )
+    overridden = models.BooleanField(default=False, help_text="The outcome goes against the rule's (hold never does).")
+    override_reason = bounded_text(blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -488,6 +496,10 @@ class Decision(models.Model):
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_not_blank"),
             models.CheckConstraint(condition=Q(kind__in=DecisionKind.values), name="decision_kind_known"),
             text_within("rationale", model="decision"),
+            text_within("override_reason", model="decision"),
+            models.CheckConstraint(
+                condition=Q(overridden=False) | ~Q(override_reason=""), name="decision_override_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:

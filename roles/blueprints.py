@@ -149,6 +149,12 @@ def _line(value: Any) -> str | None:
     return None if _int(value) is None and value >= 0 else f"must be a line number, not {value!r}"
 
 
+def _threshold(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        return f"must be a number from 0 to 1 (the normalised scale), not {value!r}"
+    return None
+
+
 Spec = dict[str, tuple[Any, Any]]  # key -> (checker or list, default or REQUIRED)
 
 ROLE: Spec = {
@@ -200,6 +206,12 @@ RUBRIC: Spec = {
     "exercises": (list, []),
     "signals": (list, []),
     "questions": (_text_list, []),
+    "decision_rule": (dict, None),
+}
+DECISION_RULE: Spec = {
+    "threshold": (_threshold, REQUIRED),
+    "no_red_flag": (_bool, True),
+    "must_have": (dict, {}),
 }
 REVIEW_ITEM: Spec = {
     "topic": (_text, REQUIRED),
@@ -334,7 +346,44 @@ def blueprint_problems(document: Any, *, file: str) -> list[Problem]:
     known = _check_dimensions(check, dimensions, levels)
     _check_exercises(check, check.items(rubric, "exercises", "rubric"), known)
     _check_signals(check, check.items(rubric, "signals", "rubric"), known)
+    if isinstance(rubric.get("decision_rule"), dict):
+        _check_decision_rule(check, rubric, known, levels)
     return check.problems
+
+
+def _check_decision_rule(
+    check: _Checker, rubric: dict[str, Any], known: _KnownDimensions, levels: range | None
+) -> None:
+    """The version's decision rule: a threshold on the normalised scale, and must-have dimensions of this rubric,
+    each with a bar on its scale; a must-have cannot be an optional dimension no exercise assesses."""
+    rule, path = rubric["decision_rule"], "rubric.decision_rule"
+    check.fields(rule, DECISION_RULE, "decision rule", path)  # a bad threshold does not hide the must-haves' problems
+    if not isinstance(rule.get("must_have"), dict):
+        return
+    dimensions = {d["slug"]: d for d in rubric.get("dimensions", []) if isinstance(d, dict) and "slug" in d}
+    exercises = rubric.get("exercises", [])
+    assessed = {
+        slug
+        for exercise in exercises
+        if isinstance(exercise, dict) and isinstance(exercise.get("dimensions"), list)
+        for slug in exercise["dimensions"]
+    }
+    for slug, bar in rule["must_have"].items():
+        where = f"{path}.must_have.{slug}"
+        if slug not in known.slugs:
+            check.add("decision rule", f"must_have.{slug}", _unknown_dimension(slug, known), where)
+        elif _int(bar) is not None or (levels is not None and bar not in levels):
+            scale = "" if levels is None else f" {levels.start}–{levels.stop - 1}"
+            check.add(
+                "decision rule", f"must_have.{slug}", f"the bar must be a level of the scale{scale}, not {bar!r}", where
+            )
+        elif dimensions.get(slug, {}).get("optional") is True and slug not in assessed:
+            check.add(
+                "decision rule",
+                f"must_have.{slug}",
+                "is an optional dimension no exercise assesses: a loop may never rate it, so it cannot be a must-have",
+                where,
+            )
 
 
 def _check_signals(check: _Checker, signals: list[Any], known: _KnownDimensions) -> None:
@@ -536,6 +585,13 @@ def _document_shaped(document: dict[str, Any], *, fill: bool) -> dict[str, Any]:
     ):
         if key in shaped_rubric:
             shaped_rubric[key] = [_shaped(item, spec, nested, fill=fill) for item in shaped_rubric[key]]
+    if shaped_rubric.get("decision_rule") is not None:
+        rule = _shaped(shaped_rubric["decision_rule"], DECISION_RULE, {}, fill=fill)
+        rule["threshold"] = float(rule["threshold"])  # 1 and 1.0 are one rule: one fingerprint
+        if "must_have" in rule:
+            order = {d["slug"]: i for i, d in enumerate(rubric["dimensions"])}
+            rule["must_have"] = dict(sorted(rule["must_have"].items(), key=lambda item: order.get(item[0], 0)))
+        shaped_rubric["decision_rule"] = rule
     shaped = {"format": document["format"], "role": _shaped(document["role"], ROLE, {}, fill=fill)}
     shaped["rubric"] = shaped_rubric
     if "review" in document:
@@ -579,7 +635,7 @@ def rubric_hash_before_optional_fields(document: dict[str, Any]) -> str:
         del dimension["optional"], dimension["questions"]
         for anchor in dimension["anchors"]:
             del anchor["level_max"]
-    del rubric["questions"]
+    del rubric["questions"], rubric["decision_rule"]
     for exercise in rubric["exercises"]:
         del exercise["questions"]
     for signal in rubric["signals"]:

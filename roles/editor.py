@@ -5,12 +5,15 @@ Every field is named by its path in the document ("rubric.dimensions[2].anchors[
 a full form post (the page works without JavaScript) and the autosave's JSON (`[[name, value], ...]`).
 Parts the editor does not show (the scale's rationale, the import's review list and sources) are carried over
 from the draft unchanged; the scale's per-level definitions and the assessment areas are edited when the form
-carries them (a post without them keeps the draft's).
+carries them (a post without them keeps the draft's). The decision rule's must-have bars are typed beside each
+dimension (`rubric.dimensions[i].must_have_bar`) and kept in the document's `rubric.decision_rule.must_have` by
+slug; a problem naming one is shown beside its dimension's field.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +25,8 @@ from roles.importing.building import slugify
 from roles.models import SIGNAL_GROUP_TITLES
 
 NUMBER_RE = re.compile(r"^-?\d{1,6}$")
+DECIMAL_RE = re.compile(r"^-?\d{0,6}(\.\d{1,6})?$")
+RULE = "rubric.decision_rule"
 ACTION_RE = re.compile(r"^(add|remove)-(dimension|anchor|exercise|signal|area)((?:-\d{1,4}){0,2})$")
 NEW_ROWS: dict[str, dict[str, Any]] = {
     "dimension": {"slug": "", "name": "", "anchors": [], "questions": []},
@@ -155,6 +160,11 @@ def document_from_form(data: FormData, *, base: dict[str, Any], kept: Iterable[s
     slugs = _slugs(list(zip(old, names, strict=True)), kept_slugs, "dimension")
     renamed = {before: after for before, after in zip(old, slugs, strict=True) if before}
     rubric["dimensions"] = [_dimension(data, i, slug=slugs[i], name=names[i]) for i in dimension_rows]
+    if f"{RULE}.threshold" in data:
+        rule = _decision_rule(data, [(slugs[i], f"rubric.dimensions[{i}].must_have_bar") for i in dimension_rows])
+        rubric.pop("decision_rule", None)
+        if rule is not None:
+            rubric["decision_rule"] = rule
 
     exercise_rows = _indices(data, "rubric.exercises", "title")
     titles = [_text(data, f"rubric.exercises[{j}].title").strip() for j in exercise_rows]
@@ -190,6 +200,19 @@ def document_from_form(data: FormData, *, base: dict[str, Any], kept: Iterable[s
             }
         )
     return {**base, "format": base.get("format", "role-blueprint/1"), "role": role, "rubric": rubric}
+
+
+def _decision_rule(data: FormData, bars: list[tuple[str, str]]) -> dict[str, Any] | None:
+    """The version's own rule as typed, or None (the default rule) when nothing departs from it: no threshold,
+    no must-have, red flags still counting. A threshold or bar that is not a number is kept as typed, for the
+    publish check to name."""
+    typed = _text(data, f"{RULE}.threshold").strip()
+    must_have = {slug: _number(bar) for slug, name in bars if (bar := _text(data, name).strip())}
+    no_red_flag = f"{RULE}.no_red_flag" in data
+    if not typed and not must_have and no_red_flag:
+        return None
+    threshold: float | str = float(typed) if typed and DECIMAL_RE.match(typed) else typed
+    return {"threshold": threshold, "no_red_flag": no_red_flag, "must_have": must_have}
 
 
 def _dimension(data: FormData, i: int, *, slug: str, name: str) -> dict[str, Any]:
@@ -296,6 +319,7 @@ class DimensionRow:
     optional: Field
     questions: Field
     anchors: list[AnchorRow]
+    must_have_bar: Field
 
 
 @dataclass
@@ -340,6 +364,8 @@ class EditorPage:
     exercises: list[ExerciseRow]
     signals: list[SignalRow]
     questions: Field
+    rule_threshold: Field
+    rule_no_red_flag: Field
     problems: list[tuple[str, str]]  # (the field's id, or "", the message) for the list at the top
     review: list[dict[str, str]]  # the import's review list, each with the id of the field it concerns
     definitions: list[Field] = field(default_factory=list)  # one a level, beside its label
@@ -422,6 +448,8 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
         for value in levels
     ]
     dimension_choices = [(str(d.get("slug", "")), str(d.get("name", "")) or str(d.get("slug", ""))) for d in dimensions]
+    rule = _get(rubric, "decision_rule", None)
+    must_have = _get(rule, "must_have", {})
 
     dimension_rows = []
     for i, dimension in enumerate(dimensions):
@@ -485,6 +513,15 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
                     )
                 ),
                 anchors=anchors,
+                must_have_bar=add(
+                    Field(
+                        f"{path}.must_have_bar",
+                        f"{name}: must-have bar (the decision rule)",
+                        _shown(_get(must_have, str(_get(dimension, "slug")), None)),
+                        kind="number",
+                        help="A level of the scale the panel's mean must reach for a hire; blank: not a must-have.",
+                    )
+                ),
             )
         )
 
@@ -595,6 +632,31 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
         )
         for i, area in enumerate(a for a in _get(rubric, "areas", []) if isinstance(a, dict))
     ]
+    rule_threshold = add(
+        Field(
+            f"{RULE}.threshold",
+            "Hire at a normalised mean (0 to 1) of at least",
+            _shown(_get(rule, "threshold", None)),
+            help="0 is the bottom of the scale, 1 the top. Blank, with no must-have and red flags counting: the "
+            "app's default rule (docs/DECISIONS.md).",
+        )
+    )
+    rule_no_red_flag = add(
+        Field(
+            f"{RULE}.no_red_flag",
+            "No hire when a red flag is observed",
+            _get(rule, "no_red_flag", True) if isinstance(rule, dict) else True,
+            kind="checkbox",
+        )
+    )
+    bars = {
+        f"{RULE}.must_have.{d.get('slug', '')}": f"rubric.dimensions[{i}].must_have_bar"
+        for i, d in enumerate(dimensions)
+    }
+    problems = [
+        dataclasses.replace(problem, path=bars[problem.path]) if problem.path in bars else problem
+        for problem in problems
+    ]
     listed = _place(fields, problems)
     review = [
         {**item, "id": _nearest(fields, str(item.get("field", "")))}
@@ -613,6 +675,8 @@ def editor_page(document: dict[str, Any], *, new_role: bool, problems: Iterable[
         exercises=exercise_rows,
         signals=signal_rows,
         questions=questions,
+        rule_threshold=rule_threshold,
+        rule_no_red_flag=rule_no_red_flag,
         problems=listed,
         review=review,
         definitions=definitions,

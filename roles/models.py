@@ -9,7 +9,8 @@ as a new version. This app knows nothing about who uses it.
 
 from __future__ import annotations
 
-from django.core.validators import MaxLengthValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -65,6 +66,15 @@ class RubricVersion(models.Model):
     scale_min = models.SmallIntegerField()
     scale_max = models.SmallIntegerField()
     scale_rationale = _rubric_text(blank=True)
+    rule_threshold = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="The decision rule's bar for the loop's normalised mean (0–1); empty: the default rule.",
+    )
+    rule_no_red_flag = models.BooleanField(
+        default=True, help_text="The decision rule wants no red flag observed (its own rule's, or the default's)."
+    )
     content_hash = models.CharField(max_length=64, editable=False)
     loaded_at = models.DateTimeField(auto_now=True)
     locked_at = models.DateTimeField(
@@ -83,6 +93,10 @@ class RubricVersion(models.Model):
             models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="rubric_scale_min_below_max"),
             models.CheckConstraint(
                 condition=Q(scale_max__lte=F("scale_min") + 10), name="rubric_scale_at_most_11_levels"
+            ),
+            models.CheckConstraint(
+                condition=Q(rule_threshold__isnull=True) | Q(rule_threshold__gte=0.0, rule_threshold__lte=1.0),
+                name="rubric_rule_threshold_0_to_1",
             ),
         ]
 
@@ -155,6 +169,11 @@ class Dimension(models.Model):
     name = models.CharField(max_length=200)
     description = _rubric_text(blank=True)
     optional = models.BooleanField(default=False, help_text="The rubric marks it optional: a plan may leave it out.")
+    must_have_bar = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="A must-have of the version's decision rule: the panel's mean must be at least this level.",
+    )
 
     objects = DimensionManager()
 
@@ -173,6 +192,16 @@ class Dimension(models.Model):
         return (*self.rubric.natural_key(), self.slug)
 
     natural_key.dependencies = ["roles.rubricversion"]  # type: ignore[attr-defined]  # read by dumpdata --natural-foreign
+
+    def clean(self) -> None:
+        rubric = self.rubric
+        if self.must_have_bar is not None and self.must_have_bar not in rubric.scale_values:
+            scale = f"{rubric.scale_min}–{rubric.scale_max}"
+            raise ValidationError({"must_have_bar": f"must be on the scale {scale}, not {self.must_have_bar}"})
+
+    @property
+    def is_must_have(self) -> bool:
+        return self.must_have_bar is not None
 
 
 class AnchorSource(models.TextChoices):

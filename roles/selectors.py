@@ -301,6 +301,13 @@ def rubric_export(*, role_slug: str, number: int | None = None) -> dict[str, Any
                 for signal in rubric.signals.all()
             ],
             "questions": [q.text for q in rubric.questions.all() if q.dimension_id is None and q.exercise_id is None],
+            "decision_rule": None
+            if rubric.rule_threshold is None
+            else {
+                "threshold": rubric.rule_threshold,
+                "no_red_flag": rubric.rule_no_red_flag,
+                "must_have": {d.slug: d.must_have_bar for d in dimensions if d.must_have_bar is not None},
+            },
         },
     }
     return blueprint_canonical(document)

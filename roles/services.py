@@ -219,6 +219,10 @@ def _fill_rubric(rubric: RubricVersion, data: dict[str, Any], content_hash: str,
     scale = data["scale"]
     rubric.scale_min, rubric.scale_max = scale["min"], scale["max"]
     rubric.scale_rationale = scale["rationale"]
+    rule = data["decision_rule"] or {}
+    rubric.rule_threshold = rule.get("threshold")
+    rubric.rule_no_red_flag = rule.get("no_red_flag", True)
+    must_have: dict[str, int] = rule.get("must_have", {})
     rubric.content_hash = content_hash
     _save(rubric, file, "rubric")
     for value in rubric.scale_values:
@@ -246,6 +250,7 @@ def _fill_rubric(rubric: RubricVersion, data: dict[str, Any], content_hash: str,
             name=item["name"],
             description=item["description"],
             optional=item["optional"],
+            must_have_bar=must_have.get(item["slug"]),
         )
         _save(dimension, file, where)
         dimensions[dimension.slug] = dimension

@@ -16,6 +16,9 @@ The rules are defined here and nowhere else:
 - On time: submitted no later than the interview's time + settings.SCORECARD_DUE_HOURS.
 - Decision match: yes/strong yes matches hire, no/strong no matches no hire; loops decided
   'hold' (or undecided) are left out, and the count it rests on is reported with it.
+- Overrides: of each loop's current decision, hire or no hire, taken when the rubric version's decision rule
+  (hiring.decision_rule) had an outcome, the share that went against it, per hiring manager (who recorded it)
+  and per role, with its direction: "up" (the rule said no hire, hired), "down" (the rule said hire, not hired).
 - Agreement is Krippendorff's alpha (ordinal) per role and dimension (by slug, across the
   role's rubric versions, on normalised scores). Units are (loop, dimension) pairs scored by
   at least two distinct interviewers; each interviewer gives one value per unit. Alpha is
@@ -53,11 +56,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from hiring.agreement import alpha_from_coincidences, bootstrap_interval, t_interval_from_sums
 from hiring.agreement import ordinal_alpha as agreement_alpha
 from hiring.conformity import share
+from hiring.decision_rule import DOWN, HIRE, NO_HIRE, OVERRIDE_DIRECTIONS, UP
 from hiring.models import (
     INTERVIEWER_FIGURES,
     AgreementInterval,
@@ -188,6 +192,35 @@ class DimensionAgreement:
         )
 
 
+@dataclass
+class OverrideRate:
+    """Of a hiring manager's or a role's current decisions taken when the decision rule had an outcome (hire or no
+    hire; hold left out), how many went against it: `up` hired where the rule said no hire, `down` the reverse."""
+
+    name: str
+    decided: int = 0
+    up: int = 0
+    down: int = 0
+
+    @property
+    def overridden(self) -> int:
+        return self.up + self.down
+
+    @property
+    def rate(self) -> float | None:
+        return self.overridden / self.decided if self.decided else None
+
+    @property
+    def pct(self) -> float | None:
+        return _pct(self.rate)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    by_manager: list[OverrideRate]
+    by_role: list[OverrideRate]
+
+
 @dataclass(frozen=True)
 class CalibrationReport:
     """The figures of `calibration_report`: `interviewers` is one page of them when a page was asked for."""
@@ -198,6 +231,7 @@ class CalibrationReport:
     interviewer_page: Page[Any] | None = None
     conformity: list[RoleConformity] = field(default_factory=list)
     validity: list[Validity] = field(default_factory=list)
+    overrides: Overrides = field(default_factory=lambda: Overrides([], []))
 
 
 def _pct(value: float | None) -> float | None:
@@ -456,6 +490,42 @@ def calibration_report(*, filters: CalibrationFilter, page: str | int | None = N
         interviewer_page=paged,
         conformity=role_conformity(filters=filters),
         validity=validity_report(loops=calibration_loops(filters=filters)),
+        overrides=override_rates(filters=filters),
+    )
+
+
+def _outcome_going(direction: str) -> str:
+    """The decision outcome whose overrides go in `direction` (hiring.decision_rule.OVERRIDE_DIRECTIONS)."""
+    return next(outcome for outcome, going in OVERRIDE_DIRECTIONS.items() if going == direction)
+
+
+def override_rates(*, filters: CalibrationFilter) -> Overrides:
+    """Override counts per hiring manager (who recorded the decision) and per role, over the loops' current decisions
+    that the rule had an outcome for: one grouped query."""
+    rows = (
+        calibration_loops(filters=filters)
+        .filter(decision__rule_outcome__in=[HIRE, NO_HIRE], decision__outcome__in=[HIRE, NO_HIRE])
+        .values("decision__by__username", "decision__by__first_name", "decision__by__last_name", "rubric__role__slug")
+        .annotate(
+            decided=Count("pk"),
+            up=Count("pk", filter=Q(decision__overridden=True, decision__outcome=_outcome_going(UP))),
+            down=Count("pk", filter=Q(decision__overridden=True, decision__outcome=_outcome_going(DOWN))),
+        )
+        .order_by()
+    )
+    managers: dict[str, OverrideRate] = {}
+    roles: dict[str, OverrideRate] = {}
+    for row in rows:
+        full = f"{row['decision__by__first_name']} {row['decision__by__last_name']}".strip()
+        for rate in (
+            managers.setdefault(row["decision__by__username"], OverrideRate(full or row["decision__by__username"])),
+            roles.setdefault(row["rubric__role__slug"], OverrideRate(row["rubric__role__slug"])),
+        ):
+            rate.decided += row["decided"]
+            rate.up += row["up"]
+            rate.down += row["down"]
+    return Overrides(
+        by_manager=[managers[key] for key in sorted(managers)], by_role=[roles[key] for key in sorted(roles)]
     )
 
 
@@ -530,6 +600,13 @@ def report_as_dict(report: CalibrationReport) -> dict[str, Any]:
             }
             for row in report.interviewers
         ],
+        "overrides": {
+            key: [
+                {"name": r.name, "decided": r.decided, "overridden": r.overridden, "up": r.up, "down": r.down}
+                for r in rates
+            ]
+            for key, rates in (("by_manager", report.overrides.by_manager), ("by_role", report.overrides.by_role))
+        },
         "agreement": [
             {
                 "role": item.role,

@@ -12,7 +12,8 @@ The rules the debrief applies are defined here and nowhere else:
     strong     normalised mean >= STRONG_AT (0.75: 4 of 1–5, 3 of 0–4);
     weak       normalised mean <  WEAK_BELOW (0.5: under 3 of 1–5, under 2 of 0–4);
     meets      anything else (around the bar).
-- The suggested outcome (never the decision) follows SUGGESTION_RULES, first match wins.
+- The rule's outcome (never the decision) is the rubric version's decision rule applied to these figures
+  (hiring.decision_rule: one rule, shown before the discussion).
 - The agenda offers an order for the discussion: red flags, then dimensions whose scores differ (widest
   normalised spread first), then the rest; while scorecards are pending it asks for them first (`agenda`).
 - A dimension shows an unusual disagreement when this loop's normalised spread
@@ -35,13 +36,14 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import OuterRef, Subquery, Value
 
+from hiring.decision_rule import RuleResult, rule_evaluate, rule_of
 from hiring.models import (
     Decision,
     DimensionSpread,
@@ -74,16 +76,6 @@ WEAK_BELOW = 0.5
 SPLIT_SPREAD = 0.5  # of the scale's span
 UNUSUAL_MARGIN = 0.25  # of the scale's span, above the dimension's usual spread
 UNUSUAL_MIN_LOOPS = 5  # other loops needed before a spread can be called unusual
-
-SUGGESTION_RULES = (
-    ("No scorecard is submitted yet: wait for the panel.", "wait"),
-    ("A red flag or a strong no was raised: discuss it before deciding.", "discuss"),
-    ("Scorecards are still pending: decide once the panel is complete, or say why not.", "wait"),
-    ("The panel splits on a dimension: discuss the evidence behind the split.", "discuss"),
-    ("Every recommendation is yes or strong yes and no dimension is weak: lean hire.", "hire"),
-    ("Most recommendations are no or strong no: lean no hire.", "no_hire"),
-    ("Mixed picture: discuss before deciding.", "discuss"),
-)
 
 CLASSIFICATIONS = {
     "strong": "Strong",
@@ -183,13 +175,6 @@ class Observation:
     note: str
 
 
-@dataclass
-class Suggestion:
-    text: str
-    outcome: str
-    reasons: list[str] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class AdjustedCell:
     rating: Rating | None
@@ -243,7 +228,7 @@ class Debrief:
     pending: list[Interview]
     observations: dict[str, list[Observation]]
     recommendation_tally: list[tuple[str, str, int]]
-    suggestion: Suggestion
+    rule: RuleResult  # the version's decision rule applied to these figures (hiring.decision_rule)
     decisions: DecisionState
     normalised_mean: float | None  # the loop's, as defined in hiring.scoring
 
@@ -367,6 +352,7 @@ def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
     observations = _observations(submitted)
     tally_counts = Counter(i.scorecard.recommendation for i in submitted)
     pending: list[Interview] = [i for i in interviews if i.scorecard.status != Scorecard.Status.SUBMITTED]
+    normalised_mean = loop_normalised_mean(s.stats.normalised for s in summaries)
     return Debrief(
         loop=loop,
         rubric=rubric,
@@ -377,15 +363,16 @@ def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
         recommendation_tally=[
             (value, label, tally_counts.get(value, 0)) for value, label in Scorecard.Recommendation.choices
         ],
-        suggestion=suggest(
+        rule=rule_evaluate(
+            rule_of(rubric=rubric, dimensions=dimensions),
+            normalised_mean=normalised_mean,
+            red_flags=len(observations[SignalKind.RED_FLAG]),
+            dimension_means={s.dimension.pk: s.stats.mean for s in summaries},
             submitted=len(submitted),
             pending=len(pending),
-            red_flags=len(observations[SignalKind.RED_FLAG]),
-            tally=tally_counts,
-            classifications=[s.stats.classification for s in summaries],
         ),
         decisions=decisions,
-        normalised_mean=loop_normalised_mean(s.stats.normalised for s in summaries),
+        normalised_mean=normalised_mean,
     )
 
 
@@ -476,32 +463,3 @@ def _observations(submitted: Sequence[Interview]) -> dict[str, list[Observation]
             Observation(observed.signal, by_scorecard[observed.scorecard_id], observed.note)
         )
     return observations
-
-
-def suggest(
-    *, submitted: int, pending: int, red_flags: int, tally: Counter[str], classifications: list[str]
-) -> Suggestion:
-    """The documented rule of SUGGESTION_RULES, first match wins. A suggestion, never the decision."""
-    reasons = []
-    if red_flags:
-        reasons.append(f"{red_flags} red flag{'s' if red_flags != 1 else ''} observed")
-    if tally.get("strong_no"):
-        reasons.append(f"{tally['strong_no']} strong no")
-    if pending:
-        reasons.append(f"{pending} scorecard{'s' if pending != 1 else ''} pending")
-    splits = classifications.count("split")
-    if splits:
-        reasons.append(f"{splits} split dimension{'s' if splits != 1 else ''}")
-    yes = tally.get("yes", 0) + tally.get("strong_yes", 0)
-    no = tally.get("no", 0) + tally.get("strong_no", 0)
-    checks = (
-        submitted == 0,
-        bool(red_flags or tally.get("strong_no")),
-        pending > 0,
-        splits > 0,
-        no == 0 and yes > 0 and "weak" not in classifications,
-        no > yes,
-        True,
-    )
-    text, outcome = SUGGESTION_RULES[checks.index(True)]
-    return Suggestion(text=text, outcome=outcome, reasons=reasons)

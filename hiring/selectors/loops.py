@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
 from hiring import policy
+from hiring.decision_rule import Rule, rule_of
 from hiring.models import Interview, Loop
 from hiring.policy import AnyUser
 from hiring.reliability import PanelSize
@@ -138,6 +139,12 @@ def plan_panel(*, loop: Loop, counts: dict[str, int]) -> list[PlanPanelRow]:
         PlanPanelRow(dimension=d, planned=counts.get(str(d.pk), 0), size=sizes.get(d.slug))
         for d in loop.rubric.dimensions.all()
     ]
+
+
+def plan_rule(*, loop: Loop) -> Rule:
+    """The decision rule the loop will be decided by (its rubric version's, or the default), for the plan page:
+    read from the rubric and dimensions already fetched with the loop (no query)."""
+    return rule_of(rubric=loop.rubric, dimensions=list(loop.rubric.dimensions.all()))
 
 
 def uncovered_dimensions(*, loop: Loop, plan: Iterable[PlanRowState] | None = None) -> list[Dimension]:

@@ -8,6 +8,8 @@
 - A decided loop's scorecards can still be amended (with a reason). An amendment after the
   decision makes the decision "changed since decided" (hiring.selectors.decisions) and the
   hiring manager is emailed (`decision_changed_email`, sent once the amendment is committed).
+- Every entry stores what the rubric version's decision rule said at that moment (hiring.decision_rule) and
+  whether the outcome overrides it; an override needs its reason (`override_reason`), or nothing is saved.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring import policy, signals
+from hiring.decision_rule import OUTCOME_LABELS, is_override
 from hiring.models import (
     MAX_TEXT,
     Amendment,
@@ -30,6 +33,7 @@ from hiring.models import (
     Loop,
     Scorecard,
 )
+from hiring.selectors.debrief import loop_debrief
 from hiring.selectors.decisions import decision_is_changed
 from hiring.services.audit import audit_record
 from hiring.services.loop_status import loop_status_refresh
@@ -47,7 +51,36 @@ def _check_rationale(rationale: str) -> str:
     return rationale.strip()
 
 
-def _record(*, loop: Loop, by: User, kind: str, outcome: str, rationale: str, without_scorecards: bool) -> Decision:
+def _rule_check(*, loop: Loop, outcome: str, override_reason: str) -> tuple[str, bool, str]:
+    """(the rule's outcome now, whether `outcome` overrides it, the reason kept): an override without a reason is
+    refused. A reason given where nothing is overridden is not kept: it would explain nothing."""
+    rule_outcome = loop_debrief(loop=loop).rule.outcome
+    overridden = is_override(rule_outcome=rule_outcome, outcome=outcome)
+    reason = override_reason.strip()
+    if not overridden:
+        return rule_outcome, False, ""
+    if not reason:
+        raise ValidationError(
+            {
+                "override_reason": f"The decision rule says {OUTCOME_LABELS[rule_outcome].lower()}: write why this "
+                "decision goes the other way. Nothing was saved."
+            }
+        )
+    if len(reason) > MAX_TEXT:
+        raise ValidationError({"override_reason": f"The reason is limited to {MAX_TEXT:,} characters."})
+    return rule_outcome, True, reason
+
+
+def _record(
+    *,
+    loop: Loop,
+    by: User,
+    kind: str,
+    outcome: str,
+    rationale: str,
+    without_scorecards: bool,
+    override_reason: str = "",
+) -> Decision:
     """Write one history entry on the loop's submitted scorecards as they are now.
 
     The caller holds the loop row's lock; a scorecard write locks the same row (its lock joins the
@@ -66,6 +99,7 @@ def _record(*, loop: Loop, by: User, kind: str, outcome: str, rationale: str, wi
                 "“Decide without interviews” and say why in the rationale."
             }
         )
+    rule_outcome, overridden, reason = _rule_check(loop=loop, outcome=outcome, override_reason=override_reason)
     decision = Decision(
         loop=loop,
         by=by,
@@ -73,6 +107,9 @@ def _record(*, loop: Loop, by: User, kind: str, outcome: str, rationale: str, wi
         outcome=outcome,
         rationale=rationale,
         without_scorecards=without_scorecards and not cards,
+        rule_outcome=rule_outcome,
+        overridden=overridden,
+        override_reason=reason,
     )
     decision.full_clean()
     decision.save()
@@ -89,7 +126,9 @@ def _record(*, loop: Loop, by: User, kind: str, outcome: str, rationale: str, wi
 
 
 @transaction.atomic
-def loop_decide(*, loop: Loop, by: User, outcome: str, rationale: str, without_scorecards: bool = False) -> Decision:
+def loop_decide(
+    *, loop: Loop, by: User, outcome: str, rationale: str, without_scorecards: bool = False, override_reason: str = ""
+) -> Decision:
     """Record the hiring manager's first decision; the loop becomes decided (no more drafts or submissions)."""
     if not policy.can_decide(by, loop):
         raise PermissionDenied("Only the loop's hiring manager can record its decision.")
@@ -103,6 +142,7 @@ def loop_decide(*, loop: Loop, by: User, outcome: str, rationale: str, without_s
         outcome=outcome,
         rationale=_check_rationale(rationale),
         without_scorecards=without_scorecards,
+        override_reason=override_reason,
     )
     loop_status_refresh(loop)
     audit_record(
@@ -113,7 +153,9 @@ def loop_decide(*, loop: Loop, by: User, outcome: str, rationale: str, without_s
 
 
 @transaction.atomic
-def loop_decision_revisit(*, loop: Loop, by: User, supersedes: Decision, outcome: str, rationale: str) -> Decision:
+def loop_decision_revisit(
+    *, loop: Loop, by: User, supersedes: Decision, outcome: str, rationale: str, override_reason: str = ""
+) -> Decision:
     """Confirm the current decision on today's scorecards (same outcome) or record a new one (another outcome).
 
     `supersedes` is the decision the hiring manager was looking at; if it is no longer the current
@@ -138,6 +180,7 @@ def loop_decision_revisit(*, loop: Loop, by: User, supersedes: Decision, outcome
         outcome=outcome,
         rationale=rationale,
         without_scorecards=supersedes.without_scorecards,
+        override_reason=override_reason,
     )
     loop_status_refresh(current)  # a new outcome changes the interviewers' decision match
     audit_record(

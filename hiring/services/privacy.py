@@ -47,8 +47,8 @@ def candidate_forget(*, candidate: Candidate, by: User | SystemActor, because: s
     """Remove a candidate's personal data; ratings stay, anonymous, for statistics.
 
     Name, email and notes go; every free text of their loops (evidence, notes, takeaways,
-    rationales, amendment history) has their name replaced by "[candidate]"; the data about them as
-    a person (CANDIDATE_DATA: their self-identification, their later outcomes) is deleted. Refused
+    rationales and override reasons, amendment history) has their name replaced by "[candidate]"; the data about
+    them as a person (CANDIDATE_DATA: their self-identification, their later outcomes) is deleted. Refused
     (CandidateHeld, nothing changed) while a legal hold covers them. ``because`` says why in the audit entry.
     Returns how many texts were scrubbed.
     """
@@ -72,7 +72,7 @@ def candidate_forget(*, candidate: Candidate, by: User | SystemActor, because: s
         (Rating, ["evidence"], "scorecard__interview__loop__in"),
         (ObservedSignal, ["note"], "scorecard__interview__loop__in"),
         (Scorecard, ["key_takeaways"], "interview__loop__in"),
-        (Decision, ["rationale"], "loop__in"),
+        (Decision, ["rationale", "override_reason"], "loop__in"),
         (Amendment, ["reason"], "scorecard__interview__loop__in"),
     )
     for model, fields, path in texts:

@@ -90,5 +90,9 @@ def calibration_page(request: HttpRequest) -> HttpResponse:
             "min_panel_loops": MIN_PANEL_LOOPS,
             "due_hours": settings.SCORECARD_DUE_HOURS,
             "min_hires": settings.VALIDITY_MIN_HIRES,
+            "override_tables": [
+                ("by hiring manager", report.overrides.by_manager, "managers"),
+                ("by role", report.overrides.by_role, "roles"),
+            ],
         },
     )

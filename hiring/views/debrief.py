@@ -64,6 +64,7 @@ def _revisit(request: HttpRequest, loop: Loop, form: DecisionRevisitForm) -> tup
             supersedes=supersedes,
             outcome=form.cleaned_data["outcome"],
             rationale=form.cleaned_data["rationale"],
+            override_reason=form.cleaned_data["override_reason"],
         )
     except DecisionConflict as conflict:
         messages.error(request, str(conflict))
@@ -108,7 +109,6 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
             "can_adjust": can_adjust,
             "show_adjusted": can_adjust and request.GET.get("adjusted") == "1",
             "thresholds": {"strong": debrief_selectors.STRONG_AT, "weak": debrief_selectors.WEAK_BELOW},
-            "suggestion_rules": debrief_selectors.SUGGESTION_RULES,
             "classifications": debrief_selectors.CLASSIFICATIONS,
         },
         status=status,

@@ -20,6 +20,7 @@ from hiring.selectors.loops import (
     loop_interviews_for,
     plan_panel,
     plan_proposal,
+    plan_rule,
     uncovered_dimensions,
 )
 from hiring.selectors.self_identification import self_identification_recorded
@@ -128,6 +129,7 @@ def _plan_page(
             "form": form,
             "rows": form.rows,
             "panel": plan_panel(loop=loop, counts=form.focus_counts()),
+            "rule": plan_rule(loop=loop),
             "panel_target": settings.PANEL_RELIABILITY_TARGET,
             "uncovered": uncovered,
             "decided": not policy.can_change_plan(request.user, loop),

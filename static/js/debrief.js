@@ -27,3 +27,23 @@
   });
   for (const d of all) d.addEventListener("toggle", label);
 })();
+
+// A decision form shows the reason field only when the chosen outcome goes against the decision rule's (hire or no
+// hire the other way; hold never does) and marks it required then. Without this script the field is always shown
+// and the server refuses an override without a reason.
+(() => {
+  for (const form of document.querySelectorAll("form[data-rule-outcome]")) {
+    const rule = form.dataset.ruleOutcome;
+    const group = form.querySelector(".override-reason");
+    const reason = group && group.querySelector("textarea");
+    if (!rule || !reason) continue;
+    const update = () => {
+      const chosen = form.querySelector('input[name="outcome"]:checked');
+      const overrides = !!chosen && ["hire", "no_hire"].includes(chosen.value) && chosen.value !== rule;
+      group.hidden = !overrides;
+      reason.required = overrides;
+    };
+    form.addEventListener("change", update);
+    update();
+  }
+})();

@@ -231,3 +231,25 @@ def test_an_export_filter_that_does_not_parse_is_a_400(scenario):
     response = ApiClient(scenario.staff).get("exports/loop-summary/", {"since": "yesterday"})
     assert response.status_code == 400
     assert "since" in response.json()["fields"]
+
+
+def test_the_api_carries_the_rule_and_refuses_an_override_without_a_reason(scenario):
+    submit(scenario.own_scorecard, "Own evidence")  # every score 3 of 1–5: normalised 0.5 < 0.65, no red flag
+    client = ApiClient(scenario.hiring_manager)
+    url = f"loops/{scenario.loop.pk}/decision/"
+
+    rule = client.get(f"loops/{scenario.loop.pk}/debrief/").json()["rule"]
+    refused = client.post(url, {"outcome": "hire", "rationale": "Strong panel."})
+    recorded = client.post(url, {"outcome": "hire", "rationale": "Strong panel.", "override_reason": "Saw more."})
+
+    assert rule["outcome"] == "no_hire"
+    assert rule["default"] is True
+    assert [(i["kind"], i["value"], i["threshold"], i["met"]) for i in rule["inputs"]] == [
+        ("mean", 0.5, 0.65, False),
+        ("red_flags", 0.0, 0.0, True),
+    ]
+    assert refused.status_code == 422
+    assert "write why this decision goes the other way" in refused.content.decode()
+    assert recorded.status_code == 201, recorded.content
+    body = recorded.json()
+    assert (body["rule_outcome"], body["overridden"], body["override_reason"]) == ("no_hire", True, "Saw more.")

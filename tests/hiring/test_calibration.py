@@ -360,8 +360,9 @@ def test_queries_do_not_grow_with_data(login, hiring_manager):
     _many_loops(3, _rubric())  # and a second role
     large = (_queries(_report), _queries(lambda: client.get(reverse("calibration"))))
     assert small == large
-    # interviewers, dimensions, conformity by role, outcomes (validity; its ratings only once a hire has one)
-    assert small[0] == 4
+    # interviewers, dimensions, conformity by role, outcomes (validity; its ratings only once a hire has one),
+    # overrides of the decision rule
+    assert small[0] == 5
 
 
 def test_debrief_queries_stay_fixed_with_history_and_adjusted_view(login):

@@ -1,10 +1,9 @@
-"""The debrief aggregation (hiring.debrief): per-dimension statistics, classifications, signals and the suggestion."""
+"""The debrief aggregation (hiring.debrief): per-dimension statistics, classifications, signals and the rule."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 
 import pytest
 from django.db import connection
@@ -16,12 +15,7 @@ from factory.declarations import Sequence
 
 from hiring.models import Amendment, DecisionBasis, Loop, ObservedSignal, Rating, Scorecard
 from hiring.scoring import normalise
-from hiring.selectors.debrief import (
-    SUGGESTION_RULES,
-    dimension_stats,
-    loop_debrief,
-    suggest,
-)
+from hiring.selectors.debrief import dimension_stats, loop_debrief
 from hiring.templatetags.scores import level_class
 from roles.models import Dimension, Signal
 from tests import factories
@@ -298,61 +292,112 @@ def test_recommendation_tally_counts_each_value():
     ]
 
 
-def test_suggestion_is_discuss_when_a_red_flag_is_raised():
+def _rule(debrief) -> tuple[str, list[tuple[str, float | None, float, bool | None]]]:
+    return debrief.rule.outcome, [(i.kind, i.value, i.threshold, i.met) for i in debrief.rule.inputs]
+
+
+def test_the_default_rule_says_no_hire_when_a_red_flag_is_observed_whatever_the_scores():
     loop = _loop()
     _submitted(loop, [4, 4, 4], recommendation="strong_yes")
     _submitted(loop, [4, 4, 4], signals={_signal(loop, "red_flag"): "Blamed the team."})
 
-    suggestion = loop_debrief(loop=loop).suggestion
-
-    assert (suggestion.outcome, suggestion.text) == ("discuss", SUGGESTION_RULES[1][0])
-    assert "1 red flag observed" in suggestion.reasons
+    # every dimension 4 of 1-5: normalised 0.75 >= 0.65 met; one red flag: not met
+    assert _rule(loop_debrief(loop=loop)) == ("no_hire", [("mean", 0.75, 0.65, True), ("red_flags", 1, 0, False)])
 
 
-def test_suggestion_is_discuss_when_anyone_says_strong_no():
+def test_the_rule_ignores_recommendations_a_strong_no_alone_does_not_stop_a_hire():
     loop = _loop()
-    _submitted(loop, [4, 4, 4], recommendation="yes")
     _submitted(loop, [4, 4, 4], recommendation="yes")
     _submitted(loop, [4, 4, 4], recommendation="strong_no")
 
-    suggestion = loop_debrief(loop=loop).suggestion
-
-    assert (suggestion.outcome, suggestion.text) == ("discuss", SUGGESTION_RULES[1][0])
-    assert "1 strong no" in suggestion.reasons
+    assert loop_debrief(loop=loop).rule.outcome == "hire"
 
 
-def test_suggestion_is_wait_when_nothing_is_submitted():
+def test_the_rule_has_no_outcome_while_scorecards_are_pending():
     loop = _loop()
-    _scorecard(loop, [5, 5, 5])
+    _submitted(loop, [5, 5, 5])
     _scorecard(loop)
 
-    suggestion = loop_debrief(loop=loop).suggestion
-
-    assert (suggestion.outcome, suggestion.text) == ("wait", SUGGESTION_RULES[0][0])
-    assert "2 scorecards pending" in suggestion.reasons
-
-
-def test_suggestion_is_hire_when_every_recommendation_is_yes_and_no_dimension_is_weak():
-    loop = _loop()
-    _submitted(loop, [4, 3, 5], recommendation="yes")
-    _submitted(loop, [4, 3, 4], recommendation="strong_yes")
-
     debrief = loop_debrief(loop=loop)
 
-    assert [s.stats.classification for s in debrief.dimensions] == ["strong", "meets", "strong"]
-    assert (debrief.suggestion.outcome, debrief.suggestion.text) == ("hire", SUGGESTION_RULES[4][0])
-    assert debrief.suggestion.reasons == []
+    assert _rule(debrief) == ("", [("mean", 1.0, 0.65, True), ("red_flags", 0, 0, True)])
+    assert debrief.rule.waiting == 1
 
 
-def test_a_weak_dimension_keeps_an_all_yes_panel_from_a_hire_suggestion():
+def test_the_rule_has_no_outcome_when_nothing_is_submitted():
     loop = _loop()
-    _submitted(loop, [2, 4, 4], recommendation="yes")
-    _submitted(loop, [2, 4, 4], recommendation="yes")
+    _scorecard(loop, [5, 5, 5])
 
-    debrief = loop_debrief(loop=loop)
+    assert _rule(loop_debrief(loop=loop)) == ("", [("mean", None, 0.65, None), ("red_flags", 0, 0, None)])
 
-    assert debrief.dimensions[0].stats.classification == "weak"
-    assert debrief.suggestion.outcome == "discuss"
+
+def test_the_default_rule_says_hire_at_a_normalised_mean_of_0_65_or_more_on_1_to_5():
+    loop = _loop()
+    _submitted(loop, [4, 3, 5], recommendation="no")
+    _submitted(loop, [4, 3, 4], recommendation="no")
+
+    # means 4, 3, 4.5 of 1-5: normalised 0.75, 0.5, 0.875; their mean 2.125 / 3 = 0.7083 >= 0.65
+    outcome, [(kind, value, threshold, met), _flags] = _rule(loop_debrief(loop=loop))
+    assert (outcome, kind, threshold, met) == ("hire", "mean", 0.65, True)
+    assert value == pytest.approx(0.708333, abs=1e-6)
+
+
+def test_the_default_rule_says_no_hire_just_under_the_threshold_on_1_to_5():
+    loop = _loop()
+    _submitted(loop, [2, 4, 4])
+    _submitted(loop, [2, 4, 4])
+
+    # normalised 0.25, 0.75, 0.75: mean 0.5833 < 0.65
+    outcome, [(_, value, _, met), _flags] = _rule(loop_debrief(loop=loop))
+    assert (outcome, met) == ("no_hire", False)
+    assert value == pytest.approx(0.583333, abs=1e-6)
+
+
+def test_a_must_have_under_its_bar_on_0_to_4_says_no_hire_though_the_mean_is_met():
+    loop = _loop(scale_min=0, scale_max=4)
+    first, _second, _third = _dimensions(loop)
+    Dimension.objects.filter(pk=first.pk).update(must_have_bar=2)
+    RubricVersionFactory._meta.model.objects.filter(pk=loop.rubric.pk).update(
+        rule_threshold=0.6, rule_no_red_flag=False
+    )
+    loop.rubric.refresh_from_db()
+    _submitted(loop, [1, 4, 4])
+    _submitted(loop, [2, 4, 4])
+
+    # first: mean 1.5 of 0-4 < bar 2; normalised 0.375, 1, 1: mean 2.375 / 3 = 0.7917 >= 0.6; red flags not asked
+    outcome, inputs = _rule(loop_debrief(loop=loop))
+    assert outcome == "no_hire"
+    assert inputs[1:] == [("must_have", 1.5, 2, False)]
+    assert inputs[0][0] == "mean"
+    assert inputs[0][1] == pytest.approx(0.791667, abs=1e-6)
+    assert inputs[0][3] is True
+
+
+def test_a_must_have_at_its_bar_on_1_to_10_says_hire():
+    loop = _loop(scale_min=1, scale_max=10)
+    first, _second, _third = _dimensions(loop)
+    Dimension.objects.filter(pk=first.pk).update(must_have_bar=6)
+    RubricVersionFactory._meta.model.objects.filter(pk=loop.rubric.pk).update(rule_threshold=0.6)
+    loop.rubric.refresh_from_db()
+    _submitted(loop, [5, 7, 8])
+    _submitted(loop, [7, 7, 8])
+
+    # first: mean 6 of 1-10 = bar 6, met; normalised (6-1)/9, (7-1)/9, (8-1)/9 = 0.5556, 0.6667, 0.7778: mean 0.6667
+    outcome, inputs = _rule(loop_debrief(loop=loop))
+    assert outcome == "hire"
+    assert inputs[1:] == [("red_flags", 0, 0, True), ("must_have", 6.0, 6, True)]
+    assert inputs[0][1] == pytest.approx(0.666667, abs=1e-6)
+
+
+def test_a_must_have_nobody_rated_leaves_the_rule_without_an_outcome():
+    loop = _loop()
+    first, _second, _third = _dimensions(loop)
+    Dimension.objects.filter(pk=first.pk).update(must_have_bar=3)
+    _submitted(loop, [NA, 5, 5])
+
+    outcome, inputs = _rule(loop_debrief(loop=loop))
+    assert outcome == ""
+    assert inputs[-1] == ("must_have", None, 3, None)
 
 
 def test_a_dimension_nobody_rated_is_uncovered():
@@ -413,99 +458,6 @@ def test_loop_debrief_uses_the_loops_own_scale():
     stats = _summary(loop_debrief(loop=loop), first).stats
 
     assert (stats.mean, stats.normalised, stats.classification) == (pytest.approx(3.0), pytest.approx(0.75), "split")
-
-
-# suggest() -------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "rule"),
-    [
-        pytest.param(
-            {"submitted": 0, "pending": 3, "red_flags": 0, "tally": Counter(), "classifications": ["uncovered"] * 3},
-            0,
-            id="nothing submitted: wait",
-        ),
-        pytest.param(
-            {"submitted": 0, "pending": 0, "red_flags": 1, "tally": Counter(strong_no=1), "classifications": []},
-            0,
-            id="nothing submitted wins over anything else",
-        ),
-        pytest.param(
-            {"submitted": 2, "pending": 1, "red_flags": 1, "tally": Counter(yes=2), "classifications": ["split"]},
-            1,
-            id="red flag: discuss, before pending and split",
-        ),
-        pytest.param(
-            {"submitted": 2, "pending": 1, "red_flags": 0, "tally": Counter(strong_no=1, yes=1), "classifications": []},
-            1,
-            id="strong no: discuss, before pending",
-        ),
-        pytest.param(
-            {"submitted": 2, "pending": 1, "red_flags": 0, "tally": Counter(yes=2), "classifications": ["split"]},
-            2,
-            id="pending: wait, before split",
-        ),
-        pytest.param(
-            {"submitted": 3, "pending": 0, "red_flags": 0, "tally": Counter(yes=3), "classifications": ["split"]},
-            3,
-            id="split: discuss, before an all-yes hire",
-        ),
-        pytest.param(
-            {
-                "submitted": 3,
-                "pending": 0,
-                "red_flags": 0,
-                "tally": Counter(yes=2, strong_yes=1),
-                "classifications": ["strong", "meets", "uncovered"],
-            },
-            4,
-            id="all yes, none weak: hire",
-        ),
-        pytest.param(
-            {"submitted": 3, "pending": 0, "red_flags": 0, "tally": Counter(no=2, yes=1), "classifications": ["meets"]},
-            5,
-            id="mostly no: no hire",
-        ),
-        pytest.param(
-            {"submitted": 2, "pending": 0, "red_flags": 0, "tally": Counter(no=2), "classifications": ["weak"]},
-            5,
-            id="all no: no hire",
-        ),
-        pytest.param(
-            {"submitted": 2, "pending": 0, "red_flags": 0, "tally": Counter(no=1, yes=1), "classifications": ["meets"]},
-            6,
-            id="even split of yes and no: mixed",
-        ),
-        pytest.param(
-            {"submitted": 2, "pending": 0, "red_flags": 0, "tally": Counter(yes=2), "classifications": ["weak"]},
-            6,
-            id="all yes but a weak dimension: mixed",
-        ),
-    ],
-)
-def test_suggest_applies_the_first_matching_rule(kwargs, rule):
-    suggestion = suggest(**kwargs)
-
-    assert (suggestion.text, suggestion.outcome) == SUGGESTION_RULES[rule]
-
-
-def test_suggest_gives_its_reasons():
-    suggestion = suggest(
-        submitted=3,
-        pending=2,
-        red_flags=2,
-        tally=Counter(strong_no=1, yes=2),
-        classifications=["split", "split", "meets"],
-    )
-
-    assert suggestion.reasons == ["2 red flags observed", "1 strong no", "2 scorecards pending", "2 split dimensions"]
-
-
-def test_suggest_reasons_are_singular_for_one():
-    suggestion = suggest(submitted=2, pending=1, red_flags=1, tally=Counter(yes=2), classifications=["split"])
-
-    assert suggestion.reasons == ["1 red flag observed", "1 scorecard pending", "1 split dimension"]
 
 
 # Query count -----------------------------------------------------------------------------------------------

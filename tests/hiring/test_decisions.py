@@ -196,10 +196,16 @@ def test_the_summary_shows_the_change_and_the_key_takeaways(decided):
 # Confirm or decide again ----------------------------------------------------------------------------------
 
 
-def _revisit(decided, outcome: str, rationale: str = "The amendment does not move the picture."):
+def _revisit(decided, outcome: str, rationale: str = "The amendment does not move the picture.", reason: str = ""):
     return _client(decided.loop.hiring_manager).post(
         reverse("loop_debrief", args=[decided.loop.pk]),
-        {"action": "revisit", "supersedes": decided.decision.pk, "outcome": outcome, "rationale": rationale},
+        {
+            "action": "revisit",
+            "supersedes": decided.decision.pk,
+            "outcome": outcome,
+            "rationale": rationale,
+            "override_reason": reason,
+        },
     )
 
 
@@ -231,7 +237,11 @@ def test_the_hiring_manager_records_a_new_decision_and_the_signal_is_sent(decide
 
     signals.decision_changed.connect(receiver)
     try:
-        response = _revisit(decided, "hire", "With the corrected design score the panel is at the bar.")
+        # after the amendment the means are 3, 3 and 3.5 of 1–5: normalised (0.5 + 0.5 + 0.625) / 3 = 0.54 < 0.65,
+        # so the rule says no hire and hiring overrides it
+        response = _revisit(
+            decided, "hire", "With the corrected design score the panel is at the bar.", reason="Design is what counts."
+        )
     finally:
         signals.decision_changed.disconnect(receiver)
 
@@ -239,6 +249,8 @@ def test_the_hiring_manager_records_a_new_decision_and_the_signal_is_sent(decide
     loop = Loop.objects.get(pk=decided.loop.pk)
     assert loop.decision is not None
     assert (loop.decision.kind, loop.decision.outcome) == ("revised", "hire")
+    assert (loop.decision.rule_outcome, loop.decision.overridden) == ("no_hire", True)
+    assert loop.decision.override_reason == "Design is what counts."
     assert [r["decision"] for r in received] == [loop.decision]
     assert received[0]["supersedes"] == decided.decision
     assert Decision.objects.filter(loop=loop).count() == 2

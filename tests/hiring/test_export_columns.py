@@ -41,7 +41,13 @@ def world():
     card = submit(factories.InterviewFactory(loop=decided).scorecard, "Traced the outage to a stale key.")
     submit(factories.InterviewFactory(loop=open_loop).scorecard, '=HYPERLINK("x")')
     factories.InterviewFactory(loop=open_loop)  # a draft: no ratings in any export
-    loop_decide(loop=decided, by=decided.hiring_manager, outcome="hire", rationale="Clear signal.")
+    loop_decide(
+        loop=decided,
+        by=decided.hiring_manager,
+        outcome="hire",
+        rationale="Clear signal.",
+        override_reason="The rule says no hire; the panel saw more.",
+    )
     card = Scorecard.objects.get(pk=card.pk)
     dimensions = list(rubric.dimensions.order_by("position"))
     scorecard_amend(

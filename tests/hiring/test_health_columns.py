@@ -166,7 +166,13 @@ def test_a_decision_is_timed_from_the_stored_last_scorecard_and_leaves_the_colum
     before = story.stored()
     assert before == (T + 34 * HOUR, T + 41 * HOUR, T + 26 * HOUR, 0, T + 41 * HOUR)
     story.clock.at(65)
-    loop_decide(loop=Loop.objects.get(pk=story.loop.pk), by=story.manager, outcome="hire", rationale="Strong.")
+    loop_decide(
+        loop=Loop.objects.get(pk=story.loop.pk),
+        by=story.manager,
+        outcome="hire",
+        rationale="Strong.",
+        override_reason="Hired against the rule: not what this test is about.",
+    )
     assert story.stored() == before
     decisions = story.report(at=70).decisions
     # from the last scorecard (T+41 h) to the decision (T+65 h): 24 h = 1 day; from creation (T): 65 h

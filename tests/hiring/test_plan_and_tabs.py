@@ -67,7 +67,9 @@ def test_the_plan_of_a_decided_loop_is_read_only():
     Scorecard.objects.filter(pk=card.pk).update(
         status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=timezone.now()
     )
-    loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Strong.")
+    loop_decide(
+        loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Strong.", override_reason="Against the rule."
+    )
     client = _client(loop.recruiter)
 
     page = client.get(reverse("loop_plan", args=[loop.pk])).content.decode()
@@ -142,3 +144,49 @@ def test_submit_behind_its_own_autosave_is_accepted_through_the_page(draft):
     response = client.post(reverse("scorecard", args=[draft.pk]), {**form, "action": "submit"})
     assert response.status_code == 302
     assert Scorecard.objects.get(pk=draft.pk).status == Scorecard.Status.SUBMITTED
+
+
+# The decision rule on the plan ----------------------------------------------------------------------------
+
+
+def _plan_page(loop, django_assert_num_queries, queries: int) -> str:
+    client = _client(loop.recruiter)
+    client.get(reverse("loop_plan", args=[loop.pk]))  # warm the session
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("loop_plan", args=[loop.pk]))
+    return " ".join(response.content.decode().split())
+
+
+def test_the_plan_shows_the_recruiter_the_default_rule_before_any_scoring(django_assert_num_queries):
+    loop = factories.LoopFactory()
+
+    page = _plan_page(loop, django_assert_num_queries, PLAN_QUERIES)
+
+    assert "This rubric version sets no rule of its own: the default rule applies." in page
+    assert "<li>The loop's normalised mean (0–1) is at least 0.65</li>" in page
+    assert "<li>No red flag is observed</li>" in page
+    assert "Must-have" not in page
+
+
+def test_the_plan_shows_the_versions_own_rule_and_its_must_haves_with_the_same_queries(django_assert_num_queries):
+    rubric = factories.RubricVersionFactory(
+        scale_min=0, scale_max=4, dimensions=3, signals=True, locked_at=timezone.now(), rule_threshold=0.7
+    )
+    rubric.rule_no_red_flag = False
+    rubric.save()
+    first, second, _third = rubric.dimensions.order_by("position")
+    for dimension, bar in ((first, 2), (second, 3)):
+        dimension.must_have_bar = bar
+        dimension.save()
+    loop = factories.LoopFactory(rubric=rubric)
+
+    page = _plan_page(loop, django_assert_num_queries, PLAN_QUERIES)
+
+    assert "Set with rubric v1 before any loop was scored." in page
+    assert "<li>The loop's normalised mean (0–1) is at least 0.70</li>" in page
+    assert "No red flag is observed" not in page
+    assert f"Must-have: {first.name}, the panel's mean at least 2 on the 0–4 scale" in page
+    assert f"Must-have: {second.name}, the panel's mean at least 3 on the 0–4 scale" in page
+
+
+PLAN_QUERIES = 31  # the plan page as before: the rule is read from the rubric and dimensions it fetches

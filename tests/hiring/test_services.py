@@ -1046,7 +1046,10 @@ def test_amending_a_score_after_the_decision_updates_the_stored_spread():
     first = loop.rubric.dimensions.order_by("position").first()
     assert first is not None
     card, _ = _panel(loop, [3, 3, 3], [3, 3, 3])
-    loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Consistent panel.")
+    # 3 of 1–5 everywhere: normalised 0.5 < 0.65, the rule says no hire
+    loop_decide(
+        loop=loop, by=loop.hiring_manager, outcome="hire", rationale="Consistent panel.", override_reason="Seen more."
+    )
     assert _spreads(loop)[first.slug] == 0.0
 
     _amend(card, _complete(card, ratings={first.pk: RatingInput(score=5, evidence="Rewatched the recording.")}))

@@ -100,7 +100,8 @@ def test_the_page_shows_r_with_its_interval_and_the_hires_behind_it(
     client = login(hiring_manager)
     client.get(reverse("calibration"))  # the session's first request writes; pin the next one
 
-    with django_assert_num_queries(8):  # validity: 2 of them (outcomes; ratings grouped by loop and dimension)
+    # validity: 2 of them (outcomes; ratings grouped by loop and dimension); the decision rule's overrides: 1
+    with django_assert_num_queries(9):
         page = client.get(reverse("calibration")).content.decode()
 
     assert "0.80 [-0.28, 0.99]" in page

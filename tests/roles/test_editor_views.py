@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from roles.drafts import draft_create, draft_save
+from roles.editor import field_id
 from roles.models import RoleDraft, RolePublication, RubricVersion
 from tests.factories import UserFactory
 from tests.roles.helpers import REAL_SLUGS
@@ -397,3 +398,76 @@ def test_a_post_without_the_areas_and_definitions_keeps_the_drafts(client, edito
     rubric = RoleDraft.objects.get().document["rubric"]
     assert rubric["areas"] == [{"name": "Kept area", "questions": []}]
     assert rubric["scale"]["definitions"] == {"1": "Kept definition"}
+
+
+# The decision rule (issue 28) -------------------------------------------------------------------------------
+
+
+def _rule_draft(client, editor) -> tuple[RoleDraft, dict[str, list[str]]]:
+    """A skeleton draft (1–5 scale, one dimension) named Platform Engineer, its form as the page shows it."""
+    draft = draft_create(by=editor)
+    form = page_form(client.get(_draft_url(draft)))
+    form["role.title"], form["role.slug"] = ["Platform Engineer"], [""]
+    form["rubric.dimensions[0].name"] = ["Operating systems"]
+    return draft, form
+
+
+def test_a_new_draft_offers_the_default_rule(client, editor) -> None:
+    _draft, form = _rule_draft(client, editor)
+
+    assert form["rubric.decision_rule.threshold"] == [""]
+    assert form["rubric.decision_rule.no_red_flag"] == ["on"]
+    assert form["rubric.dimensions[0].must_have_bar"] == [""]
+
+
+def test_a_rule_typed_in_the_editor_is_published_with_the_version(client, editor) -> None:
+    draft, form = _rule_draft(client, editor)
+    form["rubric.decision_rule.threshold"] = ["0.7"]
+    del form["rubric.decision_rule.no_red_flag"]  # unticked
+    form["rubric.dimensions[0].must_have_bar"] = ["3"]
+
+    response = client.post(_draft_url(draft), {**form, "action": "publish"})
+
+    assert response.status_code == 302
+    rubric = RubricVersion.objects.get(role__slug="platform-engineer")
+    assert (rubric.rule_threshold, rubric.rule_no_red_flag) == (0.7, False)
+    assert [(d.name, d.must_have_bar) for d in rubric.dimensions.all()] == [("Operating systems", 3)]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("rubric.decision_rule.threshold", "1.5", "must be a number from 0 to 1 (the normalised scale), not 1.5"),
+        (
+            "rubric.decision_rule.threshold",
+            "most",
+            "must be a number from 0 to 1 (the normalised scale), not &#x27;most",
+        ),
+        ("rubric.dimensions[0].must_have_bar", "6", "the bar must be a level of the scale 1–5, not 6"),
+    ],
+)
+def test_a_rule_off_its_scale_is_refused_beside_its_field_and_nothing_published(client, editor, field, value, shown):
+    draft, form = _rule_draft(client, editor)
+    form[field] = [value]
+
+    response = client.post(_draft_url(draft), {**form, "action": "publish"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="{field_id(field)}-errors"' in page
+    assert shown in page
+    assert not RubricVersion.objects.exists()
+
+
+def test_a_rule_with_a_must_have_on_an_optional_dimension_no_exercise_assesses_is_refused(client, editor) -> None:
+    draft, form = _rule_draft(client, editor)
+    form["rubric.decision_rule.threshold"] = ["0.6"]
+    form["rubric.dimensions[0].optional"] = ["on"]
+    form["rubric.dimensions[0].must_have_bar"] = ["3"]
+
+    response = client.post(_draft_url(draft), {**form, "action": "publish"})
+
+    assert response.status_code == 400
+    assert f'id="{field_id("rubric.dimensions[0].must_have_bar")}-errors"' in response.content.decode()
+    assert "optional dimension no exercise assesses" in response.content.decode()
+    assert not RubricVersion.objects.exists()

@@ -40,12 +40,16 @@ def _version(rubric: RubricVersion) -> dict[str, Any]:
             rubric.scale_min,
             rubric.scale_max,
             rubric.scale_rationale,
+            rubric.rule_threshold,
+            rubric.rule_no_red_flag,
             rubric.content_hash,
         ),
         "levels": list(ScaleLevel.objects.filter(rubric=rubric).values_list("value", "label", "definition")),
         "areas": list(AssessmentArea.objects.filter(rubric=rubric).values_list("position", "name", "questions")),
         "dimensions": list(
-            Dimension.objects.filter(rubric=rubric).values_list("slug", "position", "name", "description", "optional")
+            Dimension.objects.filter(rubric=rubric).values_list(
+                "slug", "position", "name", "description", "optional", "must_have_bar"
+            )
         ),
         "anchors": sorted(
             (dimensions[a.dimension_id], a.level, a.level_max, a.text, a.source)

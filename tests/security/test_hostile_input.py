@@ -662,7 +662,13 @@ def test_both_csv_exports_neutralise_formulas() -> None:
     submit(interview.scorecard, ["+cmd", "@SUM(A1)", "\tTAB"])
     second = InterviewFactory(loop=loop)
     submit(second.scorecard, ["-2+3", "\rCR", "plain evidence"])
-    loop_decide(loop=loop, by=loop.hiring_manager, outcome="hire", rationale="=1+1 strong panel")
+    loop_decide(
+        loop=loop,
+        by=loop.hiring_manager,
+        outcome="hire",
+        rationale="=1+1 strong panel",
+        override_reason="=2+2 against the rule",
+    )
     client = signed_in(UserFactory(is_staff=True))
 
     summary = [row for row in _download(client, "summary") if row["loop_id"] == str(loop.pk)]
@@ -670,6 +676,7 @@ def test_both_csv_exports_neutralise_formulas() -> None:
 
     assert [row["candidate"] for row in summary] == ['\'=HYPERLINK("x")']
     assert summary[0]["decision_rationale"] == "'=1+1 strong panel"
+    assert (summary[0]["rule_outcome"], summary[0]["override_reason"]) == ("no_hire", "'=2+2 against the rule")
     assert {row["candidate"] for row in ratings} == {'\'=HYPERLINK("x")'}
     assert sorted(row["evidence"] for row in ratings) == sorted(
         ["'+cmd", "'@SUM(A1)", "'\tTAB", "'-2+3", "'\rCR", "plain evidence"]

@@ -197,7 +197,8 @@ def test_submitting_through_the_api_only_enqueues_and_the_worker_delivers_the_ev
         }
         with django_capture_on_commit_callbacks(execute=True):
             decided = ApiClient(scenario.hiring_manager).post(
-                f"loops/{scenario.loop.pk}/decision/", {"outcome": "hire", "rationale": "Strong."}
+                f"loops/{scenario.loop.pk}/decision/",
+                {"outcome": "hire", "rationale": "Strong.", "override_reason": "Seen more than the rule."},
             )
         assert decided.status_code == 201
 

@@ -135,7 +135,7 @@ SELECT l.id, c.name, rv.title, ro.slug, rv.number, rv.scale_min, rv.scale_max, l
        hm.username, rc.username,
        COALESCE(sc.submitted, 0), COALESCE(sc.expected, 0), COALESCE(sc.overdue, 0), rm.mean,
        COALESCE(sg.strong, 0), COALESCE(sg.weak, 0), COALESCE(sg.red_flag, 0), {recs},
-       d.outcome, d.at, du.username, d.rationale,
+       d.outcome, d.at, du.username, d.rationale, d.rule_outcome, d.overridden, d.override_reason,
        EXISTS (SELECT 1 FROM hiring_decisionbasis b JOIN hiring_scorecard bs ON bs.id = b.scorecard_id
                WHERE b.decision_id = l.decision_id AND b.revision <> bs.revision)
 FROM hiring_loop l
@@ -175,13 +175,15 @@ CREATED_CELL, MEAN_CELL = 8, 14  # the loop's creation and its normalised mean i
 def _reference_cells(row: tuple[Any, ...]) -> list[str]:
     """A reference row as the CSV writes it (dates in the current time zone, means to 3 places)."""
     cells = list(row)
-    created, mean, outcome, at, changed = cells[CREATED_CELL], cells[MEAN_CELL], cells[-5], cells[-4], cells[-1]
+    created, mean, outcome, at = cells[CREATED_CELL], cells[MEAN_CELL], cells[-8], cells[-7]
+    overridden, changed = cells[-3], cells[-1]
     cells[CREATED_CELL] = timezone.localtime(as_moment(created)).date().isoformat()
     cells[MEAN_CELL] = "" if mean is None else f"{mean:.3f}"
-    cells[-5] = outcome or ""
-    cells[-4] = timezone.localtime(as_moment(at)).isoformat(timespec="seconds") if outcome else ""
-    cells[-3] = cells[-3] if outcome else ""
-    cells[-2] = cells[-2] if outcome else ""
+    cells[-8] = outcome or ""
+    cells[-7] = timezone.localtime(as_moment(at)).isoformat(timespec="seconds") if outcome else ""
+    for i in (-6, -5, -4, -2):  # who decided, the rationale, the rule's outcome, the override's reason
+        cells[i] = cells[i] if outcome else ""
+    cells[-3] = ("yes" if overridden else "no") if outcome else ""
     cells[-1] = ("yes" if changed else "no") if outcome else ""
     return [str(cell) for cell in cells]
 
