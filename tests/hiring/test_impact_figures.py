@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import scipy.stats
 
 from hiring import impact
 
@@ -58,3 +59,14 @@ def test_cohens_d_and_its_interval_equal_the_hand_computed_values():
 def test_cohens_d_needs_two_scores_a_group_and_some_spread():
     assert impact.cohens_d([0.5], [0.5, 0.6]) is None
     assert impact.cohens_d([0.5, 0.5], [0.5, 0.5]) is None
+
+
+@pytest.mark.parametrize(
+    "table",
+    [(3, 1, 1, 3), (0, 5, 5, 0), (12, 5, 7, 20), (1, 9, 11, 3), (40, 60, 55, 45), (0, 0, 4, 9), (7, 2, 0, 1)],
+)
+def test_fisher_p_equals_scipys_two_sided_test(table: tuple[int, int, int, int]) -> None:
+    a, b, c, d = table
+    expected = scipy.stats.fisher_exact([[a, b], [c, d]], alternative="two-sided").pvalue
+
+    assert impact.fisher_exact_p(a, b, c, d) == pytest.approx(expected, rel=1e-9)
