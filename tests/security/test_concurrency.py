@@ -272,7 +272,14 @@ def test_an_amendment_racing_the_decision_is_either_in_its_basis_or_a_change_sin
         )
 
     def decide():
-        return loop_decide(loop=Loop.objects.get(pk=loop.pk), by=loop.hiring_manager, outcome="hire", rationale="Yes.")
+        # Whether the rule says hire depends on which write lands first: the reason covers either order.
+        return loop_decide(
+            loop=Loop.objects.get(pk=loop.pk),
+            by=loop.hiring_manager,
+            outcome="hire",
+            rationale="Yes.",
+            override_reason="The evidence outweighs the rule here.",
+        )
 
     wins, losses = split(race(amend, decide))
 
