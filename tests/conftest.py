@@ -19,7 +19,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # The memory guard, and the hypothesis profiles (loaded before any test module is imported).
-pytest_plugins = ["tests.memory_budget", "tests.fuzzing"]
+pytest_plugins = ["tests.memory_budget", "tests.fuzzing", "tests.database_only"]
 
 
 @pytest.fixture

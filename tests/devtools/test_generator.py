@@ -142,6 +142,7 @@ def test_the_same_seed_gives_the_same_data() -> None:
     assert first != run(12)
 
 
+@pytest.mark.database  # its own throwaway database, on the engine of DATABASE_URL
 def test_bench_runs_end_to_end_and_prints_the_json_line() -> None:
     """The real command in a subprocess: it makes (and drops) its own throwaway database."""
     result = subprocess.run(
@@ -169,6 +170,7 @@ def test_bench_runs_end_to_end_and_prints_the_json_line() -> None:
     assert set(figures["health_csv"]) == {"2", "20"}  # the file once at each size
 
 
+@pytest.mark.database  # a database it seeds itself, on the engine of DATABASE_URL
 def test_bench_measures_an_existing_database_as_it_is_when_asked(tmp_path) -> None:
     """--reuse: the pages of a database seeded before (here 20 loops), no throwaway copy, no seeding."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "DATABASE_URL": f"sqlite:///{tmp_path / 'kept.sqlite3'}"}
