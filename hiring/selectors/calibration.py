@@ -505,7 +505,14 @@ def override_rates(*, filters: CalibrationFilter) -> Overrides:
     rows = (
         calibration_loops(filters=filters)
         .filter(decision__rule_outcome__in=[HIRE, NO_HIRE], decision__outcome__in=[HIRE, NO_HIRE])
-        .values("decision__by__username", "decision__by__first_name", "decision__by__last_name", "rubric__role__slug")
+        .values(
+            "decision__by__username",
+            "decision__by__first_name",
+            "decision__by__last_name",
+            "rubric__role__slug",
+            "rubric__title",
+            "rubric__number",
+        )
         .annotate(
             decided=Count("pk"),
             up=Count("pk", filter=Q(decision__overridden=True, decision__outcome=_outcome_going(UP))),
@@ -515,17 +522,22 @@ def override_rates(*, filters: CalibrationFilter) -> Overrides:
     )
     managers: dict[str, OverrideRate] = {}
     roles: dict[str, OverrideRate] = {}
+    newest: dict[str, int] = {}  # each role is named after its newest version among the rows
     for row in rows:
         full = f"{row['decision__by__first_name']} {row['decision__by__last_name']}".strip()
+        role = roles.setdefault(row["rubric__role__slug"], OverrideRate(row["rubric__title"]))
+        if row["rubric__number"] > newest.get(row["rubric__role__slug"], 0):
+            newest[row["rubric__role__slug"]], role.name = row["rubric__number"], row["rubric__title"]
         for rate in (
             managers.setdefault(row["decision__by__username"], OverrideRate(full or row["decision__by__username"])),
-            roles.setdefault(row["rubric__role__slug"], OverrideRate(row["rubric__role__slug"])),
+            role,
         ):
             rate.decided += row["decided"]
             rate.up += row["up"]
             rate.down += row["down"]
     return Overrides(
-        by_manager=[managers[key] for key in sorted(managers)], by_role=[roles[key] for key in sorted(roles)]
+        by_manager=[managers[key] for key in sorted(managers)],
+        by_role=sorted(roles.values(), key=lambda rate: rate.name),
     )
 
 

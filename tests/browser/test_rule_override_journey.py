@@ -75,7 +75,7 @@ def test_a_hiring_manager_overrides_the_rule_with_a_reason_and_calibration_and_t
     manager.goto("/calibration/")
     row = manager.locator("#overrides-managers tbody tr").filter(has_text="Harper Manager")
     expect(row.locator("td")).to_have_text(["1", "1", "100%", "1", "0"])
-    role_row = manager.locator("#overrides-roles tbody tr").filter(has_text="principal-ml-scientist")
+    role_row = manager.locator("#overrides-roles tbody tr").filter(has_text=debrief_loop.rubric.title)
     expect(role_row.locator("td")).to_have_text(["1", "1", "100%", "1", "0"])
     _no_axe_violations(manager, "calibration")
 

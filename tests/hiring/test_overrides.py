@@ -30,7 +30,11 @@ def _client(user: User) -> Client:
 
 def _loop(*, role: str = "data-engineer", manager: User | None = None) -> Loop:
     rubric = RubricVersion.objects.filter(role__slug=role).first() or factories.RubricVersionFactory(
-        role=factories.RoleFactory(slug=role), dimensions=3, signals=True, locked_at=timezone.now()
+        role=factories.RoleFactory(slug=role),
+        title=role.replace("-", " ").capitalize(),  # "data-engineer": "Data engineer"
+        dimensions=3,
+        signals=True,
+        locked_at=timezone.now(),
     )
     return factories.LoopFactory(rubric=rubric, **({"hiring_manager": manager} if manager else {}))
 
@@ -213,10 +217,10 @@ def test_calibration_counts_overrides_per_hiring_manager_and_role_with_their_dir
         ("Ann Archer", 3, 2, 1, 1),
         ("Ben Baker", 1, 0, 0, 0),
     ]
-    # data-engineer: loops 1 and 2, one down; ml-engineer: loops 3 and 4, one up
+    # data-engineer: loops 1 and 2, one down; ml-engineer: loops 3 and 4, one up; named by their titles
     assert [(r.name, r.decided, r.overridden, r.up, r.down) for r in rates.by_role] == [
-        ("data-engineer", 2, 1, 0, 1),
-        ("ml-engineer", 2, 1, 1, 0),
+        ("Data engineer", 2, 1, 0, 1),
+        ("Ml engineer", 2, 1, 1, 0),
     ]
     assert rates.by_manager[0].rate == pytest.approx(2 / 3)
 
@@ -227,4 +231,4 @@ def test_the_calibration_page_shows_the_override_rates(decided_loops, hiring_man
     section = html[html.index('id="overrides"') :]
     assert '<th scope="row">Ann Archer</th><td>3</td><td>2</td><td>67%</td><td>1</td><td>1</td>' in section
     assert '<th scope="row">Ben Baker</th><td>1</td><td>0</td><td>0%</td><td>0</td><td>0</td>' in section
-    assert '<th scope="row">ml-engineer</th><td>2</td><td>1</td><td>50%</td><td>1</td><td>0</td>' in section
+    assert '<th scope="row">Ml engineer</th><td>2</td><td>1</td><td>50%</td><td>1</td><td>0</td>' in section
