@@ -50,6 +50,17 @@ def problem_field(problem: Problem) -> str | None:
     return problem.place if problem.item is None else f"{problem.place}_{problem.item}"
 
 
+def day_within_bounds(day: dt.date | None) -> dt.date | None:
+    """A period's day, refused outside the years interview times may take (one rule for every period form)."""
+    if day is not None and not INTERVIEW_TIME_MIN.year <= day.year < INTERVIEW_TIME_MAX.year:
+        raise ValidationError(
+            "Choose a date between the years %(low)s and %(high)s.",
+            code="date_range",
+            params={"low": INTERVIEW_TIME_MIN.year, "high": INTERVIEW_TIME_MAX.year - 1},
+        )
+    return day
+
+
 class ServiceForm(forms.Form):
     """A form whose input a service may refuse (``InputRefused``): it shows the problems where they lie."""
 
@@ -661,21 +672,11 @@ class HealthFilterForm(forms.Form):
         role.choices = [("", "Any role"), *[(r.role.slug, r.title) for r in roles]]
         cast(PersonField, self.fields["hiring_manager"]).queryset = hiring_managers
 
-    def _date(self, name: str) -> dt.date | None:
-        day: dt.date | None = self.cleaned_data.get(name)
-        if day is not None and not INTERVIEW_TIME_MIN.year <= day.year < INTERVIEW_TIME_MAX.year:
-            raise ValidationError(
-                "Choose a date between the years %(low)s and %(high)s.",
-                code="date_range",
-                params={"low": INTERVIEW_TIME_MIN.year, "high": INTERVIEW_TIME_MAX.year - 1},
-            )
-        return day
-
     def clean_since(self) -> dt.date | None:
-        return self._date("since")
+        return day_within_bounds(self.cleaned_data.get("since"))
 
     def clean_until(self) -> dt.date | None:
-        return self._date("until")
+        return day_within_bounds(self.cleaned_data.get("until"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -781,21 +782,11 @@ class AdverseImpactForm(forms.Form):
         role = cast(forms.ChoiceField, self.fields["role"])
         role.choices = [("", "Choose a role"), *[(r.role.slug, r.title) for r in roles]]
 
-    def _day(self, name: str) -> dt.date | None:
-        day: dt.date | None = self.cleaned_data.get(name)
-        if day is not None and not INTERVIEW_TIME_MIN.year <= day.year < INTERVIEW_TIME_MAX.year:
-            raise ValidationError(
-                "Choose a date between the years %(low)s and %(high)s.",
-                code="date_range",
-                params={"low": INTERVIEW_TIME_MIN.year, "high": INTERVIEW_TIME_MAX.year - 1},
-            )
-        return day
-
     def clean_since(self) -> dt.date | None:
-        return self._day("since")
+        return day_within_bounds(self.cleaned_data.get("since"))
 
     def clean_until(self) -> dt.date | None:
-        return self._day("until")
+        return day_within_bounds(self.cleaned_data.get("until"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
