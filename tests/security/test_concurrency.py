@@ -186,6 +186,7 @@ def test_two_simultaneous_decisions_make_one_decision() -> None:
                 by=deciders[outcome],
                 outcome=outcome,
                 rationale=long_text(f"Rationale for {outcome}"),
+                override_reason="One of the two goes against the rule: this is why.",  # kept only if it does
             )
 
         return write
