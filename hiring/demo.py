@@ -9,7 +9,9 @@ The first roles also carry the states a page shows only sometimes, so that every
 list can be seen (and is swept for accessibility, tests/browser/test_every_page.py): the first
 role's loop in progress has overdue scorecards, one of whose interviewers the recruiter reminded
 two hours ago; the second role's planned loop has no interview yet (a loop to plan), and its
-changed decision was confirmed by the hiring manager (a decision history of two). Every demo candidate has a
+changed decision was confirmed by the hiring manager (a decision history of two). The decided loops of every
+other role follow the decision rule and the rest overrule it with a reason, so calibration's override rates are
+neither none nor all. Every demo candidate has a
 voluntary self-identification (drawn from the configured categories, "Declined to answer" among them), for the
 compliance account's adverse-impact report.
 """
@@ -27,7 +29,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hiring.decision_rule import HIRE, NO_HIRE
 from hiring.models import Candidate, Interview, Loop, Rating, Scorecard, self_identification_categories
+from hiring.selectors.debrief import loop_debrief
 from hiring.services.decisions import loop_decide, loop_decision_revisit
 from hiring.services.loops import PlanRow, loop_create, loop_plan_save
 from hiring.services.reminders import scorecard_remind
@@ -113,7 +117,9 @@ def demo_loops_create(*, users: dict[str, User]) -> int:
         place = places[rubric.role_id]
         for index, state in enumerate(STATES):
             number = place * len(STATES) + index
-            loop = _demo_loop(rubric, state, number, users, now, overdue=place == 0, unplanned=place == 1)
+            loop = _demo_loop(
+                rubric, state, number, users, now, overdue=place == 0, unplanned=place == 1, overrule=place % 2 == 0
+            )
             if place == 0 and state == "in_progress":
                 _demo_remind(loop, users, now - dt.timedelta(hours=2))
             if place == 1 and state == "decided":
@@ -131,6 +137,7 @@ def _demo_loop(
     *,
     overdue: bool,
     unplanned: bool,
+    overrule: bool,
 ) -> Loop:
     rng = random.Random(f"{rubric.role.slug}-{state}")
     name = demo_candidate_name(number)
@@ -183,7 +190,7 @@ def _demo_loop(
             continue
         scorecard_submit(scorecard=scorecard, by=interview.interviewer, revision=1, data=data)
     if state == "decided":
-        _demo_decide(loop, users)
+        _demo_decide(loop, users, overrule=overrule)
         first = Scorecard.objects.select_related("interview__interviewer").get(interview=interviews[0])
         held = {
             r.dimension_id: RatingInput(score=r.score, not_assessed=r.not_assessed, evidence=r.evidence)
@@ -260,13 +267,23 @@ def _demo_scorecard_input(
     )
 
 
-def _demo_decide(loop: Loop, users: dict[str, User]) -> None:
+DEMO_RATIONALES = {
+    HIRE: "Strong across the panel; the red flag was discussed and judged a misunderstanding.",
+    NO_HIRE: "The red flag was confirmed in the discussion; the panel's evidence does not outweigh it.",
+}
+
+
+def _demo_decide(loop: Loop, users: dict[str, User], *, overrule: bool) -> None:
+    """Decide as the decision rule says, or (`overrule`) the other way with a reason, so that calibration's
+    override rates show both a manager who follows the rule and one who departs from it."""
+    said = loop_debrief(loop=loop).rule.outcome or HIRE
+    outcome = (NO_HIRE if said == HIRE else HIRE) if overrule else said
     loop_decide(
         loop=loop,
         by=users["hiring-manager"],
-        outcome="hire",
-        rationale="Strong across the panel; the red flag was discussed and judged a misunderstanding.",
-        override_reason="The rule says no hire for the red flag; the panel judged it a misunderstanding.",
+        outcome=outcome,
+        rationale=DEMO_RATIONALES[outcome],
+        override_reason="The panel read the evidence differently from the rule's inputs; discussed at the debrief.",
     )
 
 

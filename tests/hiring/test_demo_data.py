@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from hiring.demo import STATES
-from hiring.models import Scorecard
+from hiring.models import Decision, Scorecard
 from roles.models import Role, RubricVersion
 from tests.hiring.test_demo import ACCOUNTS, EVERY_STATE, _counts, _setup_demo, _states_by_role
 
@@ -102,3 +102,20 @@ def test_the_demo_accounts_log_in_and_the_interviewer_has_scorecards_to_write_on
     assert dimension is not None
     values = re.findall(rf'name="score_{dimension.pk}" value="([^"]+)"', page.content.decode())
     assert values == ["0", "1", "2", "3", "4", "na"]  # one row of levels, lowest on the left
+
+
+def test_the_demo_manager_follows_the_decision_rule_on_some_loops_and_overrules_it_with_a_reason_on_others(demo):
+    decided = list(Decision.objects.filter(kind=Decision.Kind.DECIDED).order_by("loop__rubric__role_id"))
+    overridden = [d for d in decided if d.overridden]
+    followed = [d for d in decided if not d.overridden]
+    assert overridden, "calibration's override rates would read none"
+    assert followed, "calibration's override rates would read all"
+    assert all(d.override_reason for d in overridden)
+    assert not any(d.override_reason for d in followed)
+    assert all(d.outcome == d.rule_outcome for d in followed)
+    client, _ = _log_in("hiring-manager")
+    page = client.get(reverse("calibration")).content.decode()
+    row = re.search(r'id="overrides-managers".*?<th scope="row">Harper Manager</th>(.*?)</tr>', page, re.DOTALL)
+    assert row is not None
+    share = round(100 * len(overridden) / len(decided))
+    assert re.findall(r"<td>(.*?)</td>", row.group(1))[:3] == [str(len(decided)), str(len(overridden)), f"{share}%"]
