@@ -230,12 +230,15 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="scorecards@lo
 # the cache signs nobody out). Without it (make run, make test, one server) each process has a
 # local-memory cache, and sessions are read from the database: a copy of a session kept in one
 # process's memory would outlive its sign-out on the others.
+# A redis:// URL gets Django's Redis backend with one client per connection pool (config/cache.py says why).
 CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {
     "default": env.cache_url_config(CACHE_URL)
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scorecards"}
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.PooledClientRedisCache"
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL else "db")
 # The idle timeout: a signed-in session ends this long after its last renewal (accounts/sessions.py)…
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)

@@ -72,7 +72,11 @@ def main() -> None:
     }
     answer = b.post(page, submit)
     location = answer.headers.get("Location", "")
-    step(answer.status == 302 and location.endswith(page), f"submitted on B: HTTP {answer.status} -> {location}")
+    # A submit leads on to the interviewer's next scorecard to write (scorecard_next), which redirects in turn.
+    step(
+        answer.status == 302 and location.endswith("/scorecards/next/"),
+        f"submitted on B: HTTP {answer.status} -> {location}",
+    )
     after = b.get(page)
     step(after.status == 200 and "Scorecard · Submitted" in after.body, "B shows the scorecard as submitted")
     again = a.get(page)

@@ -19,9 +19,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.backends import session_user
 from accounts.models import Profile
+from accounts.timezones import LOADED_ZONE
 from devtools.urls import FLOOR_PATH
 from hiring import policy
+from roles.policy import ROLE_EDITORS
 from tests.factories import PASSWORD, InterviewerFactory, RecruiterFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +189,46 @@ def test_a_change_of_the_profiles_zone_counts_from_the_next_request() -> None:
     Profile.objects.filter(user=user).update(time_zone="")
     client.cookies["browser_tz"] = "America%2FLima"  # the browser moved: followed at once
     assert client.get(reverse("account_settings")).context["active_zone"] == "America/Lima"
+
+
+def test_each_request_loads_its_own_person_with_their_own_groups_and_zone() -> None:
+    """The user's statement is compiled once per process and run again for each request: two people taking
+    turns each get their own groups, Role editors membership and zone, every time."""
+    recruiter = RecruiterFactory(groups=[policy.RECRUITERS, ROLE_EDITORS])
+    Profile.objects.create(user=recruiter, time_zone="Europe/Paris")
+    interviewer = InterviewerFactory()
+    Profile.objects.create(user=interviewer, time_zone="Asia/Tokyo")
+    as_recruiter, as_interviewer = _signed_in(recruiter), _signed_in(interviewer)
+
+    for _ in range(2):
+        assert as_recruiter.get(reverse("loop_pipeline")).status_code == 200
+        assert as_interviewer.get(reverse("loop_pipeline")).status_code == 403
+        assert as_recruiter.get(reverse("roles:list")).context["can_edit"] is True
+        assert as_interviewer.get(reverse("roles:list")).context["can_edit"] is False
+        assert as_recruiter.get(reverse("account_settings")).context["active_zone"] == "Europe/Paris"
+        assert as_interviewer.get(reverse("account_settings")).context["active_zone"] == "Asia/Tokyo"
+
+
+def test_the_session_user_is_the_row_the_orm_would_read_and_only_while_active() -> None:
+    """Every field arrives converted as the ORM converts it (dates aware, flags booleans), whatever the
+    database; an unknown or deactivated account is no one."""
+    user = InterviewerFactory(groups=[policy.INTERVIEWERS, policy.COMPLIANCE], first_name="Ada")
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    Profile.objects.create(user=user, time_zone="America/Lima")
+    session_user(user.pk)  # the statement compiled for this connection before the reads below
+
+    loaded = session_user(str(user.pk))  # the session keeps the id as text
+    expected = User.objects.get(pk=user.pk)
+
+    assert loaded is not None
+    fields = [field.attname for field in User._meta.concrete_fields]
+    assert {name: (type(getattr(loaded, name)), getattr(loaded, name)) for name in fields} == {
+        name: (type(getattr(expected, name)), getattr(expected, name)) for name in fields
+    }
+    assert policy.is_compliance(loaded)
+    assert not policy.is_recruiter(loaded)
+    assert getattr(loaded, LOADED_ZONE) == "America/Lima"
+    assert session_user(user.pk + 1000) is None
+
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert session_user(user.pk) is None
