@@ -245,6 +245,19 @@ class Interview(models.Model):
                 fields=["scheduled_at", "scorecard_submitted_at", "interviewer", "loop"],
                 name="interview_period",
             ),
+            # The home page's open interviews (hiring.selectors.home): one person's unsubmitted interviews by time,
+            # only those, so that neither the lists nor their bounded counts read the person's submitted history.
+            models.Index(
+                fields=["interviewer", "scheduled_at", "id"],
+                condition=Q(scorecard_submitted_at__isnull=True),
+                name="interview_unsubmitted",
+            ),
+            # The home page's latest submitted scorecards: one person's, latest submission first.
+            models.Index(
+                fields=["interviewer", "-scorecard_submitted_at", "-id"],
+                condition=Q(scorecard_submitted_at__isnull=False),
+                name="interview_submitted_latest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

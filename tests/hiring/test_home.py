@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from hiring.models import Decision, Loop, Scorecard
 from hiring.selectors.home import HOME_LIST, interviewer_sections
+from hiring.services.loop_status import loop_status_refresh
 from tests.factories import InterviewerFactory, InterviewFactory, LoopFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,8 @@ def _h1(html: str) -> str:
 
 
 def _loop(hiring_manager, *, status: str, name: str, submitted_hours_ago: float | None = None, **kw) -> Loop:
-    """A loop of the given status with one interview; its scorecard submitted that long ago, if given."""
+    """A loop of the given status with one interview; its scorecard submitted that long ago, if given (the stored
+    figures follow, as after every write: ``loop_status_refresh``)."""
     interview = InterviewFactory(
         loop__hiring_manager=hiring_manager,
         loop__candidate__name=name,
@@ -54,6 +56,7 @@ def _loop(hiring_manager, *, status: str, name: str, submitted_hours_ago: float 
             recommendation="yes",
             submitted_at=timezone.now() - dt.timedelta(hours=submitted_hours_ago),
         )
+    loop_status_refresh(interview.loop)
     Loop.objects.filter(pk=interview.loop_id).update(status=status)
     return Loop.objects.get(pk=interview.loop_id)
 
@@ -170,6 +173,7 @@ def test_the_open_interviews_page_and_the_home_counts_leave_out_submitted_and_de
     Scorecard.objects.filter(interview=submitted).update(
         status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=timezone.now()
     )
+    loop_status_refresh(submitted.loop)
     decided = InterviewFactory(interviewer=interviewer, loop__candidate__name="Dan Decided")
     Loop.objects.filter(pk=decided.loop_id).update(status=Loop.Status.DECIDED)
 
