@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.models import Decision, Loop, Scorecard
+from hiring.selectors import home
 from hiring.selectors.home import HOME_LIST, interviewer_sections
 from hiring.services.loop_status import loop_status_refresh
 from tests.factories import InterviewerFactory, InterviewFactory, LoopFactory
@@ -226,3 +227,19 @@ def test_an_interviewers_home_costs_the_same_queries_and_html_for_a_long_or_long
         sizes.append(len(client.get("/").content))
     assert counts[0] == counts[1]
     assert abs(sizes[0] - sizes[1]) < 2_000, sizes  # ten rows per list either way; only ids and times differ
+
+
+def test_open_interviews_past_the_count_cap_are_said_to_be_at_least_that_many(login, interviewer, monkeypatch):
+    """Open interviews are counted only up to HOME_COUNT_CAP (the count reads no more rows than that): past it the
+    page says "n+" and links to the full list."""
+    monkeypatch.setattr(home, "HOME_COUNT_CAP", HOME_LIST + 2)
+    start = timezone.now() + dt.timedelta(days=1)
+    for n in range(HOME_LIST + 5):
+        InterviewFactory(interviewer=interviewer, scheduled_at=start + dt.timedelta(hours=n))
+
+    html = _html(login(interviewer))
+
+    upcoming = _section(html, "upcoming-heading")
+    assert f"Upcoming ({HOME_LIST + 2}+)" in upcoming
+    assert upcoming.count("Write scorecard") == HOME_LIST
+    assert f'href="{reverse("my_interviews")}">All {HOME_LIST + 2}+ open interviews' in html
