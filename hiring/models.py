@@ -194,6 +194,10 @@ class Loop(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="loop_status_newest"),
             models.Index(fields=["rubric", "-created_at", "-id"], name="loop_rubric_newest"),
             models.Index(fields=["hiring_manager", "-created_at", "-id"], name="loop_manager_newest"),
+            # The homes (hiring.selectors.home): one hiring manager's or recruiter's loops of one status (awaiting a
+            # decision by the last scorecard's time, to plan by age), not every loop of that status.
+            models.Index(fields=["hiring_manager", "status", "last_scorecard_at", "id"], name="loop_manager_status"),
+            models.Index(fields=["recruiter", "status", "created_at", "id"], name="loop_recruiter_status"),
             models.Index(fields=["-red_flags", "-created_at", "-id"], name="loop_most_red_flags"),
             models.Index(fields=["-created_at", "-id"], condition=Q(red_flags__gt=0), name="loop_red_flagged_newest"),
             models.Index(fields=["-created_at", "-id"], condition=Q(decision_changed=True), name="loop_changed_newest"),
