@@ -194,6 +194,10 @@ class Loop(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="loop_status_newest"),
             models.Index(fields=["rubric", "-created_at", "-id"], name="loop_rubric_newest"),
             models.Index(fields=["hiring_manager", "-created_at", "-id"], name="loop_manager_newest"),
+            # The homes (hiring.selectors.home): one hiring manager's or recruiter's loops of one status (awaiting a
+            # decision by the last scorecard's time, to plan by age), not every loop of that status.
+            models.Index(fields=["hiring_manager", "status", "last_scorecard_at", "id"], name="loop_manager_status"),
+            models.Index(fields=["recruiter", "status", "created_at", "id"], name="loop_recruiter_status"),
             models.Index(fields=["-red_flags", "-created_at", "-id"], name="loop_most_red_flags"),
             models.Index(fields=["-created_at", "-id"], condition=Q(red_flags__gt=0), name="loop_red_flagged_newest"),
             models.Index(fields=["-created_at", "-id"], condition=Q(decision_changed=True), name="loop_changed_newest"),
@@ -244,6 +248,19 @@ class Interview(models.Model):
             models.Index(
                 fields=["scheduled_at", "scorecard_submitted_at", "interviewer", "loop"],
                 name="interview_period",
+            ),
+            # The home page's open interviews (hiring.selectors.home): one person's unsubmitted interviews by time,
+            # only those, so that neither the lists nor their bounded counts read the person's submitted history.
+            models.Index(
+                fields=["interviewer", "scheduled_at", "id"],
+                condition=Q(scorecard_submitted_at__isnull=True),
+                name="interview_unsubmitted",
+            ),
+            # The home page's latest submitted scorecards: one person's, latest submission first.
+            models.Index(
+                fields=["interviewer", "-scorecard_submitted_at", "-id"],
+                condition=Q(scorecard_submitted_at__isnull=False),
+                name="interview_submitted_latest",
             ),
         ]
         constraints = [

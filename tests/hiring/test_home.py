@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hiring.models import Decision, Loop, Scorecard
+from hiring.selectors import home
 from hiring.selectors.home import HOME_LIST, interviewer_sections
+from hiring.services.loop_status import loop_status_refresh
 from tests.factories import InterviewerFactory, InterviewFactory, LoopFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,8 @@ def _h1(html: str) -> str:
 
 
 def _loop(hiring_manager, *, status: str, name: str, submitted_hours_ago: float | None = None, **kw) -> Loop:
-    """A loop of the given status with one interview; its scorecard submitted that long ago, if given."""
+    """A loop of the given status with one interview; its scorecard submitted that long ago, if given (the stored
+    figures follow, as after every write: ``loop_status_refresh``)."""
     interview = InterviewFactory(
         loop__hiring_manager=hiring_manager,
         loop__candidate__name=name,
@@ -54,6 +57,7 @@ def _loop(hiring_manager, *, status: str, name: str, submitted_hours_ago: float 
             recommendation="yes",
             submitted_at=timezone.now() - dt.timedelta(hours=submitted_hours_ago),
         )
+    loop_status_refresh(interview.loop)
     Loop.objects.filter(pk=interview.loop_id).update(status=status)
     return Loop.objects.get(pk=interview.loop_id)
 
@@ -170,6 +174,7 @@ def test_the_open_interviews_page_and_the_home_counts_leave_out_submitted_and_de
     Scorecard.objects.filter(interview=submitted).update(
         status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=timezone.now()
     )
+    loop_status_refresh(submitted.loop)
     decided = InterviewFactory(interviewer=interviewer, loop__candidate__name="Dan Decided")
     Loop.objects.filter(pk=decided.loop_id).update(status=Loop.Status.DECIDED)
 
@@ -222,3 +227,19 @@ def test_an_interviewers_home_costs_the_same_queries_and_html_for_a_long_or_long
         sizes.append(len(client.get("/").content))
     assert counts[0] == counts[1]
     assert abs(sizes[0] - sizes[1]) < 2_000, sizes  # ten rows per list either way; only ids and times differ
+
+
+def test_open_interviews_past_the_count_cap_are_said_to_be_at_least_that_many(login, interviewer, monkeypatch):
+    """Open interviews are counted only up to HOME_COUNT_CAP (the count reads no more rows than that): past it the
+    page says "n+" and links to the full list."""
+    monkeypatch.setattr(home, "HOME_COUNT_CAP", HOME_LIST + 2)
+    start = timezone.now() + dt.timedelta(days=1)
+    for n in range(HOME_LIST + 5):
+        InterviewFactory(interviewer=interviewer, scheduled_at=start + dt.timedelta(hours=n))
+
+    html = _html(login(interviewer))
+
+    upcoming = _section(html, "upcoming-heading")
+    assert f"Upcoming ({HOME_LIST + 2}+)" in upcoming
+    assert upcoming.count("Write scorecard") == HOME_LIST
+    assert f'href="{reverse("my_interviews")}">All {HOME_LIST + 2}+ open interviews' in html

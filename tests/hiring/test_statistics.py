@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -16,9 +17,11 @@ from typing import Any, cast
 import krippendorff
 import numpy as np
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,7 +45,7 @@ from hiring.models import (
     SpreadTotal,
 )
 from hiring.policy import SYSTEM
-from hiring.selectors import calibration, debrief
+from hiring.selectors import calibration, debrief, home
 from hiring.services.decisions import DecisionConflict, loop_decide, loop_decision_revisit
 from hiring.services.loops import PlanRow, loop_plan_save
 from hiring.services.privacy import candidate_forget
@@ -396,9 +399,60 @@ def test_stored_statistics_equal_a_recomputation_after_any_sequence_of_writes(wo
             )
             assert usual[slug][1] == len(others)
             assert usual[slug][0] == (pytest.approx(statistics.fmean(others), abs=1e-9) if others else None)
+        _assert_home_counts_live(world)
         statistics_rebuild()  # and a rebuild from scratch lands on the same figures
         _assert_stored_equal_scratch()
+        _assert_home_counts_live(world)
         transaction.set_rollback(True)
+
+
+def _submitted_live(person: User) -> int:
+    return Scorecard.objects.filter(interview__interviewer=person, status=Scorecard.Status.SUBMITTED).count()
+
+
+def _assert_home_counts_live(world: dict[str, Any]) -> None:
+    """Each interviewer's home counts their submitted scorecards (a stored figure) and lists the latest (by the
+    stored submission time) as a count and a sort over their scorecards would."""
+    now = timezone.now()
+    for person in world["panel"]:
+        sections = home.interviewer_sections(user=person, now=now)
+        assert sections.submitted.total == _submitted_live(person)
+        latest = home.submitted_interviews(user=person)[: home.HOME_SUBMITTED]
+        assert [item.interview.pk for item in sections.submitted.items] == [i.pk for i in latest]
+
+
+def _home_submitted(client: Client) -> str:
+    page = client.get("/").content.decode()
+    found = re.search(r"Submitted \(([^)]*)\)", page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_home_pages_count_of_submitted_scorecards_follows_every_write_and_a_rebuild(world, settings_fixture, login):
+    """Someone's "Submitted (n)" is a stored figure: it follows submissions, amendments, decisions and revisits, a
+    candidate forgotten, a plan changed, and a rebuild from scratch gives the same."""
+    person = world["panel"][0]  # two interviews on the first loop
+    client = login(person)
+    assert (_home_submitted(client), _submitted_live(person)) == ("0", 0)
+    steps: list[tuple[tuple[Any, ...], int]] = [
+        (("submit", 0, [3, 4], "yes"), 1),
+        (("draft", 2, [2, 2]), 1),
+        (("submit", 2, [2, 2], "no"), 2),
+        (("amend", 0, [1, 1], "no"), 2),
+        (("decide", 0, "hire"), 2),
+        (("revisit", 0, "no_hire"), 2),
+        (("add interview", 0, 0), 2),  # a third interview for them, not yet written
+        (("reschedule", 0, -50), 2),
+        (("forget", 0), 2),  # forgetting keeps the scorecards, anonymous
+        (("submit", 3, [1, 2], "yes"), 2),  # someone else's
+    ]
+    for action, expected in steps:
+        _run(world, action)
+        assert (_home_submitted(client), _submitted_live(person)) == (str(expected), expected), action
+    InterviewerFigures.objects.filter(interviewer=person).delete()  # out of step, as before a rebuild
+    assert _home_submitted(client) == "0"
+    statistics_rebuild()
+    assert (_home_submitted(client), _submitted_live(person)) == ("2", 2)
 
 
 @pytest.fixture

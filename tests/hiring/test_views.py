@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from hiring.models import Amendment, Interview, Loop, ObservedSignal, Rating, Scorecard
 from hiring.selectors.loops import uncovered_dimensions
+from hiring.services.loop_status import loop_status_refresh
 from hiring.services.loops import loop_create
 from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_save_draft, scorecard_submit
 from roles.models import Dimension, Exercise, RubricVersion, Signal
@@ -258,6 +259,7 @@ def _submitted_history(interviewer, count: int) -> list[str]:
         Scorecard.objects.filter(pk=interview.scorecard.pk).update(
             status=Scorecard.Status.SUBMITTED, recommendation="yes", submitted_at=start + dt.timedelta(hours=n)
         )
+        loop_status_refresh(interview.loop)  # the stored figures follow, as after every write
         names.append(interview.loop.candidate.name)
     return names[::-1]
 
