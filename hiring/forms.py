@@ -130,15 +130,15 @@ class LoopCreateForm(ServiceForm):
 class Listed[M: Model]:
     """Objects read once for a page whose rows all choose among them (the plan's interviewers, its focus
     dimensions), by id, with their options as (id, label): no row reads them again, to draw its select or to
-    check what it was sent."""
+    check what it was sent, and no option formats its id again."""
 
     by_pk: dict[int, M]
-    choices: list[tuple[int, str]]
+    choices: list[tuple[str, str]]  # the id as the page writes it (and a row's value is compared with it)
 
     @classmethod
     def of(cls, objects: Iterable[M], label: Callable[[M], str] = str) -> Listed[M]:
         by_pk = {obj.pk: obj for obj in objects}
-        return cls(by_pk=by_pk, choices=[(pk, label(obj)) for pk, obj in by_pk.items()])
+        return cls(by_pk=by_pk, choices=[(str(pk), label(obj)) for pk, obj in by_pk.items()])
 
 
 class OneListed(forms.ChoiceField):
