@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.http import QueryDict
 
@@ -94,7 +94,12 @@ class PersonField(forms.ModelChoiceField[User]):
     iterator = ListedChoices
 
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return person_label(obj)
+
+
+def person_label(user: User) -> str:
+    """A person as a choice names them: their full name, else their username."""
+    return user.get_full_name() or user.username
 
 
 class RubricField(forms.ModelChoiceField[RubricVersion]):
@@ -121,17 +126,81 @@ class LoopCreateForm(ServiceForm):
         cast(PersonField, self.fields["hiring_manager"]).queryset = hiring_managers
 
 
-class DimensionsField(forms.ModelMultipleChoiceField[Dimension]):
-    """Refuses ids that are not whole numbers a database key can hold before they reach a query."""
+@dataclass(frozen=True)
+class Listed[M: Model]:
+    """Objects read once for a page whose rows all choose among them (the plan's interviewers, its focus
+    dimensions), by id, with their options as (id, label): no row reads them again, to draw its select or to
+    check what it was sent, and no option formats its id again."""
 
-    def _check_values(self, value: Iterable[Any]) -> QuerySet[Dimension]:
+    by_pk: dict[int, M]
+    choices: list[tuple[str, str]]  # the id as the page writes it (and a row's value is compared with it)
+
+    @classmethod
+    def of(cls, objects: Iterable[M], label: Callable[[M], str] = str) -> Listed[M]:
+        by_pk = {obj.pk: obj for obj in objects}
+        return cls(by_pk=by_pk, choices=[(str(pk), label(obj)) for pk, obj in by_pk.items()])
+
+
+class OneListed(forms.ChoiceField):
+    """One of a `Listed`'s objects (cleaned to the object, as a ModelChoiceField is, with its message)."""
+
+    default_error_messages = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.listed: Listed[Any] = Listed(by_pk={}, choices=[])
+
+    def offer(self, listed: Listed[Any]) -> None:
+        self.listed = listed
+        self.choices = listed.choices
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.listed.by_pk[int(value)]
+        except (KeyError, ValueError, TypeError):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)  # required; to_python checked the choice
+
+
+class SomeListed(forms.MultipleChoiceField):
+    """Some of a `Listed`'s objects (cleaned to a list of them, with a ModelMultipleChoiceField's messages); an id
+    that is not a whole number a database key can hold is refused as such."""
+
+    default_error_messages = forms.ModelMultipleChoiceField.default_error_messages
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.listed: Listed[Any] = Listed(by_pk={}, choices=[])
+
+    def offer(self, listed: Listed[Any]) -> None:
+        self.listed = listed
+        self.choices = listed.choices
+
+    def to_python(self, value: Any) -> list[Any]:
+        if not value:
+            return []
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list")
         for pk in value:
             if not str(pk).isdecimal() or int(pk) >= 2**63:
-                raise forms.ValidationError(
+                raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        checked: QuerySet[Dimension] = super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
-        return checked
+        by_str = {str(pk): obj for pk, obj in self.listed.by_pk.items()}
+        for pk in value:
+            if str(pk) not in by_str:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        chosen = {str(pk) for pk in value}
+        return [obj for key, obj in by_str.items() if key in chosen]
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)  # required; to_python checked the choices
 
 
 class InterviewTimeField(forms.DateTimeField):
@@ -149,7 +218,7 @@ class InterviewTimeField(forms.DateTimeField):
 class PlanRowForm(forms.Form):
     include = forms.BooleanField(required=False, label="Include")
     title = forms.CharField(required=False, max_length=300, label="Interview title")
-    interviewer = PersonField(queryset=User.objects.none(), required=False)
+    interviewer = OneListed(required=False)
     scheduled_at = InterviewTimeField(
         required=False,
         label="Time",
@@ -163,17 +232,15 @@ class PlanRowForm(forms.Form):
             format="%Y-%m-%dT%H:%M",
         ),
     )
-    focus = DimensionsField(
-        queryset=Dimension.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Focus dimensions"
-    )
+    focus = SomeListed(required=False, widget=forms.CheckboxSelectMultiple, label="Focus dimensions")
 
     def __init__(
         self,
         *args: Any,
         exercise: Exercise | None,
         interview: Interview | None,
-        interviewers: QuerySet[User],
-        dimensions: QuerySet[Dimension],
+        interviewers: Listed[User],
+        dimensions: Listed[Dimension],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -181,8 +248,8 @@ class PlanRowForm(forms.Form):
         self.interview = interview
         if exercise is not None:
             del self.fields["title"]
-        cast(PersonField, self.fields["interviewer"]).queryset = interviewers
-        cast(DimensionsField, self.fields["focus"]).queryset = dimensions
+        cast(OneListed, self.fields["interviewer"]).offer(interviewers)
+        cast(SomeListed, self.fields["focus"]).offer(dimensions)
         self.locked = bool(interview and interview.scorecard.is_started)
         if self.locked:
             self.fields["interviewer"].disabled = True
@@ -207,8 +274,8 @@ class PlanRowForm(forms.Form):
     @property
     def focus_names(self) -> str:
         ticked = self.focus_values
-        focus = cast("forms.ModelMultipleChoiceField[Dimension]", self.fields["focus"])
-        return "; ".join(d.name for d in focus.queryset or [] if str(d.pk) in ticked) or "none"
+        focus = cast(SomeListed, self.fields["focus"])
+        return "; ".join(d.name for d in focus.listed.by_pk.values() if str(d.pk) in ticked) or "none"
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -231,6 +298,8 @@ class PlanForm:
     planned interviews left out."""
 
     def __init__(self, data: QueryDict | None, *, proposal: PlanProposal) -> None:
+        interviewers = Listed.of(proposal.interviewers, person_label)
+        dimensions = Listed.of(proposal.dimensions)
         self.rows = [
             PlanRowForm(
                 data,
@@ -244,8 +313,8 @@ class PlanForm:
                 },
                 exercise=row.exercise,
                 interview=row.interview,
-                interviewers=proposal.interviewers,
-                dimensions=proposal.dimensions,
+                interviewers=interviewers,
+                dimensions=dimensions,
             )
             for row in proposal.rows
         ]

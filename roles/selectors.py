@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
+from config.links import Link
 from roles.blueprints import FORMAT, blueprint_canonical
 from roles.models import (
     SIGNAL_GROUP_TITLES,
@@ -54,6 +55,21 @@ def current_rubrics() -> QuerySet[RubricVersion]:
         )
         .order_by("title", "role__slug")
     )
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    """A role on the roles page: its newest rubric version, with counts (``current_rubrics``), and its row's links."""
+
+    rubric: RubricVersion
+    kit_url: str
+    draft_url: str  # where an editor starts the role's next version, or a copy
+
+
+def role_rows() -> list[RoleRow]:
+    """Every role's row on the roles page, its links built with one ``reverse()`` per kind (``config.links``)."""
+    kit, draft = Link("roles:kit"), Link("roles:draft_from_version")
+    return [RoleRow(rubric, kit(rubric.role.slug), draft(rubric.role.slug)) for rubric in current_rubrics()]
 
 
 def rubric_with_content(rubric_qs: QuerySet[RubricVersion]) -> QuerySet[RubricVersion]:
@@ -318,9 +334,19 @@ def draft_get(*, draft_id: int) -> RoleDraft | None:
     return RoleDraft.objects.select_related("role", "updated_by").filter(pk=draft_id).first()
 
 
-def drafts_open() -> list[RoleDraft]:
+@dataclass(frozen=True)
+class DraftRow:
+    """A draft on the roles list, with the link to its editor."""
+
+    draft: RoleDraft
+    url: str
+
+
+def drafts_open() -> list[DraftRow]:
     """Every draft, the most recently saved first, for the roles list (a small number: one per role in work)."""
-    return list(RoleDraft.objects.select_related("role", "updated_by").order_by("-updated_at", "-pk")[:50])
+    editor = Link("roles:draft")
+    drafts = RoleDraft.objects.select_related("role", "updated_by").order_by("-updated_at", "-pk")[:50]
+    return [DraftRow(draft, editor(draft.pk)) for draft in drafts]
 
 
 # --- the scorecard preview: the draft as an interviewer fills it in ---------------------------------------------

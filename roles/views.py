@@ -30,7 +30,7 @@ MAX_FIELDS = 20_000  # name/value pairs one autosave may carry
 def role_list(request: HttpRequest) -> HttpResponse:
     can_edit = can_edit_roles(request.user)
     context = {
-        "rubrics": selectors.current_rubrics(),
+        "rows": selectors.role_rows(),
         "can_import": can_import_roles(request.user),
         "can_edit": can_edit,
         "drafts": selectors.drafts_open() if can_edit else [],

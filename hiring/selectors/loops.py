@@ -19,8 +19,8 @@ from hiring.policy import AnyUser
 from hiring.reliability import PanelSize
 from hiring.selectors.calibration import panel_sizes
 from hiring.selectors.scorecards import scorecard_due_at
-from roles.models import Dimension, Exercise, RubricVersion
-from roles.selectors import rubric_with_content
+from roles.models import Dimension, Exercise
+from roles.selectors import rubric_content
 
 
 class PlanRowState(Protocol):
@@ -57,22 +57,26 @@ def loop_get(*, user: AnyUser, loop_id: int) -> Loop:
 
 
 def loop_for_planning(*, user: AnyUser, loop_id: int) -> Loop:
-    """A loop the user may see, with its rubric's content and its interviews, for planning.
+    """A loop the user may see, with its interviews and its rubric's content, for planning: the content is the
+    rubric version's as ``rubric_content`` keeps it (read once per process: a loop's version is locked), so a
+    plan of any size costs the loop's own queries.
 
     Raises ``Loop.DoesNotExist`` when there is none they may see."""
-    return rubric_with_content_for_loop(policy.loops_visible_to(user)).get(pk=loop_id)
-
-
-def rubric_with_content_for_loop(loops: QuerySet[Loop]) -> QuerySet[Loop]:
-    return loops.select_related("candidate", "hiring_manager", "recruiter").prefetch_related(
-        Prefetch("rubric", queryset=rubric_with_content(RubricVersion.objects.all())),
-        Prefetch(
-            "interviews",
-            queryset=Interview.objects.select_related("interviewer", "exercise", "scorecard").prefetch_related(
-                "focus_dimensions"
+    loop = (
+        policy.loops_visible_to(user)
+        .select_related("candidate", "hiring_manager", "recruiter", "rubric")
+        .prefetch_related(
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.select_related("interviewer", "exercise", "scorecard").prefetch_related(
+                    "focus_dimensions"
+                ),
             ),
-        ),
+        )
+        .get(pk=loop_id)
     )
+    loop.rubric = rubric_content(loop.rubric)
+    return loop
 
 
 @dataclass(frozen=True)
@@ -191,8 +195,8 @@ class PlanProposal:
     """The plan as the page opens it, and who and what its rows may choose from."""
 
     rows: list[ProposedInterview]
-    interviewers: QuerySet[User]  # who can be planned (``interviewers``), read once
-    dimensions: QuerySet[Dimension]  # the rubric's, as prefetched by ``loop_for_planning``
+    interviewers: list[User]  # who can be planned (``interviewers``), read once for every row
+    dimensions: list[Dimension]  # the rubric's, as prefetched by ``loop_for_planning``
 
 
 def plan_proposal(*, loop: Loop, now: dt.datetime) -> PlanProposal:
@@ -204,7 +208,7 @@ def plan_proposal(*, loop: Loop, now: dt.datetime) -> PlanProposal:
     The first interview of an exercise keeps the exercise's key, so a form opened before the plan was first
     saved still posts to the same rows; a repeated exercise's rows are keyed by interview. ``loop`` comes from
     ``loop_for_planning``."""
-    panel = interviewers(loop=loop)
+    panel = list(interviewers(loop=loop))
     people = [user for user in panel if user.pk != loop.hiring_manager_id]
     start = plan_default_start(now=now)
     planned = sorted(loop.interviews.all(), key=lambda i: i.pk)
@@ -212,7 +216,7 @@ def plan_proposal(*, loop: Loop, now: dt.datetime) -> PlanProposal:
         rows = _exercise_rows(loop, planned=planned, people=people, start=start)
     else:
         rows = _titled_rows(planned=planned, people=people, start=start, dimensions=loop.rubric.dimensions.all())
-    return PlanProposal(rows=rows, interviewers=panel, dimensions=loop.rubric.dimensions.all())
+    return PlanProposal(rows=rows, interviewers=panel, dimensions=list(loop.rubric.dimensions.all()))
 
 
 def _planned_row(key: str, interview: Interview, exercise: Exercise | None) -> ProposedInterview:

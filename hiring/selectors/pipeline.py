@@ -19,8 +19,9 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from config.links import Link
 from hiring import policy
-from hiring.models import Candidate, Decision, Interview, Loop, ObservedSignal, Scorecard
+from hiring.models import Decision, Interview, Loop, ObservedSignal, Scorecard
 from hiring.scoring import dimension_means_sql
 from hiring.search import search_key
 from roles.models import Dimension, RubricVersion, Signal, SignalKind
@@ -272,14 +273,14 @@ def loop_figures(
 
 @dataclass(frozen=True)
 class PipelineLoop:
-    """A loop as the pipeline lists it: what its row shows of the loop and its counts."""
+    """A loop as the pipeline lists it: what its row shows of the loop, its counts and its links."""
 
     pk: int
-    candidate: Candidate
+    candidate_name: str
     created_at: dt.datetime
-    status: str
-    rubric: RubricVersion
-    decision: Decision | None
+    status_label: str
+    role_title: str
+    outcome_label: str  # the current decision's outcome; "" before any decision
     decision_changed: bool
     expected: int
     submitted: int
@@ -287,9 +288,9 @@ class PipelineLoop:
     signals_strong: int
     signals_weak: int
     signals_red_flag: int
-
-    def get_status_display(self) -> str:
-        return str(Loop.Status(self.status).label)
+    url: str
+    debrief_url: str
+    summary_url: str
 
 
 @dataclass(frozen=True)
@@ -299,24 +300,38 @@ class PipelineRow:
     loop: PipelineLoop
     normalised_mean: float | None
     dimension_means: list[float | None] = field(default_factory=list)
-    recommendations: list[tuple[str, int]] = field(default_factory=list)
+    recommendations: list[tuple[str, int]] = field(default_factory=list)  # (label, count), the counts above zero
+
+
+def row_loops(loops: QuerySet[Loop]) -> QuerySet[Loop]:
+    """`pipeline_loops` reading only what `pipeline_rows` shows of each loop: a page's loops are built without
+    their people and the rest of their rubric (the exports and the API read `pipeline_loops` whole)."""
+    return (
+        loops.select_related(None)
+        .select_related("candidate", "rubric", "decision")
+        .only("status", "created_at", "candidate__name", "rubric__title", "decision__outcome")
+    )
 
 
 def pipeline_rows(
     *, loops: list[Loop], columns: list[DimensionColumn], now: dt.datetime | None = None
 ) -> list[PipelineRow]:
-    """The rows of a page of `pipeline_loops`, with their figures (one query for the whole page)."""
+    """The rows of a page of `pipeline_loops`, with their figures (one query for the whole page) and links."""
     figures = loop_figures(loop_ids=[loop.pk for loop in loops], columns=columns, now=now)
+    detail, debrief, summary = Link("loop_detail"), Link("loop_debrief"), Link("loop_summary")
+    statuses = {value: str(label) for value, label in Loop.Status.choices}
+    outcomes = {value: str(label) for value, label in Decision.Outcome.choices}
+    recommendations = [(value, str(label)) for value, label in Scorecard.Recommendation.choices]
     rows = []
     for loop in loops:
         f = figures.get(loop.pk, LoopFigures())
         shown = PipelineLoop(
             pk=loop.pk,
-            candidate=loop.candidate,
+            candidate_name=loop.candidate.name,
             created_at=loop.created_at,
-            status=loop.status,
-            rubric=loop.rubric,
-            decision=loop.decision,
+            status_label=statuses[loop.status],
+            role_title=loop.rubric.title,
+            outcome_label=outcomes[loop.decision.outcome] if loop.decision else "",
             decision_changed=f.decision_changed,
             expected=f.expected,
             submitted=f.submitted,
@@ -324,6 +339,9 @@ def pipeline_rows(
             signals_strong=f.signals.get(SignalKind.STRONG, 0),
             signals_weak=f.signals.get(SignalKind.WEAK, 0),
             signals_red_flag=f.signals.get(SignalKind.RED_FLAG, 0),
+            url=detail(loop.pk),
+            debrief_url=debrief(loop.pk),
+            summary_url=summary(loop.pk),
         )
         rows.append(
             PipelineRow(
@@ -331,7 +349,7 @@ def pipeline_rows(
                 normalised_mean=f.normalised_mean,
                 dimension_means=[f.dimension_means.get(c.slug) for c in columns],
                 recommendations=[
-                    (str(label), f.recommendations.get(value, 0)) for value, label in Scorecard.Recommendation.choices
+                    (label, count) for value, label in recommendations if (count := f.recommendations.get(value, 0))
                 ],
             )
         )

@@ -17,11 +17,11 @@ from hiring.models import Scorecard
 from hiring.selectors.home import (
     HOME_LIST,
     home_page,
-    interview_items,
     next_interview_to_write,
     open_interviews,
     submitted_interviews,
 )
+from hiring.selectors.own_interviews import own_interview_rows, own_interviews_listed
 from hiring.services.refusals import InputRefused
 from hiring.services.reminders import scorecard_remind
 from hiring.views import signed_in_user
@@ -42,15 +42,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_interviews(request: HttpRequest) -> HttpResponse:
-    page = Paginator(open_interviews(user=signed_in_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
-    items = interview_items(page.object_list)
+    interviews = own_interviews_listed(open_interviews(user=signed_in_user(request)))
+    page = Paginator(interviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = own_interview_rows(page.object_list)
     return render(request, "hiring/my_interviews.html", {"page": page, "items": items, "now": timezone.now()})
 
 
 @login_required
 def my_scorecards(request: HttpRequest) -> HttpResponse:
-    page = Paginator(submitted_interviews(user=signed_in_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
-    items = interview_items(page.object_list)
+    interviews = own_interviews_listed(submitted_interviews(user=signed_in_user(request)))
+    page = Paginator(interviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = own_interview_rows(page.object_list)
     return render(request, "hiring/my_scorecards.html", {"page": page, "items": items, "now": timezone.now()})
 
 

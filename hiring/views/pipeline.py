@@ -84,7 +84,7 @@ def loop_pipeline(request: HttpRequest) -> HttpResponse:
     filters = form.to_filter()
     columns = pipeline.dimension_columns(filters.role) if filters.role else []
     loops = pipeline.pipeline_loops(user=request.user, filters=filters)
-    page = Paginator(loops, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(pipeline.row_loops(loops), PAGE_SIZE).get_page(request.GET.get("page"))
     found = list(page.object_list)
     if request.GET.get("jump") and filters.q and page.paginator.count == 1:
         # The header's search box: one candidate found goes straight to their loop.

@@ -162,6 +162,8 @@ PAGES: dict[str, tuple[int, tuple[Case, Case]]] = {
     "debrief, adjusted": (9, _loop_page("/loops/{loop}/debrief/?adjusted=1", "manager")),
     "loop summary": (8, _loop_page("/loops/{loop}/summary/", "manager")),
     "loop detail": (8, _loop_page("/loops/{loop}/", "recruiter")),  # its recruiter: is a self-identification recorded
+    # its recruiter, on a loop in progress: a row per interview, each with an interviewer and a focus to choose
+    "loop plan": (8, _loop_page("/loops/{loop}/plan/", "recruiter", drafts=True)),
     "pipeline": (7, _overview_page("/loops/")),
     "pipeline, one role": (8, _overview_page("/loops/?role={role}")),
     "pipeline, a search": (7, _overview_page("/loops/?q=a")),

@@ -36,7 +36,7 @@ def _client(user: User) -> Client:
 def _found(user: User, query: str) -> list[str]:
     response = _client(user).get(reverse("loop_pipeline"), {"q": query})
     assert response.status_code == 200
-    return sorted(row.loop.candidate.name for row in response.context["rows"])
+    return sorted(row.loop.candidate_name for row in response.context["rows"])
 
 
 @pytest.fixture
