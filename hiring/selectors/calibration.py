@@ -52,11 +52,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Field,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce
 
 from hiring.agreement import alpha_from_coincidences, bootstrap_interval, t_interval_from_sums
 from hiring.agreement import ordinal_alpha as agreement_alpha
@@ -466,15 +484,44 @@ def _agreement(role: str, slug: str, dimension: _Dimension, *, dated: bool) -> D
     )
 
 
+class _CountedPaginator(Paginator[Any]):
+    """A paginator told its count (by the page's own query) instead of asking the database for it."""
+
+    def __init__(self, object_list: QuerySet[Any, Any], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def _interviewer_page(grouped: QuerySet[Any, Any], page: str | int) -> Page[Any]:
+    """One page of the grouped interviewer figures, their number read by the same query (a window over the groups)
+    rather than by a COUNT of its own. A page number past the end or below 1 (an old link) is left to the paginator,
+    which counts and answers the last page; one that is not a number is the first, as Paginator.get_page does."""
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        start = (number - 1) * INTERVIEWERS_PER_PAGE
+        rows = list(grouped.annotate(counted=Window(Count("*")))[start : start + INTERVIEWERS_PER_PAGE])
+        if rows or number == 1:
+            paginator = _CountedPaginator(grouped, INTERVIEWERS_PER_PAGE, count=rows[0]["counted"] if rows else 0)
+            return Page(rows, number, paginator)
+    return Paginator(grouped, INTERVIEWERS_PER_PAGE).get_page(number)
+
+
 def calibration_report(*, filters: CalibrationFilter, page: str | int | None = None) -> CalibrationReport:
     """Every interviewer's figures and every role dimension's agreement, from the stored figures in two queries;
     each dimension's validity against hires' later outcomes (hiring.selectors.validity) in two more.
 
     With `page` (the calibration page), the interviewers are one page of INTERVIEWERS_PER_PAGE, by
-    username, and a count query more: what a person reads stays bounded as the pool grows.
+    username, counted by the same query: what a person reads stays bounded as the pool grows.
     """
     grouped = _interviewer_figures(filters=filters)
-    paged = None if page is None else Paginator(grouped, INTERVIEWERS_PER_PAGE).get_page(page)
+    paged = None if page is None else _interviewer_page(grouped, page)
     interviewers = [_interviewer(figures) for figures in (grouped if paged is None else paged.object_list)]
     dimensions = _dimensions(filters=filters)
     agreement = [
@@ -550,34 +597,58 @@ def panel_sizes(*, role_slug: str) -> dict[str, PanelSize]:
     }
 
 
-def leniency_elsewhere(*, interviewer_ids: list[int], loop: Loop) -> dict[int, Leniency]:
-    """Each interviewer's leniency measured on their other loops (all roles), in one query.
+LENIENCY_SUMS = ("compared", "deviation_sum", "deviation_squares", "panel_sum")  # what leniency is computed from
 
-    Their stored totals less this loop's own contribution, so that its scores do not adjust themselves.
-    """
-    own = LoopInterviewerFigures.objects.filter(loop_id=loop.pk, interviewer_id=OuterRef("interviewer_id"))
-    fields = ("compared", "deviation_sum", "deviation_squares", "panel_sum")
-    rows = (
-        InterviewerFigures.objects.filter(interviewer_id__in=interviewer_ids)
+
+def _sum_elsewhere(name: str, *, loop_id: int, interviewer: str) -> Expression:
+    """One of an interviewer's leniency sums over their other loops: their stored total (all roles) less this
+    loop's own contribution (none when they have no figures on it)."""
+    kind: Field[Any, Any] = FloatField() if name != "compared" else IntegerField()
+    total = (
+        InterviewerFigures.objects.filter(interviewer_id=OuterRef(interviewer))
         .order_by()
         .values("interviewer_id")
-        .annotate(
-            **{name: Sum(name) for name in fields},
-            **{f"own_{name}": Subquery(own.values(name)[:1]) for name in fields},
-        )
+        .annotate(total=Sum(name))
+        .values("total")
     )
-    found: dict[int, Leniency] = {}
-    for values in rows:
-        row: dict[str, Any] = dict(values)
-        figures = {name: row[name] - (row[f"own_{name}"] or 0) for name in fields}
-        if figures["compared"] < 1:
-            continue
-        found[row["interviewer_id"]] = leniency_from_sums(
-            n=figures["compared"],
-            total=figures["deviation_sum"],
-            squares=figures["deviation_squares"],
-            panel=figures["panel_sum"],
-        )
+    own = LoopInterviewerFigures.objects.filter(loop_id=loop_id, interviewer_id=OuterRef(interviewer)).values(name)
+    return ExpressionWrapper(
+        Coalesce(Subquery(total, output_field=kind), Value(0), output_field=kind)
+        - Coalesce(Subquery(own[:1], output_field=kind), Value(0), output_field=kind),
+        output_field=kind,
+    )
+
+
+def leniency_elsewhere_sums(*, loop: Loop, interviewer: str) -> dict[str, Expression]:
+    """Annotations that give each row of a query (one interviewer a row, `interviewer` naming their id: the
+    debrief's panel reads them with its interviews) the sums their leniency on their other loops is computed from,
+    so that this loop's scores do not adjust themselves; `leniency_elsewhere_of` reads them."""
+    return {
+        f"elsewhere_{name}": _sum_elsewhere(name, loop_id=loop.pk, interviewer=interviewer) for name in LENIENCY_SUMS
+    }
+
+
+def leniency_elsewhere_of(row: object) -> Leniency:
+    """The leniency of a row annotated with `leniency_elsewhere_sums` (a model instance or a values() dict)."""
+    sums = row if isinstance(row, dict) else vars(row)
+    if sums["elsewhere_compared"] < 1:
+        return NO_LENIENCY
+    return leniency_from_sums(
+        n=sums["elsewhere_compared"],
+        total=sums["elsewhere_deviation_sum"],
+        squares=sums["elsewhere_deviation_squares"],
+        panel=sums["elsewhere_panel_sum"],
+    )
+
+
+def leniency_elsewhere(*, interviewer_ids: list[int], loop: Loop) -> dict[int, Leniency]:
+    """Each interviewer's leniency measured on their other loops (all roles), in one query."""
+    rows = (
+        User.objects.filter(pk__in=interviewer_ids)
+        .values("pk")
+        .annotate(**leniency_elsewhere_sums(loop=loop, interviewer="pk"))
+    )
+    found = {row["pk"]: leniency_elsewhere_of(row) for row in rows}
     return {pk: found.get(pk, NO_LENIENCY) for pk in interviewer_ids}
 
 

@@ -26,9 +26,9 @@ The rules the debrief applies are defined here and nowhere else:
   interviewer's scores by minus their leniency (hiring.calibration) measured on their other
   loops, in raw points (leniency x span). It is shown beside the raw scores, never instead.
 
-The module issues a fixed number of queries whatever the size of the panel or rubric
-(one more, also fixed, when the adjusted view is read),
-and does its arithmetic in one pass over one query's rows.
+The module issues a fixed number of queries whatever the size of the panel or rubric (the adjusted
+view's leniencies come with the panel's interviews: no query more), and does its arithmetic in one
+pass over one query's rows.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
@@ -55,7 +54,7 @@ from hiring.models import (
     SpreadTotal,
 )
 from hiring.scoring import counted_score, loop_normalised_mean, normalise
-from hiring.selectors.calibration import leniency_elsewhere
+from hiring.selectors.calibration import leniency_elsewhere_of, leniency_elsewhere_sums
 from hiring.selectors.decisions import DecisionState, decision_state
 from hiring.selectors.scorecards import seen_by
 from roles.models import SIGNAL_GROUP_TITLES, SIGNAL_KINDS_RED_FLAGS_FIRST, Dimension, RubricVersion, Signal, SignalKind
@@ -231,6 +230,7 @@ class Debrief:
     rule: RuleResult  # the version's decision rule applied to these figures (hiring.decision_rule)
     decisions: DecisionState
     normalised_mean: float | None  # the loop's, as defined in hiring.scoring
+    adjusted: Adjusted | None = None  # the leniency-adjusted scores, when `loop_debrief` was asked for them
 
     @property
     def decision(self) -> Decision | None:
@@ -273,19 +273,14 @@ class Debrief:
             dimensions=self.dimensions, red_flags=self.observations[SignalKind.RED_FLAG], waiting=len(self.pending)
         )
 
-    @cached_property
-    def adjusted(self) -> Adjusted:
-        """The leniency-adjusted scores, computed (one query) only when a page reads them."""
-        return leniency_adjusted(loop=self.loop, rubric=self.rubric, rows=self.rows, columns=len(self.dimensions))
 
-
-def leniency_adjusted(*, loop: Loop, rubric: RubricVersion, rows: list[PanelRow], columns: int) -> Adjusted:
-    """Each scorecard's scores shifted by minus its interviewer's leniency on other loops, in raw points."""
-    measured = leniency_elsewhere(interviewer_ids=[row.interview.interviewer_id for row in rows], loop=loop)
+def leniency_adjusted(*, rubric: RubricVersion, rows: list[PanelRow], columns: int) -> Adjusted:
+    """Each scorecard's scores shifted by minus its interviewer's leniency on other loops, in raw points (the
+    panel's interviews were read with `leniency_elsewhere_sums`)."""
     span = rubric.scale_max - rubric.scale_min
     adjusted_rows = []
     for row in rows:
-        leniency = measured[row.interview.interviewer_id]
+        leniency = leniency_elsewhere_of(row.interview)
         shift = leniency.mean * span if leniency.mean is not None else 0.0
         cells = [AdjustedCell(cell.rating, _shifted(cell.rating, shift)) for cell in row.cells]
         adjusted_rows.append(AdjustedRow(row, leniency.mean, leniency.n, shift, cells))
@@ -339,12 +334,13 @@ def mark_unusual(summary: DimensionSummary, *, usual: tuple[float | None, int], 
         summary.unusual_disagreement = True
 
 
-def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
+def loop_debrief(*, loop: Loop, viewer: User | None = None, adjusted: bool = False) -> Debrief:
     """Everything the debrief page shows for a loop, in a fixed number of queries; each row says whether ``viewer``
-    (when given) opened its scorecard before."""
+    (when given) opened its scorecard before. With ``adjusted``, the leniency-adjusted scores too (their
+    interviewers' leniency read with the panel: no query more)."""
     rubric = rubric_content(loop.rubric)
     dimensions = list(rubric.dimensions.all())
-    interviews = _panel(loop=loop, viewer=viewer)
+    interviews = _panel(loop=loop, viewer=viewer, adjusted=adjusted)
     submitted = [i for i in interviews if i.scorecard.status == Scorecard.Status.SUBMITTED]
     ratings = _ratings(submitted)
     decisions = decision_state(loop=loop)
@@ -353,11 +349,12 @@ def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
     tally_counts = Counter(i.scorecard.recommendation for i in submitted)
     pending: list[Interview] = [i for i in interviews if i.scorecard.status != Scorecard.Status.SUBMITTED]
     normalised_mean = loop_normalised_mean(s.stats.normalised for s in summaries)
+    rows = _panel_rows(submitted, rubric=rubric, dimensions=dimensions, ratings=ratings, decisions=decisions)
     return Debrief(
         loop=loop,
         rubric=rubric,
         dimensions=summaries,
-        rows=_panel_rows(submitted, rubric=rubric, dimensions=dimensions, ratings=ratings, decisions=decisions),
+        rows=rows,
         pending=pending,
         observations=observations,
         recommendation_tally=[
@@ -373,17 +370,22 @@ def loop_debrief(*, loop: Loop, viewer: User | None = None) -> Debrief:
         ),
         decisions=decisions,
         normalised_mean=normalised_mean,
+        adjusted=leniency_adjusted(rubric=rubric, rows=rows, columns=len(summaries)) if adjusted else None,
     )
 
 
-def _panel(*, loop: Loop, viewer: User | None) -> list[PanelInterview]:
-    """The loop's interviews in time order with their scorecards, each marked ``seen`` by the viewer (one query)."""
-    return list(
+def _panel(*, loop: Loop, viewer: User | None, adjusted: bool = False) -> list[PanelInterview]:
+    """The loop's interviews in time order with their scorecards, each marked ``seen`` by the viewer and, when
+    ``adjusted``, with its interviewer's leniency sums on their other loops (one query)."""
+    interviews = (
         Interview.objects.filter(loop=loop)
         .select_related("interviewer", "exercise", "scorecard")
         .annotate(seen=Value(True) if viewer is None else seen_by(viewer, scorecard="scorecard"))
         .order_by("scheduled_at", "pk")
     )
+    if adjusted:
+        interviews = interviews.annotate(**leniency_elsewhere_sums(loop=loop, interviewer="interviewer_id"))
+    return list(interviews)
 
 
 def _ratings(submitted: Sequence[Interview]) -> dict[tuple[int, int], Rating]:

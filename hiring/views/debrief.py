@@ -84,6 +84,7 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
     loop = _loop_for_debrief(request, loop_id)
     can_decide = policy.can_decide(request.user, loop)
     can_adjust = policy.can_view_calibration(request.user)
+    show_adjusted = can_adjust and request.GET.get("adjusted") == "1"
     action = request.POST.get("action", "decide") if request.method == "POST" else None
     form = DecisionForm(request.POST if action == "decide" else None)
     revisit = DecisionRevisitForm(request.POST if action == "revisit" else None)
@@ -94,7 +95,7 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
         done, status = _decide(request, loop, form) if action == "decide" else _revisit(request, loop, revisit)
         if done:
             return redirect(f"{reverse('loop_debrief', args=[loop.pk])}#decision")
-    debrief = debrief_selectors.loop_debrief(loop=loop, viewer=signed_in_user(request))
+    debrief = debrief_selectors.loop_debrief(loop=loop, viewer=signed_in_user(request), adjusted=show_adjusted)
     if debrief.decision and not revisit.is_bound:
         revisit = DecisionRevisitForm(initial={"supersedes": debrief.decision.pk, "outcome": debrief.decision.outcome})
     scorecard_views_record(viewer=signed_in_user(request), scorecards=[r.scorecard for r in debrief.rows if not r.seen])
@@ -107,7 +108,7 @@ def loop_debrief(request: HttpRequest, loop_id: int) -> HttpResponse:
             "revisit": revisit,
             "can_decide": can_decide,
             "can_adjust": can_adjust,
-            "show_adjusted": can_adjust and request.GET.get("adjusted") == "1",
+            "show_adjusted": show_adjusted,
             "thresholds": {"strong": debrief_selectors.STRONG_AT, "weak": debrief_selectors.WEAK_BELOW},
             "classifications": debrief_selectors.CLASSIFICATIONS,
         },

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import math
+import re
 
 import krippendorff
 import numpy as np
@@ -20,6 +21,7 @@ from factory.declarations import SubFactory
 from hiring.models import Loop, Rating, Scorecard
 from hiring.selectors import calibration, debrief
 from hiring.services.loop_status import dimension_spreads_rebuild
+from hiring.services.scorecards import RatingInput, ScorecardInput, scorecard_submit
 from hiring.services.statistics import loop_statistics_refresh
 from roles.models import Dimension
 from tests import factories
@@ -389,7 +391,7 @@ def test_debrief_queries_stay_fixed_with_history_and_adjusted_view(login):
             _card(other, person, [3, 3])
         Loop.objects.filter(pk=other.pk).update(status=Loop.Status.COMPLETE)
     assert counts() == before
-    assert before[2] == before[1] + 1  # the adjusted view's one query
+    assert before[2] == before[1]  # the adjusted view's leniencies come with the panel's interviews
 
 
 # Access ---------------------------------------------------------------------------------------------------
@@ -444,7 +446,64 @@ def test_the_page_lists_interviewers_a_page_at_a_time_with_the_same_queries(
     assert [row.username for row in second.context["report"].interviewers] == ["carol"]
     assert 'href="?role=data-engineer&amp;page=2">Next</a>' in first.content.decode()
     assert "Page 2 of 2" in second.content.decode()
+    assert "3 interviewers by username, 2 a page" in first.content.decode()  # counted by the page's own query
     assert len(first_page) == len(last_page)
+    # an old link past the end opens the last page, one that is not a number the first, as the paginator's get_page
+    past = client.get(reverse("calibration"), {"role": "data-engineer", "page": 9})
+    assert [row.username for row in past.context["report"].interviewers] == ["carol"]
+    assert "Page 2 of 2" in past.content.decode()
+    odd = client.get(reverse("calibration"), {"role": "data-engineer", "page": "x"})
+    assert [row.username for row in odd.context["report"].interviewers] == ["alice", "bob"]
+
+
+def _interviewer_rows(page: str) -> dict[str, str]:
+    """Each interviewer's row of the calibration table, by the id of its <tr>."""
+    return dict(re.findall(r'<tr id="(interviewer-\d+)">(.*?)</tr>', page, flags=re.S))
+
+
+def _chart_counts(row: str) -> list[int]:
+    """The counts a row's distribution chart draws above its bars."""
+    return [int(count) for count in re.findall(r'text-anchor="middle" fill="currentColor">(\d+)</text>', row)]
+
+
+def test_a_chart_shows_its_rows_figures_and_follows_a_submission_that_changes_them(login, hiring_manager, two_loops):
+    """The charts are drawn on each request from the figures the table beside them shows, so none is stale: each
+    interviewer's distribution adds up to the scores of the row's "not assessed" column, the leniency chart gives
+    the row's leniency, and a submission that changes an interviewer's figures changes their chart."""
+    a, b, _ = two_loops["users"]
+    client = login(hiring_manager)
+    page = client.get(reverse("calibration"), {"role": "data-engineer"}).content.decode()
+    rows = _interviewer_rows(page)
+    leniency_desc = re.search(r'<desc id="leniency-desc">(.*?)</desc>', page, flags=re.S)
+    assert leniency_desc is not None
+    for user in two_loops["users"]:
+        row = rows[f"interviewer-{user.pk}"]
+        not_assessed, ratings = map(int, re.findall(r"(\d+) of (\d+)</span>", row)[0])
+        assert sum(_chart_counts(row)) == ratings - not_assessed
+        table_leniency = re.search(r'<td class="text-nowrap">(-?[\d.]+)', row)
+        assert table_leniency is not None
+        chart_leniency = re.search(
+            rf"{re.escape(user.get_full_name() or user.username)}: ([+-][\d.]+)", leniency_desc[1]
+        )
+        assert chart_leniency is not None
+        assert float(chart_leniency[1]) == float(table_leniency[1])
+    assert _chart_counts(rows[f"interviewer-{a.pk}"]) == [0, 0, 0, 2, 2]  # the hand-worked distribution
+    assert "0: 0, .25: 0, .5: 0, .75: 2, 1: 2." in rows[f"interviewer-{a.pk}"]
+
+    loop = LoopFactory(rubric=two_loops["rubric"])
+    _card(loop, b, [3, 3])
+    draft = InterviewFactory(loop=loop, interviewer=a).scorecard
+    scores = ScorecardInput(
+        ratings={d.pk: RatingInput(score=1, evidence="Could not explain it.") for d in _dimensions(loop.rubric)},
+        recommendation=Scorecard.Recommendation.STRONG_NO,
+        key_takeaways="Struggled.",
+    )
+    scorecard_submit(scorecard=draft, by=a, revision=draft.revision, data=scores)
+
+    after = _interviewer_rows(client.get(reverse("calibration"), {"role": "data-engineer"}).content.decode())
+    assert _chart_counts(after[f"interviewer-{a.pk}"]) == [2, 0, 0, 2, 2]
+    assert "0: 2, .25: 0, .5: 0, .75: 2, 1: 2." in after[f"interviewer-{a.pk}"]
+    assert after[f"interviewer-{b.pk}"] != rows[f"interviewer-{b.pk}"]  # bob's figures moved too
 
 
 def test_page_renders_seed_like_data_with_accessible_svg(login, staff):
@@ -588,7 +647,8 @@ def test_debrief_adjusted_view_is_labelled_and_keeps_the_raw_scores(login):
     assert '<span class="adjusted-score">5.0</span> <span class="small text-body-secondary">(raw 3)</span>' in page
     assert 'aria-label="Dimension' in page
     assert "Score matrix" in page
-    adjusted = debrief.loop_debrief(loop=loop).adjusted
+    adjusted = debrief.loop_debrief(loop=loop, adjusted=True).adjusted
+    assert adjusted is not None
     assert [row.shift for row in adjusted.rows] == [pytest.approx(2.0), pytest.approx(-2.0)]
     assert adjusted.means == [pytest.approx(3.0), pytest.approx(5.0)]
 
