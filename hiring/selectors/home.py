@@ -20,14 +20,14 @@ recruiter's three. No figure costs the person's history:
 - the loops a hiring manager or recruiter runs are counted over their own loops (a window over
   the list's query).
 
-Each row carries its links, built from one ``reverse`` per link kind (``_link``), so the template
+Each row carries its links, built from one ``reverse`` per link kind (``config.links.Link``), so the template
 renders no ``{% url %}`` per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +35,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
+from config.links import Link
 from hiring import policy
 from hiring.models import Interview, InterviewerFigures, Loop, Scorecard
 from hiring.selectors.health import DEFAULT_WEEKS, Latency, own_latency
@@ -46,14 +46,6 @@ HOME_LIST = 10  # rows shown per list on the home page; the rest are a link away
 HOME_SUBMITTED = HOME_LIST
 HOME_CHANGED = 20  # decisions changed since decided shown to their hiring manager; the pipeline filter lists all
 HOME_COUNT_CAP = 200  # open interviews and overdue scorecards are counted up to this; "200+" past it
-
-_PLACEHOLDER = 2147483647  # an id (and a slug) that no URL of the app contains otherwise
-
-
-def _link(name: str) -> Callable[[int | str], str]:
-    """The URL of `name` for any one id (or slug), from a single ``reverse``: the rows of a list share it."""
-    head, _, tail = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
-    return lambda key: f"{head}{key}{tail}"
 
 
 @dataclass(frozen=True)
@@ -182,7 +174,7 @@ def interview_items(interviews: Iterable[Interview], *, now: dt.datetime | None 
     """The interviews as rows of a list, each with its due time and links; with `now`, a recruiter's rows:
     whether the interviewer may be reminded now."""
     scorecard, kit, invite, loop, remind = (
-        _link(name) for name in ("scorecard", "roles:kit", "interview_invite", "loop_detail", "scorecard_remind")
+        Link(name) for name in ("scorecard", "roles:kit", "interview_invite", "loop_detail", "scorecard_remind")
     )
     items = []
     for interview in interviews:
@@ -294,7 +286,7 @@ def _panel_counts(loops: QuerySet[Loop]) -> QuerySet[Loop]:
 def _loop_items(loops: Iterable[Loop], *, counts: bool = False, waiting: bool = False) -> list[LoopItem]:
     """The loops as rows of a list, with their links (and their scorecard counts, when the query brought them)."""
     names = ("loop_detail", "loop_debrief", "loop_summary", "loop_plan")
-    detail, debrief, summary, plan = (_link(name) for name in names)
+    detail, debrief, summary, plan = (Link(name) for name in names)
     return [
         LoopItem(
             loop,
