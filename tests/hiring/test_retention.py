@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -22,9 +23,29 @@ from tests.factories import CandidateFactory, DecisionFactory, InterviewFactory,
 pytestmark = pytest.mark.django_db
 
 DAYS = 730
-NOW = timezone.now()
-CUTOFF = NOW - dt.timedelta(days=DAYS)
-LONG_AGO = CUTOFF - dt.timedelta(days=100)
+LONG_BEFORE_CUTOFF = dt.timedelta(days=100)
+
+
+@dataclass(frozen=True)
+class Times:
+    """The test's now and the cutoff it implies, taken when the test starts: the command and the worker read the
+    clock themselves, so "just inside" must be minutes from *their* now (a module-level now went stale: a test
+    run 20 minutes after collection saw the candidate "just inside" fall outside)."""
+
+    now: dt.datetime
+
+    @property
+    def cutoff(self) -> dt.datetime:
+        return self.now - dt.timedelta(days=DAYS)
+
+    @property
+    def long_ago(self) -> dt.datetime:
+        return self.cutoff - LONG_BEFORE_CUTOFF
+
+
+@pytest.fixture
+def times() -> Times:
+    return Times(now=timezone.now())
 
 
 def _compliance_officer() -> User:
@@ -46,52 +67,52 @@ def _candidate(name: str, *, outcome: str | None, decided_at: dt.datetime | None
 
 
 @pytest.fixture
-def world():
+def world(times: Times):
     officer = _compliance_officer()
     loops = {
         "rejected long ago": _candidate(
-            "Rita Long", outcome=Decision.Outcome.NO_HIRE, decided_at=LONG_AGO, created=LONG_AGO
+            "Rita Long", outcome=Decision.Outcome.NO_HIRE, decided_at=times.long_ago, created=times.long_ago
         ),
         "decided just outside": _candidate(
             "Olga Outside",
             outcome=Decision.Outcome.NO_HIRE,
-            decided_at=CUTOFF - dt.timedelta(minutes=5),
-            created=LONG_AGO,
+            decided_at=times.cutoff - dt.timedelta(minutes=5),
+            created=times.long_ago,
         ),
         "decided just inside": _candidate(
             "Ivan Inside",
             outcome=Decision.Outcome.NO_HIRE,
-            decided_at=CUTOFF + dt.timedelta(minutes=5),
-            created=LONG_AGO,
+            decided_at=times.cutoff + dt.timedelta(minutes=5),
+            created=times.long_ago,
         ),
         "hired long ago": _candidate(
-            "Hana Hired", outcome=Decision.Outcome.HIRE, decided_at=LONG_AGO, created=LONG_AGO
+            "Hana Hired", outcome=Decision.Outcome.HIRE, decided_at=times.long_ago, created=times.long_ago
         ),
         "held by candidate": _candidate(
-            "Carl Held", outcome=Decision.Outcome.NO_HIRE, decided_at=LONG_AGO, created=LONG_AGO
+            "Carl Held", outcome=Decision.Outcome.NO_HIRE, decided_at=times.long_ago, created=times.long_ago
         ),
         "held by role": _candidate(
-            "Rosa Roleheld", outcome=Decision.Outcome.NO_HIRE, decided_at=LONG_AGO, created=LONG_AGO
+            "Rosa Roleheld", outcome=Decision.Outcome.NO_HIRE, decided_at=times.long_ago, created=times.long_ago
         ),
         "hold released": _candidate(
-            "Remy Released", outcome=Decision.Outcome.NO_HIRE, decided_at=LONG_AGO, created=LONG_AGO
+            "Remy Released", outcome=Decision.Outcome.NO_HIRE, decided_at=times.long_ago, created=times.long_ago
         ),
-        "abandoned": _candidate("Abe Abandoned", outcome=None, decided_at=None, created=LONG_AGO),
+        "abandoned": _candidate("Abe Abandoned", outcome=None, decided_at=None, created=times.long_ago),
         "abandoned, interview planned lately": _candidate(
-            "Ike Planned", outcome=None, decided_at=None, created=LONG_AGO
+            "Ike Planned", outcome=None, decided_at=None, created=times.long_ago
         ),
         "abandoned, scorecard written lately": _candidate(
-            "Lena Lately", outcome=None, decided_at=None, created=LONG_AGO
+            "Lena Lately", outcome=None, decided_at=None, created=times.long_ago
         ),
     }
-    interview = InterviewFactory(loop=loops["abandoned, scorecard written lately"], scheduled_at=LONG_AGO)
-    Scorecard.objects.filter(interview=interview).update(updated_at=CUTOFF + dt.timedelta(days=1))
+    interview = InterviewFactory(loop=loops["abandoned, scorecard written lately"], scheduled_at=times.long_ago)
+    Scorecard.objects.filter(interview=interview).update(updated_at=times.cutoff + dt.timedelta(days=1))
     for key, scheduled in (
-        ("abandoned", LONG_AGO),
-        ("abandoned, interview planned lately", CUTOFF + dt.timedelta(days=1)),
+        ("abandoned", times.long_ago),
+        ("abandoned, interview planned lately", times.cutoff + dt.timedelta(days=1)),
     ):
         interview = InterviewFactory(loop=loops[key], scheduled_at=scheduled)
-        Scorecard.objects.filter(interview=interview).update(updated_at=LONG_AGO)
+        Scorecard.objects.filter(interview=interview).update(updated_at=times.long_ago)
     hold_set(by=officer, reason="EEOC charge 123-2024", candidate=loops["held by candidate"].candidate)
     hold_set(by=officer, reason="Class claim on this role", role=loops["held by role"].rubric.role)
     released = hold_set(by=officer, reason="Settled claim", candidate=loops["hold released"].candidate)
@@ -106,10 +127,10 @@ def _names(loops, keys):
     return sorted(loops[key].candidate.name for key in keys)
 
 
-def test_the_run_anonymises_exactly_the_candidates_not_hired_past_the_period_and_not_held(world):
+def test_the_run_anonymises_exactly_the_candidates_not_hired_past_the_period_and_not_held(times, world):
     AuditEvent.objects.all().delete()
 
-    run = retention_run(now=NOW, days=DAYS)
+    run = retention_run(now=times.now, days=DAYS)
 
     assert sorted(run.forgotten) == sorted(world[key].candidate_id for key in DUE)
     for key, loop in world.items():
@@ -137,12 +158,12 @@ def test_the_worker_runs_retention_and_schedules_the_next_run_a_day_later(world,
     assert following.run_after > timezone.now() + dt.timedelta(hours=23)
 
 
-def test_a_second_run_changes_nothing(world):
-    retention_run(now=NOW, days=DAYS)
+def test_a_second_run_changes_nothing(times, world):
+    retention_run(now=times.now, days=DAYS)
     names = list(Candidate.objects.order_by("pk").values_list("name", "forgotten_at"))
     audits = AuditEvent.objects.count()
 
-    again = retention_run(now=NOW, days=DAYS)
+    again = retention_run(now=times.now, days=DAYS)
 
     assert again.forgotten == []
     assert list(Candidate.objects.order_by("pk").values_list("name", "forgotten_at")) == names
@@ -170,11 +191,11 @@ def test_the_command_anonymises_and_says_how_many(world, settings, capsys):
     assert Candidate.objects.filter(forgotten_at__isnull=False).count() == 4
 
 
-def test_a_period_shorter_than_the_minimum_configured_is_refused(world, settings):
+def test_a_period_shorter_than_the_minimum_configured_is_refused(times, world, settings):
     settings.RETENTION_MINIMUM_DAYS = 730
 
     with pytest.raises(ValueError, match="shorter than the minimum"):
-        retention_run(now=NOW, days=400)
+        retention_run(now=times.now, days=400)
 
     assert not Candidate.objects.filter(forgotten_at__isnull=False).exists()
 
@@ -261,8 +282,8 @@ def test_setting_and_releasing_a_hold_are_in_the_audit_log_with_who():
         hold_release(hold=stored, by=officer)
 
 
-def test_a_forgotten_hire_takes_their_outcomes_with_them(recruiter):
-    loop = _candidate("Fay Hired", outcome=Decision.Outcome.HIRE, decided_at=LONG_AGO, created=LONG_AGO)
+def test_a_forgotten_hire_takes_their_outcomes_with_them(times, recruiter):
+    loop = _candidate("Fay Hired", outcome=Decision.Outcome.HIRE, decided_at=times.long_ago, created=times.long_ago)
     HiringOutcome.objects.create(
         loop=loop,
         date=dt.date(2025, 1, 1),
