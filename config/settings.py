@@ -180,6 +180,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # failing with "database is locked" when two requests write at once (autosave, sessions).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+else:
+    # A connection kept by each server thread between its requests: opening one (a PostgreSQL backend process,
+    # authentication) cost a signed-in request more than the rest of the bare view; checked before reuse, so a
+    # restarted database costs one failed check, not an error page.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

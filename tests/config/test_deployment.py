@@ -208,3 +208,34 @@ def test_a_refused_form_gets_the_apps_own_csrf_page_without_inline_code_or_debug
     assert "<style" not in text
     assert_no_inline_code(text)
     assert response["Content-Security-Policy"]
+
+
+# Database connections --------------------------------------------------------------------------------------
+
+PRINT_CONNECTION = "; ".join(
+    [
+        "from django.conf import settings",
+        "d = settings.DATABASES['default']",
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("asked", "kept"),
+    [(None, "60 True"), ("0", "0 True"), ("300", "300 True")],
+)
+def test_a_server_keeps_its_postgresql_connection_between_requests_unless_told_otherwise(
+    tmp_path: Path, asked: str | None, kept: str
+) -> None:
+    """Opening a PostgreSQL connection per request cost a signed-in request more than the rest of the bare view."""
+    result = _production(
+        tmp_path,
+        "shell",
+        "-c",
+        PRINT_CONNECTION,
+        DATABASE_URL="postgres://app@db.example.com:5432/scorecards",
+        DJANGO_CONN_MAX_AGE=asked,
+    )
+    assert result.returncode == 0, _output(result)
+    assert result.stdout.strip().splitlines()[-1] == kept
